@@ -1,0 +1,94 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { requireRole, type Actor, type Role } from '../lib/actor.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Db } from '../lib/db.ts';
+import { notFound } from '../lib/errors.ts';
+import { uuidv7 } from '../lib/ids.ts';
+import { apiKeys } from './api-keys.tables.ts';
+
+/** Keys look like `vx_live_<id prefix>_<secret>`: recognisable by secret scanners, and the prefix names the key in lists. */
+const KEY_PREFIX = 'vx_live_';
+
+/**
+ * The secret has 256 bits of entropy, so a plain SHA-256 is the right hash: a slow password hash
+ * would only slow every request without adding safety.
+ */
+export const hashApiKey = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+
+export type ApiKeyView = {
+  id: string;
+  name: string;
+  prefix: string;
+  role: Role;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+};
+
+const present = (r: typeof apiKeys.$inferSelect): ApiKeyView => ({
+  id: r.id,
+  name: r.name,
+  prefix: r.prefix,
+  role: r.role,
+  createdAt: r.createdAt.toISOString(),
+  lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+  revokedAt: r.revokedAt?.toISOString() ?? null,
+});
+
+/** Inserts a key; the only moment the full secret exists outside the client. */
+export async function insertApiKey(
+  db: Db,
+  clock: Clock,
+  input: { workspaceId: string; name: string; role: Role; userId: string | null },
+): Promise<ApiKeyView & { secret: string }> {
+  const now = clock.now();
+  const id = uuidv7(now.getTime());
+  const prefix = `${KEY_PREFIX}${randomBytes(4).toString('hex')}`;
+  const secret = `${prefix}_${randomBytes(32).toString('base64url')}`;
+  const [row] = await db
+    .insert(apiKeys)
+    .values({ workspaceId: input.workspaceId, id, name: input.name, prefix, secretHash: hashApiKey(secret), role: input.role, userId: input.userId, createdAt: now })
+    .returning();
+  return { ...present(row!), secret };
+}
+
+export function makeApiKeysService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
+  return {
+    /** Creates a key of at most the creator's own role; the secret is returned once. */
+    async create(actor: Actor, input: { name: string; role?: Role }) {
+      requireRole(actor, 'admin');
+      const role = input.role ?? 'admin';
+      if (role === 'owner') requireRole(actor, 'owner');
+      return insertApiKey(db, clock, { workspaceId: actor.workspaceId, name: input.name, role, userId: actor.userId });
+    },
+    async list(actor: Actor): Promise<ApiKeyView[]> {
+      requireRole(actor, 'admin');
+      const rows = await db.select().from(apiKeys).where(eq(apiKeys.workspaceId, actor.workspaceId)).orderBy(desc(apiKeys.createdAt));
+      return rows.map(present);
+    },
+    /** Revoking is immediate: the next request with that key is a 401. */
+    async revoke(actor: Actor, id: string): Promise<ApiKeyView> {
+      requireRole(actor, 'admin');
+      const [row] = await db
+        .update(apiKeys)
+        .set({ revokedAt: clock.now() })
+        .where(and(eq(apiKeys.workspaceId, actor.workspaceId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+        .returning();
+      if (row) return present(row);
+      const [existing] = await db.select().from(apiKeys).where(and(eq(apiKeys.workspaceId, actor.workspaceId), eq(apiKeys.id, id)));
+      if (!existing) throw notFound('API key', id);
+      return present(existing);
+    },
+    /** Resolves a presented secret to the actor it stands for, or nothing. */
+    async authenticate(secret: string): Promise<Actor | undefined> {
+      if (!secret.startsWith(KEY_PREFIX) || secret.length > 200) return undefined;
+      const [row] = await db.select().from(apiKeys).where(eq(apiKeys.secretHash, hashApiKey(secret))).limit(1);
+      if (!row || row.revokedAt) return undefined;
+      return { workspaceId: row.workspaceId, role: row.role, userId: row.userId, type: 'api_key', principalId: row.id };
+    },
+  };
+}
+
+export type ApiKeysService = ReturnType<typeof makeApiKeysService>;

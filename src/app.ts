@@ -1,0 +1,86 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { apiKeysRoutes } from './api-keys/api-keys.routes.ts';
+import { registerAuthentication } from './auth/authenticate.ts';
+import { contactsRoutes } from './contacts/contacts.routes.ts';
+import type { Deps } from './deps.ts';
+import { AppError } from './lib/errors.ts';
+import { registerIdempotency } from './lib/http/idempotency.ts';
+import { problemHandler } from './lib/http/problem.ts';
+import { uuidv7 } from './lib/ids.ts';
+import { workspacesRoutes } from './workspaces/workspaces.routes.ts';
+
+export type RouteInfo = { method: string; url: string; public: boolean };
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Builds the HTTP app: request id, logging, auth, errors, idempotency, feature routes, docs. */
+export async function buildApp(deps: Deps, opts: { logger?: boolean | object; beforeReady?: (app: FastifyInstance) => void } = {}): Promise<FastifyInstance & { routeManifest: RouteInfo[] }> {
+  const app = Fastify({
+    logger: opts.logger ?? { level: deps.config.logLevel },
+    bodyLimit: deps.config.bodyLimitBytes,
+    // Honour a caller's request id so logs correlate across systems; otherwise a fresh one.
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : uuidv7();
+    },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(problemHandler);
+  app.setNotFoundHandler((request, reply) =>
+    problemHandler(new AppError('route_not_found', `No endpoint ${request.method} ${request.url.split('?')[0]}`), request, reply),
+  );
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const routeManifest: RouteInfo[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      routeManifest.push({ method, url: route.url, public: Boolean(route.config?.public) });
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Vixiees API', version: '1', description: 'Sales-engagement CRM. Authenticate with `Authorization: Bearer <api key>`.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+
+  registerAuthentication(app, deps.services.apiKeys);
+  registerIdempotency(app, deps.database, deps.clock);
+
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await deps.database.raw('SELECT 1', []);
+      return { status: 'ready', database: deps.database.kind };
+    } catch {
+      throw new AppError('service_unavailable', 'The database is not reachable');
+    }
+  });
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true, response: { 200: z.unknown() } } }, async () => app.swagger());
+
+  await app.register(workspacesRoutes(deps));
+  await app.register(apiKeysRoutes(deps));
+  await app.register(contactsRoutes(deps));
+
+  opts.beforeReady?.(app);
+  await app.ready();
+  return Object.assign(app, { routeManifest });
+}

@@ -1,0 +1,131 @@
+import { parseArgs } from 'node:util';
+import type { Deps } from '../deps.ts';
+import type { Actor } from '../lib/actor.ts';
+import { AppError } from '../lib/errors.ts';
+import { isUuid } from '../lib/ids.ts';
+import { migrate } from '../lib/migrate.ts';
+import { listContacts } from '../contacts/list-contacts.ts';
+import { ContactCreate, ContactListQuery } from '../contacts/contacts.schema.ts';
+import { WorkspaceCreate } from '../workspaces/workspaces.schema.ts';
+
+export type CommandResult = { exitCode: number; stdout: string; stderr: string };
+
+export const USAGE = `Usage: vixiees <command> [options]
+
+  migrate                                     apply pending database migrations
+  workspace create --name N [--country ES] [--time-zone Europe/Madrid] [--locale es-ES] [--owner-email E] [--json]
+  apikey create --workspace ID --name N [--role owner|admin|member] [--json]
+  apikey list   --workspace ID [--json]
+  apikey revoke --workspace ID --id KEY_ID
+  contacts get    --workspace ID CONTACT_ID
+  contacts list   --workspace ID [--limit 50] [--cursor C]
+  contacts create --workspace ID [--first-name F] [--last-name L] [--email E] [--phone P] [--company C]
+
+Set DATABASE_URL to use a PostgreSQL server; otherwise the embedded database in VIXIEES_DATA_DIR (./data).
+`;
+
+const OPTIONS = {
+  name: { type: 'string' },
+  country: { type: 'string' },
+  'time-zone': { type: 'string' },
+  locale: { type: 'string' },
+  'owner-email': { type: 'string' },
+  workspace: { type: 'string' },
+  role: { type: 'string' },
+  id: { type: 'string' },
+  limit: { type: 'string' },
+  cursor: { type: 'string' },
+  'first-name': { type: 'string' },
+  'last-name': { type: 'string' },
+  email: { type: 'string' },
+  phone: { type: 'string' },
+  company: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+
+const ok = (stdout: string): CommandResult => ({ exitCode: 0, stdout: stdout.endsWith('\n') ? stdout : `${stdout}\n`, stderr: '' });
+const fail = (stderr: string, exitCode = 1): CommandResult => ({ exitCode, stdout: '', stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n` });
+const json = (v: unknown) => JSON.stringify(v, null, 2);
+
+/** The CLI acts as a trusted owner of the workspace it names (it runs on the server machine). */
+function cliActor(workspaceId: string | undefined): Actor {
+  if (!workspaceId || !isUuid(workspaceId)) throw new AppError('validation_failed', '--workspace must be a workspace id (UUID)');
+  return { workspaceId, role: 'owner', userId: null, type: 'cli', principalId: workspaceId };
+}
+
+/** Runs one CLI command with the given dependencies; returns its output instead of printing it. */
+export async function executeCommand(deps: Deps, argv: string[]): Promise<CommandResult> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    return fail(`${(err as Error).message}\n\n${USAGE}`, 2);
+  }
+  const { values: o, positionals } = parsed;
+  const [group, action, arg] = positionals;
+  if (o.help || !group) return ok(USAGE);
+  try {
+    switch (`${group} ${action ?? ''}`.trim()) {
+      case 'migrate': {
+        const applied = await migrate(deps.database);
+        return ok(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date');
+      }
+      case 'workspace create': {
+        const input = WorkspaceCreate.parse({ name: o.name, defaultCountry: o.country, timeZone: o['time-zone'], locale: o.locale, ownerEmail: o['owner-email'] });
+        const r = await deps.services.workspaces.create(input);
+        if (o.json) return ok(json({ workspaceId: r.workspace.id, ownerUserId: r.owner.id, apiKey: r.apiKey.secret, apiKeyId: r.apiKey.id }));
+        return ok(
+          `Workspace created: ${r.workspace.id} (${r.workspace.name}, ${r.workspace.defaultCountry})\n` +
+            `Owner user:        ${r.owner.id}\n` +
+            `API key (shown once, keep it safe):\n${r.apiKey.secret}`,
+        );
+      }
+      case 'apikey create': {
+        const role = (o.role ?? 'admin') as 'owner' | 'admin' | 'member';
+        if (!['owner', 'admin', 'member'].includes(role)) return fail('--role must be owner, admin or member', 2);
+        if (!o.name) return fail('--name is required', 2);
+        const key = await deps.services.apiKeys.create(cliActor(o.workspace), { name: o.name, role });
+        return ok(o.json ? json(key) : `API key ${key.id} (${key.role}) created; shown once:\n${key.secret}`);
+      }
+      case 'apikey list': {
+        const keys = await deps.services.apiKeys.list(cliActor(o.workspace));
+        if (o.json) return ok(json(keys));
+        return ok(keys.map((k) => `${k.id}  ${k.prefix}…  ${k.role.padEnd(6)}  ${k.revokedAt ? 'revoked' : 'active '}  ${k.name}`).join('\n') || 'No API keys');
+      }
+      case 'apikey revoke': {
+        if (!o.id || !isUuid(o.id)) return fail('--id must be the API key id (UUID)', 2);
+        const key = await deps.services.apiKeys.revoke(cliActor(o.workspace), o.id);
+        return ok(`API key ${key.id} revoked at ${key.revokedAt}`);
+      }
+      case 'contacts get': {
+        if (!arg || !isUuid(arg)) return fail('Give the contact id: contacts get --workspace ID CONTACT_ID', 2);
+        return ok(json(await deps.services.contacts.get(cliActor(o.workspace), arg)));
+      }
+      case 'contacts list': {
+        const q = ContactListQuery.parse({ limit: o.limit, cursor: o.cursor });
+        return ok(json(await listContacts(deps.db, deps.cursors, cliActor(o.workspace), q)));
+      }
+      case 'contacts create': {
+        const input = ContactCreate.parse({ firstName: o['first-name'], lastName: o['last-name'], email: o.email, phone: o.phone, company: o.company, source: 'manual' });
+        return ok(json(await deps.services.contacts.create(cliActor(o.workspace), input)));
+      }
+      default:
+        return fail(`Unknown command: ${positionals.join(' ')}\n\n${USAGE}`, 2);
+    }
+  } catch (err) {
+    return fail(describeError(err));
+  }
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof AppError) {
+    const fields = err.errors?.map((e) => `  ${e.pointer}: ${e.message}`).join('\n');
+    return `Error (${err.code}): ${err.message}${fields ? `\n${fields}` : ''}`;
+  }
+  if (err && typeof err === 'object' && 'issues' in err) {
+    const issues = (err as { issues: { path: PropertyKey[]; message: string }[] }).issues;
+    return `Invalid options:\n${issues.map((i) => `  --${i.path.join('.')}: ${i.message}`).join('\n')}`;
+  }
+  return `Error: ${(err as Error).message ?? String(err)}`;
+}

@@ -1,0 +1,90 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../auth/authenticate.ts';
+import type { Deps } from '../deps.ts';
+import { IdParams, pageOf, problemResponses } from '../lib/http/common-schemas.ts';
+import { ifMatchVersion, setEtag } from '../lib/http/etag.ts';
+import { listContacts } from './list-contacts.ts';
+import { mergeContacts } from './merge-contacts.ts';
+import { ConsentChange, Contact, ContactCreate, ContactListQuery, ContactUpdate, MergeRequest } from './contacts.schema.ts';
+
+const tags = ['contacts'];
+
+export const contactsRoutes =
+  (deps: Deps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { contacts } = deps.services;
+
+    app.post('/v1/contacts', {
+      schema: { tags, summary: 'Create a contact', body: ContactCreate, response: { 201: Contact, ...problemResponses(401, 409, 422) } },
+    }, async (request, reply) => {
+      const contact = await contacts.create(actorOf(request), request.body);
+      setEtag(reply, contact.version);
+      return reply.status(201).header('location', `/v1/contacts/${contact.id}`).send(contact);
+    });
+
+    app.get('/v1/contacts', {
+      schema: { tags, summary: 'List contacts (keyset pagination)', querystring: ContactListQuery, response: { 200: pageOf(Contact), ...problemResponses(400, 401) } },
+    }, async (request) => listContacts(deps.db, deps.cursors, actorOf(request), request.query));
+
+    app.get('/v1/contacts/:id', {
+      schema: { tags, summary: 'Get a contact (also from the trash)', params: IdParams, response: { 200: Contact, ...problemResponses(401, 404) } },
+    }, async (request, reply) => {
+      const contact = await contacts.get(actorOf(request), request.params.id);
+      setEtag(reply, contact.version);
+      return contact;
+    });
+
+    app.patch('/v1/contacts/:id', {
+      schema: { tags, summary: 'Update a contact; `null` clears a field; honours If-Match', params: IdParams, body: ContactUpdate, response: { 200: Contact, ...problemResponses(401, 404, 409, 412, 422) } },
+    }, async (request, reply) => {
+      const contact = await contacts.update(actorOf(request), request.params.id, request.body, { ifMatch: ifMatchVersion(request) });
+      setEtag(reply, contact.version);
+      return contact;
+    });
+
+    app.delete('/v1/contacts/:id', {
+      schema: { tags, summary: 'Move a contact to the trash (restorable)', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 404, 412) } },
+    }, async (request, reply) => {
+      await contacts.remove(actorOf(request), request.params.id, { ifMatch: ifMatchVersion(request) });
+      return reply.status(204).send(null);
+    });
+
+    app.post('/v1/contacts/:id/restore', {
+      schema: { tags, summary: 'Restore a contact from the trash', params: IdParams, response: { 200: Contact, ...problemResponses(401, 404, 409) } },
+    }, async (request, reply) => {
+      const contact = await contacts.restore(actorOf(request), request.params.id);
+      setEtag(reply, contact.version);
+      return contact;
+    });
+
+    app.post('/v1/contacts/:id/merge', {
+      schema: { tags, summary: 'Merge another contact into this one', params: IdParams, body: MergeRequest, response: { 200: Contact, ...problemResponses(401, 404, 422) } },
+    }, async (request, reply) => {
+      const contact = await mergeContacts(deps, actorOf(request), request.params.id, request.body.otherContactId);
+      setEtag(reply, contact.version);
+      return contact;
+    });
+
+    app.post('/v1/contacts/:id/consents', {
+      schema: { tags, summary: 'Record a consent change with its proof', params: IdParams, body: ConsentChange, response: { 200: Contact, ...problemResponses(401, 404, 422) } },
+    }, async (request, reply) => {
+      const contact = await contacts.setConsent(actorOf(request), request.params.id, request.body);
+      setEtag(reply, contact.version);
+      return contact;
+    });
+
+    app.get('/v1/contacts/:id/consents', {
+      schema: {
+        tags,
+        summary: 'Consent history of a contact, newest first',
+        params: IdParams,
+        response: {
+          200: z.object({
+            data: z.array(z.object({ id: z.string(), consent: z.string(), value: z.boolean(), changedAt: z.string(), actorType: z.string(), actorId: z.string().nullable(), source: z.string(), proof: z.record(z.string(), z.unknown()).nullable() })),
+          }),
+          ...problemResponses(401, 404),
+        },
+      },
+    }, async (request) => ({ data: await contacts.consentHistory(actorOf(request), request.params.id) }));
+  };

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+
+export const SOURCES = [
+  'manual', 'csv', 'api', 'call', 'whatsapp', 'email', 'crm', 'web', 'typeform', 'calendly', 'meta_ads', 'bankflip',
+] as const;
+export const Source = z.enum(SOURCES);
+export type Source = z.infer<typeof Source>;
+
+export const CONSENT_NAMES = ['transactionalWhatsapp', 'transactionalEmail', 'marketingWhatsapp', 'marketingEmail'] as const;
+export const ConsentName = z.enum(CONSENT_NAMES);
+
+const isHttpUrl = (s: string): boolean => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
+  } catch {
+    return false;
+  }
+};
+
+const shortText = (max: number) => z.string().max(max);
+const HttpUrl = z
+  .string()
+  .max(2048)
+  .refine(isHttpUrl, { message: 'must be an absolute http(s) URL', params: { code: 'invalid_url' } });
+
+export const ExternalRef = z
+  .object({ id: z.string().trim().min(1).max(200), url: HttpUrl.nullish() })
+  .strict()
+  .meta({ description: 'The contact in another system: its id (unique in the workspace) and a link' });
+
+export const Consents = z.object({
+  transactionalWhatsapp: z.boolean(),
+  transactionalEmail: z.boolean(),
+  marketingWhatsapp: z.boolean(),
+  marketingEmail: z.boolean(),
+});
+export type Consents = z.infer<typeof Consents>;
+
+const identifierFields = {
+  email: shortText(320).nullish().meta({ description: 'Primary email; the domain is lower-cased' }),
+  phone: shortText(64).nullish().meta({ description: "Primary phone, national or international; stored E.164 using the workspace's country" }),
+  whatsappUserId: shortText(128).nullish().meta({ description: 'WhatsApp user id, for users who chat with a username' }),
+  additionalEmails: z.array(shortText(320)).max(20).optional(),
+  additionalPhones: z.array(shortText(64)).max(20).optional(),
+};
+
+const profileFields = {
+  firstName: shortText(200).nullish(),
+  lastName: shortText(200).nullish().meta({ description: 'Both surnames, as typed: "García López"' }),
+  company: shortText(300).nullish(),
+  ownerId: z.uuid().nullish(),
+  externalRef: ExternalRef.nullish(),
+};
+
+export const ContactCreate = z
+  .object({
+    ...profileFields,
+    ...identifierFields,
+    source: Source.optional().meta({ description: 'How the contact arrived; set once. Defaults to `api`.' }),
+    sourceDetail: shortText(500).nullish().meta({ description: 'Form id, campaign, ad id, import id…; set once' }),
+    consents: Consents.partial().strict().optional(),
+    customAttributes: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+export type ContactCreate = z.infer<typeof ContactCreate>;
+
+export const ContactUpdate = z
+  .object({
+    ...profileFields,
+    ...identifierFields,
+    consents: Consents.partial().strict().optional(),
+    customAttributes: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+export type ContactUpdate = z.infer<typeof ContactUpdate>;
+
+/** Fields the server owns: writing them is named as such, not as an unknown field. */
+export const READ_ONLY_CONTACT_FIELDS = ['id', 'createdAt', 'updatedAt', 'version', 'source', 'sourceDetail', 'deletedAt', 'mergedIntoId', 'crmLinks'];
+
+export const Contact = z.object({
+  id: z.uuid(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  whatsappUserId: z.string().nullable(),
+  company: z.string().nullable(),
+  additionalEmails: z.array(z.string()),
+  additionalPhones: z.array(z.string()),
+  ownerId: z.uuid().nullable(),
+  source: Source,
+  sourceDetail: z.string().nullable(),
+  externalRef: z.object({ id: z.string(), url: z.string().nullable() }).nullable(),
+  crmLinks: z.record(z.string(), z.object({ id: z.string(), lastSyncedAt: z.string().nullable() })),
+  consents: Consents,
+  customAttributes: z.record(z.string(), z.unknown()),
+  mergedIntoId: z.uuid().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  deletedAt: z.string().nullable(),
+  version: z.number().int(),
+}).passthrough();
+export type Contact = z.infer<typeof Contact>;
+
+export const CONTACT_SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt'] as const;
+
+export const ContactListQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(2000).optional(),
+    sort: z.enum(CONTACT_SORTS).default('-createdAt'),
+    ownerId: z.uuid().optional(),
+    source: Source.optional(),
+    email: z.string().max(320).optional(),
+    phone: z.string().max(64).optional(),
+    deleted: z.enum(['true', 'false']).default('false').meta({ description: '`true` lists the trash' }),
+    count: z.enum(['true', 'false']).default('false'),
+  })
+  .strict();
+export type ContactListQuery = z.infer<typeof ContactListQuery>;
+
+export const ConsentChange = z
+  .object({
+    consent: ConsentName,
+    value: z.boolean(),
+    source: z.string().min(1).max(100).optional().meta({ description: 'Which source carried the change (form, message…); default: the API' }),
+    proof: z.record(z.string(), z.unknown()).optional().meta({ description: 'Evidence: form id, message id, text shown…' }),
+  })
+  .strict();
+export type ConsentChange = z.infer<typeof ConsentChange>;
+
+export const MergeRequest = z
+  .object({ otherContactId: z.uuid().meta({ description: 'The contact absorbed into this one' }) })
+  .strict();

@@ -1,0 +1,311 @@
+import type { Actor } from '../lib/actor.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Db } from '../lib/db.ts';
+import { AppError, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
+import { uuidv7 } from '../lib/ids.ts';
+import { recordOutbox } from '../lib/jobs/outbox.ts';
+import { isUniqueViolation } from '../lib/pg-errors.ts';
+import { findUser, findWorkspace } from '../workspaces/workspaces.repo.ts';
+import * as repo from './contacts.repo.ts';
+import { CONSENT_COLUMNS, presentContact } from './contacts.present.ts';
+import type { ConsentChange, Consents, Contact, ContactCreate, ContactUpdate, Source } from './contacts.schema.ts';
+import type { ContactRow } from './contacts.tables.ts';
+import { identifiersOf, resolveIdentity, sameIdentifier, type IdentityFields } from './identity.ts';
+import { normaliseName } from './identifiers.ts';
+
+/**
+ * Validates and normalises custom attribute values against the workspace's definitions.
+ * Supplied by the attributes feature; until a workspace defines attributes every key is unknown.
+ */
+export type CustomAttributeValidator = (
+  db: Db,
+  workspaceId: string,
+  values: Record<string, unknown>,
+) => Promise<{ values: Record<string, unknown>; errors: FieldError[] }>;
+
+export type ContactsDeps = { db: Db; clock: Clock; validateCustomAttributes?: CustomAttributeValidator };
+
+const rejectAllAttributes: CustomAttributeValidator = async (_db, _ws, values) => ({
+  values: {},
+  errors: Object.keys(values).map((k) => ({
+    pointer: `/customAttributes/${k}`,
+    code: 'unknown_attribute',
+    message: `No contact attribute "${k}" is defined in this workspace`,
+  })),
+});
+
+export type WriteOptions = { ifMatch?: number; consentSource?: string };
+
+export function makeContactsService(deps: ContactsDeps) {
+  const { db, clock } = deps;
+  const validateAttributes = deps.validateCustomAttributes ?? rejectAllAttributes;
+
+  /** Loads a live (or, with `includeDeleted`, trashed) contact of the actor's workspace, or 404. */
+  async function getRow(tx: Db, actor: Actor, id: string, opts: { includeDeleted?: boolean; lock?: boolean } = {}) {
+    const row = opts.lock ? await repo.lockContactRow(tx, actor.workspaceId, id) : await repo.findContactRow(tx, actor.workspaceId, id);
+    if (!row || (row.deletedAt && !opts.includeDeleted)) throw notFound('Contact', id);
+    return row;
+  }
+
+  async function defaultCountryOf(tx: Db, workspaceId: string): Promise<string> {
+    const ws = await findWorkspace(tx, workspaceId);
+    if (!ws) throw notFound('Workspace', workspaceId);
+    return ws.defaultCountry;
+  }
+
+  async function checkOwner(tx: Db, actor: Actor, ownerId: string | null | undefined, errors: FieldError[]) {
+    if (!ownerId) return;
+    if (!(await findUser(tx, actor.workspaceId, ownerId))) {
+      errors.push({ pointer: '/ownerId', code: 'unknown_user', message: `No user ${ownerId} in this workspace` });
+    }
+  }
+
+  /** Claims identifiers for `contactId`; a taken one is a 409 naming the contact that holds it. */
+  async function claimIdentifiers(tx: Db, actor: Actor, contactId: string, wanted: ReturnType<typeof identifiersOf>) {
+    const holders = await repo.findIdentifierHolders(tx, actor.workspaceId, wanted, contactId);
+    if (holders.length > 0) throw identifierTaken(holders[0]!, wanted);
+    try {
+      await repo.insertIdentifiers(tx, actor.workspaceId, contactId, wanted);
+    } catch (err) {
+      // Another transaction claimed it between our check and insert.
+      if (isUniqueViolation(err)) throw new AppError('contact_identifier_taken', 'An identifier was taken by another contact just now; retry to see which');
+      throw err;
+    }
+  }
+
+  const sourceFor = (actor: Actor): Source => (actor.type === 'api_key' ? 'api' : actor.type === 'system' ? 'api' : 'manual');
+
+  return {
+    /** Creates a contact after applying the identity rules; records consents and a `created` event. */
+    async create(actor: Actor, input: ContactCreate, opts: { source?: Source } = {}): Promise<Contact> {
+      const now = clock.now();
+      return db.transaction(async (tx) => {
+        const country = await defaultCountryOf(tx, actor.workspaceId);
+        const empty: IdentityFields = { email: null, phone: null, whatsappUserId: null, additionalEmails: [], additionalPhones: [] };
+        const { fields, errors } = resolveIdentity(input, empty, country);
+        await checkOwner(tx, actor, input.ownerId, errors);
+        const attrs = await validateAttributes(tx, actor.workspaceId, input.customAttributes ?? {});
+        errors.push(...attrs.errors);
+        if (errors.length) throw validationFailed(errors);
+
+        const id = uuidv7(now.getTime());
+        const externalRefId = input.externalRef?.id ?? null;
+        const consents: Consents = {
+          transactionalWhatsapp: input.consents?.transactionalWhatsapp ?? true,
+          transactionalEmail: input.consents?.transactionalEmail ?? true,
+          marketingWhatsapp: input.consents?.marketingWhatsapp ?? false,
+          marketingEmail: input.consents?.marketingEmail ?? false,
+        };
+        const source = input.source ?? opts.source ?? sourceFor(actor);
+        const row = await repo.insertContactRow(tx, {
+          workspaceId: actor.workspaceId,
+          id,
+          firstName: normaliseName(input.firstName ?? ''),
+          lastName: normaliseName(input.lastName ?? ''),
+          ...fields,
+          company: input.company?.trim() || null,
+          ownerId: input.ownerId ?? null,
+          source,
+          sourceDetail: input.sourceDetail ?? null,
+          externalRefId,
+          externalRefUrl: input.externalRef?.url ?? null,
+          consentTransactionalWhatsapp: consents.transactionalWhatsapp,
+          consentTransactionalEmail: consents.transactionalEmail,
+          consentMarketingWhatsapp: consents.marketingWhatsapp,
+          consentMarketingEmail: consents.marketingEmail,
+          ...(Object.keys(attrs.values).length ? ({ customAttributes: attrs.values } as object) : {}),
+          createdAt: now,
+          updatedAt: now,
+        });
+        await claimIdentifiers(tx, actor, id, identifiersOf(fields, externalRefId));
+        // The starting value of every consent is part of the proof trail, defaults included.
+        for (const [consent, value] of Object.entries(consents)) {
+          await repo.recordConsent(tx, actor, id, { consent: consent as keyof Consents, value, source, proof: { reason: 'contact_created', explicit: input.consents?.[consent as keyof Consents] !== undefined } }, now);
+        }
+        await repo.recordContactEvent(tx, actor, id, 'contact.created', { source }, now);
+        await recordOutbox(tx, actor.workspaceId, { topic: 'contact.changed', payload: { contactId: id, change: 'created' } }, now);
+        return presentContact(row);
+      });
+    },
+
+    /** A live contact of the actor's workspace; `includeDeleted` also finds one in the trash. */
+    async get(actor: Actor, id: string, opts: { includeDeleted?: boolean } = {}): Promise<Contact> {
+      return presentContact(await getRow(db, actor, id, { includeDeleted: opts.includeDeleted ?? true }));
+    },
+
+    /** Partial update; `null` clears. Identifier changes go through the same identity rules. */
+    async update(actor: Actor, id: string, patch: ContactUpdate, opts: WriteOptions = {}): Promise<Contact> {
+      const now = clock.now();
+      return db.transaction(async (tx) => {
+        const current = await getRow(tx, actor, id, { lock: true });
+        checkVersion(current, opts.ifMatch);
+        const country = await defaultCountryOf(tx, actor.workspaceId);
+        const { fields, errors } = resolveIdentity(patch, identityOf(current), country);
+        if (patch.ownerId !== undefined) await checkOwner(tx, actor, patch.ownerId, errors);
+        let attributeValues: Record<string, unknown> | undefined;
+        if (patch.customAttributes) {
+          const attrs = await validateAttributes(tx, actor.workspaceId, patch.customAttributes);
+          errors.push(...attrs.errors);
+          attributeValues = attrs.values;
+        }
+        if (errors.length) throw validationFailed(errors);
+
+        const changes: Partial<ContactRow> = { ...fields, updatedAt: now };
+        if (patch.firstName !== undefined) changes.firstName = normaliseName(patch.firstName ?? '');
+        if (patch.lastName !== undefined) changes.lastName = normaliseName(patch.lastName ?? '');
+        if (patch.company !== undefined) changes.company = patch.company?.trim() || null;
+        if (patch.ownerId !== undefined) changes.ownerId = patch.ownerId;
+        if (patch.externalRef !== undefined) {
+          changes.externalRefId = patch.externalRef?.id ?? null;
+          changes.externalRefUrl = patch.externalRef?.url ?? null;
+        }
+        if (attributeValues) (changes as Record<string, unknown>).customAttributes = mergeAttributes(current, attributeValues);
+        const consentChanges = diffConsents(current, patch.consents);
+        for (const c of consentChanges) (changes as Record<string, unknown>)[CONSENT_COLUMNS[c.consent]] = c.value;
+
+        const before = identifiersOf(identityOf(current), current.externalRefId);
+        const after = identifiersOf(fields, changes.externalRefId !== undefined ? changes.externalRefId : current.externalRefId);
+        const removed = before.filter((b) => !after.some((a) => sameIdentifier(a, b)));
+        const added = after.filter((a) => !before.some((b) => sameIdentifier(a, b)));
+        await repo.deleteIdentifiers(tx, actor.workspaceId, id, removed);
+        await claimIdentifiers(tx, actor, id, added);
+
+        const row = await repo.updateContactRow(tx, actor.workspaceId, id, changes);
+        const changed = changedFields(current, row!);
+        for (const c of consentChanges) {
+          await repo.recordConsent(tx, actor, id, { ...c, source: opts.consentSource ?? sourceFor(actor) }, now);
+        }
+        if (changed.length) {
+          await repo.recordContactEvent(tx, actor, id, 'contact.updated', { fields: changed }, now);
+          await recordOutbox(tx, actor.workspaceId, { topic: 'contact.changed', payload: { contactId: id, change: 'updated', fields: changed } }, now);
+        }
+        return presentContact(row!);
+      });
+    },
+
+    /** Sets one consent with its proof; recorded even when the value does not change (re-confirmation). */
+    async setConsent(actor: Actor, id: string, change: ConsentChange): Promise<Contact> {
+      const now = clock.now();
+      return db.transaction(async (tx) => {
+        const current = await getRow(tx, actor, id, { lock: true });
+        const column = CONSENT_COLUMNS[change.consent];
+        const row =
+          current[column] === change.value
+            ? current
+            : await repo.updateContactRow(tx, actor.workspaceId, id, { [column]: change.value, updatedAt: now });
+        await repo.recordConsent(tx, actor, id, { consent: change.consent, value: change.value, source: change.source ?? sourceFor(actor), proof: change.proof ?? null }, now);
+        await repo.recordContactEvent(tx, actor, id, 'contact.consent_changed', { consent: change.consent, value: change.value, source: change.source ?? sourceFor(actor) }, now);
+        return presentContact(row!);
+      });
+    },
+
+    async consentHistory(actor: Actor, id: string) {
+      await getRow(db, actor, id, { includeDeleted: true });
+      const rows = await repo.listConsentRecords(db, actor.workspaceId, id);
+      return rows.map((r) => ({
+        id: r.id,
+        consent: r.consent,
+        value: r.value,
+        changedAt: r.changedAt.toISOString(),
+        actorType: r.actorType,
+        actorId: r.actorId,
+        source: r.source,
+        proof: r.proof ?? null,
+      }));
+    },
+
+    /** Moves the contact to the trash and frees its identifiers for other contacts. */
+    async remove(actor: Actor, id: string, opts: WriteOptions = {}): Promise<void> {
+      const now = clock.now();
+      await db.transaction(async (tx) => {
+        const current = await getRow(tx, actor, id, { lock: true });
+        checkVersion(current, opts.ifMatch);
+        await repo.deleteIdentifiers(tx, actor.workspaceId, id);
+        await repo.updateContactRow(tx, actor.workspaceId, id, { deletedAt: now, updatedAt: now });
+        await repo.recordContactEvent(tx, actor, id, 'contact.deleted', {}, now);
+        await recordOutbox(tx, actor.workspaceId, { topic: 'contact.changed', payload: { contactId: id, change: 'deleted' } }, now);
+      });
+    },
+
+    /** Brings a contact back from the trash; its identifiers must still be free. */
+    async restore(actor: Actor, id: string): Promise<Contact> {
+      const now = clock.now();
+      return db.transaction(async (tx) => {
+        const current = await getRow(tx, actor, id, { includeDeleted: true, lock: true });
+        if (!current.deletedAt) return presentContact(current);
+        if (current.mergedIntoId) {
+          throw new AppError('contact_merged', `Contact ${id} was merged into ${current.mergedIntoId} and cannot be restored`, { status: 409, extra: { contactId: current.mergedIntoId } });
+        }
+        await claimIdentifiers(tx, actor, id, identifiersOf(identityOf(current), current.externalRefId));
+        const row = await repo.updateContactRow(tx, actor.workspaceId, id, { deletedAt: null, updatedAt: now });
+        await repo.recordContactEvent(tx, actor, id, 'contact.restored', {}, now);
+        await recordOutbox(tx, actor.workspaceId, { topic: 'contact.changed', payload: { contactId: id, change: 'restored' } }, now);
+        return presentContact(row!);
+      });
+    },
+
+    /** For inbound channels and imports: the live contact holding this identifier, if any. */
+    async findByIdentifier(actor: Actor, kind: repo.Identifier['kind'], value: string): Promise<Contact | undefined> {
+      const contactId = await repo.findContactIdByIdentifier(db, actor.workspaceId, { kind, value });
+      if (!contactId) return undefined;
+      const row = await repo.findContactRow(db, actor.workspaceId, contactId);
+      return row && !row.deletedAt ? presentContact(row) : undefined;
+    },
+  };
+}
+
+export type ContactsService = ReturnType<typeof makeContactsService>;
+
+export const identityOf = (row: ContactRow): IdentityFields => ({
+  email: row.email,
+  phone: row.phone,
+  whatsappUserId: row.whatsappUserId,
+  additionalEmails: row.additionalEmails,
+  additionalPhones: row.additionalPhones,
+});
+
+export function checkVersion(row: { version: number }, ifMatch: number | undefined): void {
+  if (ifMatch !== undefined && Number(row.version) !== ifMatch) {
+    throw new AppError('precondition_failed', `The contact changed since you read it: it is at version ${row.version}, not ${ifMatch}`, {
+      extra: { currentVersion: Number(row.version), etag: `"${row.version}"` },
+    });
+  }
+}
+
+function identifierTaken(holder: repo.Identifier & { contactId: string }, wanted: ReturnType<typeof identifiersOf>): AppError {
+  const field = wanted.find((w) => sameIdentifier(w, holder));
+  const label = holder.kind === 'external_ref' ? `External reference ${holder.value}` : holder.value;
+  return new AppError('contact_identifier_taken', `${label} belongs to contact ${holder.contactId}`, {
+    extra: { contactId: holder.contactId },
+    errors: [{ pointer: field?.pointer ?? '/', code: 'identifier_taken', message: `${label} belongs to contact ${holder.contactId}` }],
+  });
+}
+
+function diffConsents(row: ContactRow, wanted: Partial<Consents> | undefined) {
+  if (!wanted) return [];
+  return (Object.keys(CONSENT_COLUMNS) as (keyof Consents)[])
+    .filter((k) => wanted[k] !== undefined && wanted[k] !== row[CONSENT_COLUMNS[k]])
+    .map((k) => ({ consent: k, value: wanted[k]! }));
+}
+
+function mergeAttributes(row: ContactRow, values: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...((row as unknown as { customAttributes?: Record<string, unknown> }).customAttributes ?? {}) };
+  for (const [k, v] of Object.entries(values)) {
+    if (v === null) delete merged[k];
+    else merged[k] = v;
+  }
+  return merged;
+}
+
+const TRACKED: (keyof ContactRow)[] = [
+  'firstName', 'lastName', 'email', 'phone', 'whatsappUserId', 'company', 'additionalEmails', 'additionalPhones',
+  'ownerId', 'externalRefId', 'externalRefUrl', 'consentTransactionalWhatsapp', 'consentTransactionalEmail',
+  'consentMarketingWhatsapp', 'consentMarketingEmail',
+];
+
+function changedFields(before: ContactRow, after: ContactRow): string[] {
+  const out = TRACKED.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map(String);
+  const ca = (r: ContactRow) => JSON.stringify((r as unknown as { customAttributes?: unknown }).customAttributes ?? {});
+  if (ca(before) !== ca(after)) out.push('customAttributes');
+  return out;
+}

@@ -1,0 +1,94 @@
+import { sql } from 'drizzle-orm';
+import type { Actor } from '../lib/actor.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Db } from '../lib/db.ts';
+import { AppError, notFound } from '../lib/errors.ts';
+import { recordOutbox } from '../lib/jobs/outbox.ts';
+import * as repo from './contacts.repo.ts';
+import { presentContact } from './contacts.present.ts';
+import type { Contact } from './contacts.schema.ts';
+import type { ContactRow } from './contacts.tables.ts';
+import { identityOf } from './contacts.service.ts';
+import { identifiersOf, resolveIdentity } from './identity.ts';
+
+/**
+ * Tables whose rows belong to a contact through `contact_id`: a merge moves them to the
+ * survivor. A feature that adds such a table adds its name here.
+ */
+export const CONTACT_OWNED_TABLES: string[] = ['contact_events', 'consent_records'];
+
+/**
+ * Merges `otherId` into `survivorId`: the survivor keeps its values, fills its blanks from the
+ * other, gains the other's identifiers as additional values and its related elements and
+ * history. The other goes to the trash marked `mergedIntoId`; the merge is recorded on both.
+ */
+export async function mergeContacts(
+  deps: { db: Db; clock: Clock },
+  actor: Actor,
+  survivorId: string,
+  otherId: string,
+): Promise<Contact> {
+  const now = deps.clock.now();
+  if (survivorId === otherId) {
+    throw new AppError('merge_same_contact', 'A contact cannot be merged into itself', {
+      errors: [{ pointer: '/otherContactId', code: 'same_contact', message: 'must differ from the surviving contact' }],
+    });
+  }
+  return deps.db.transaction(async (tx) => {
+    // Lock in id order so two opposite merges cannot deadlock.
+    const [firstId, secondId] = [survivorId, otherId].sort();
+    const locked = new Map<string, ContactRow | undefined>();
+    locked.set(firstId!, await repo.lockContactRow(tx, actor.workspaceId, firstId!));
+    locked.set(secondId!, await repo.lockContactRow(tx, actor.workspaceId, secondId!));
+    const survivor = locked.get(survivorId);
+    const other = locked.get(otherId);
+    if (!survivor || survivor.deletedAt) throw notFound('Contact', survivorId);
+    if (!other || other.deletedAt) {
+      throw new AppError('not_found', `Contact ${otherId} was not found`, {
+        errors: [{ pointer: '/otherContactId', code: 'not_found', message: 'no such live contact in this workspace' }],
+      });
+    }
+
+    const merged = identityOf(survivor);
+    const country = 'ZZ'; // values are already E.164 / normalised; no default country is needed
+    const { fields } = resolveIdentity(
+      {
+        additionalEmails: [...merged.additionalEmails, ...[other.email, ...other.additionalEmails].filter((v): v is string => !!v)],
+        additionalPhones: [...merged.additionalPhones, ...[other.phone, ...other.additionalPhones].filter((v): v is string => !!v)],
+        whatsappUserId: merged.whatsappUserId ?? other.whatsappUserId,
+      },
+      merged,
+      country,
+    );
+    const externalRefId = survivor.externalRefId ?? other.externalRefId;
+    const externalRefUrl = survivor.externalRefId ? survivor.externalRefUrl : other.externalRefUrl;
+
+    // Release the other's identifiers first, then let the survivor claim the union.
+    await repo.deleteIdentifiers(tx, actor.workspaceId, otherId);
+    await repo.deleteIdentifiers(tx, actor.workspaceId, survivorId);
+    await repo.insertIdentifiers(tx, actor.workspaceId, survivorId, identifiersOf(fields, externalRefId));
+
+    for (const table of CONTACT_OWNED_TABLES) {
+      await tx.execute(
+        sql`UPDATE ${sql.identifier(table)} SET contact_id = ${survivorId} WHERE workspace_id = ${actor.workspaceId} AND contact_id = ${otherId}`,
+      );
+    }
+
+    const row = await repo.updateContactRow(tx, actor.workspaceId, survivorId, {
+      ...fields,
+      firstName: survivor.firstName || other.firstName,
+      lastName: survivor.lastName || other.lastName,
+      company: survivor.company ?? other.company,
+      ownerId: survivor.ownerId ?? other.ownerId,
+      externalRefId,
+      externalRefUrl,
+      crmLinks: { ...other.crmLinks, ...survivor.crmLinks },
+      updatedAt: now,
+    });
+    await repo.updateContactRow(tx, actor.workspaceId, otherId, { deletedAt: now, mergedIntoId: survivorId, updatedAt: now });
+    await repo.recordContactEvent(tx, actor, survivorId, 'contact.merged', { otherContactId: otherId, other: presentContact(other) }, now);
+    await repo.recordContactEvent(tx, actor, otherId, 'contact.merged_into', { survivorContactId: survivorId }, now);
+    await recordOutbox(tx, actor.workspaceId, { topic: 'contact.changed', payload: { contactId: survivorId, change: 'merged', otherContactId: otherId } }, now);
+    return presentContact(row!);
+  });
+}

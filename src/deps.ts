@@ -1,0 +1,49 @@
+import type { Logger } from 'pino';
+import { makeApiKeysService } from './api-keys/api-keys.service.ts';
+import type { Config } from './config.ts';
+import { makeContactsService } from './contacts/contacts.service.ts';
+import { systemClock, type Clock } from './lib/clock.ts';
+import { openDatabase, type Database, type Db } from './lib/db.ts';
+import { migrate } from './lib/migrate.ts';
+import { makeCursorCodec, type CursorCodec } from './lib/pagination.ts';
+import { makeWorkspacesService } from './workspaces/workspaces.service.ts';
+
+/** Everything a route, job or CLI command may use, wired in one place. */
+export type Deps = {
+  config: Config;
+  database: Database;
+  db: Db;
+  clock: Clock;
+  cursors: CursorCodec;
+  services: ReturnType<typeof makeServices>;
+};
+
+function makeServices(db: Db, clock: Clock) {
+  return {
+    workspaces: makeWorkspacesService({ db, clock }),
+    apiKeys: makeApiKeysService({ db, clock }),
+    contacts: makeContactsService({ db, clock }),
+  };
+}
+
+/** Builds the dependencies over an open, migrated database. */
+export async function makeDeps(config: Config, database: Database, clock: Clock = systemClock): Promise<Deps> {
+  const { rows } = await database.raw(`SELECT value FROM instance_secrets WHERE name = 'cursor_hmac'`, []);
+  const secret = String(rows[0]?.value ?? '');
+  return {
+    config,
+    database,
+    db: database.db,
+    clock,
+    cursors: makeCursorCodec(secret),
+    services: makeServices(database.db, clock),
+  };
+}
+
+/** Opens the configured database and applies pending migrations. */
+export async function openAndMigrate(config: Config, logger?: Logger): Promise<Database> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrate(database);
+  if (applied.length) logger?.info({ applied }, 'migrations applied');
+  return database;
+}

@@ -1,0 +1,102 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import type { SQL } from 'drizzle-orm';
+
+/**
+ * Both drivers give a `PgDatabase`, so repositories are written once. A transaction is also a
+ * `PgDatabase`, which lets a repository function run inside or outside one.
+ */
+export type Db = PgDatabase<PgQueryResultHKT>;
+
+/** Raw SQL runner for migrations and pg-boss: `params` absent means a multi-statement script. */
+export type RawSql = (text: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+
+export type Database = {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  raw: RawSql;
+  /** Runs `fn` on one connection (session-level locks, multi-statement scripts). */
+  session<T>(fn: (raw: RawSql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+};
+
+export type OpenOptions = { databaseUrl?: string; dataDir?: string; inMemory?: boolean; loadDataDir?: Blob };
+
+/** Opens PGlite (embedded, data in a folder) or a PostgreSQL pool when a URL is given. */
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
+  return openPglite(opts);
+}
+
+async function openPglite(opts: OpenOptions): Promise<Database> {
+  const dataDir = opts.inMemory ? undefined : (opts.dataDir ?? './data');
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({
+    dataDir,
+    extensions: { pg_trgm, btree_gin },
+    loadDataDir: opts.loadDataDir,
+  });
+  const raw: RawSql = async (text, params) => {
+    if (params === undefined) {
+      // exec() is PGlite's multi-statement entry point; query() accepts one statement only.
+      const results = await client.exec(text);
+      return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+    }
+    const r = await client.query(text, params);
+    return { rows: r.rows as Record<string, unknown>[] };
+  };
+  return {
+    kind: 'pglite',
+    db: drizzlePglite(client) as unknown as Db,
+    raw,
+    session: (fn) => fn(raw),
+    close: () => client.close(),
+  };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    // A transaction left open by a crashed request must not hold locks forever.
+    idle_in_transaction_session_timeout: 30_000,
+    statement_timeout: 30_000,
+  });
+  // Surface a wrong URL at start, not at the first request.
+  const probe = await pool.connect();
+  probe.release();
+  const runOn =
+    (q: pg.Pool | pg.PoolClient): RawSql =>
+    async (text, params) => {
+      const r: pg.QueryResult | pg.QueryResult[] = await q.query(text, params as unknown[] | undefined);
+      const last = Array.isArray(r) ? r.at(-1) : r;
+      return { rows: (last?.rows ?? []) as Record<string, unknown>[] };
+    };
+  const raw = runOn(pool);
+  return {
+    kind: 'postgres',
+    db: drizzlePg(pool) as unknown as Db,
+    raw,
+    session: async (fn) => {
+      const client = await pool.connect();
+      try {
+        return await fn(runOn(client));
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** Runs a raw `sql` query through Drizzle (either driver) and returns its rows. */
+export async function queryRows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

@@ -1,0 +1,106 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, statusOf, type FieldError } from '../errors.ts';
+
+const TITLES: Record<string, string> = {
+  validation_failed: 'The request breaks a rule',
+  malformed_json: 'The body is not valid JSON',
+  unauthenticated: 'Missing or invalid credentials',
+  forbidden: 'Not allowed for your role',
+  not_found: 'Not found',
+  route_not_found: 'No such endpoint',
+  contact_identifier_taken: 'Identifier already in use',
+  precondition_failed: 'The resource changed since you read it',
+  precondition_required: 'If-Match is required',
+  payload_too_large: 'Request body too large',
+  unsupported_media_type: 'Unsupported content type',
+  idempotency_key_reused: 'Idempotency-Key reused with a different request',
+  idempotency_key_in_use: 'A request with this Idempotency-Key is still running',
+  internal_error: 'Something went wrong on our side',
+};
+
+const titleOf = (code: string): string =>
+  TITLES[code] ?? code.charAt(0).toUpperCase() + code.slice(1).replace(/_/g, ' ');
+
+/** Fields the server owns for any resource: writing one is "read only", not "unknown". */
+const READ_ONLY_FIELDS = new Set(['id', 'createdAt', 'updatedAt', 'version', 'source', 'sourceDetail', 'deletedAt', 'mergedIntoId', 'crmLinks', 'workspaceId']);
+
+type ZodIssueLike = { keyword: string; instancePath: string; message: string; params: Record<string, unknown> };
+
+function zodIssuesToFieldErrors(issues: ZodIssueLike[], location: string): FieldError[] {
+  const prefix = location === 'body' ? '' : `/${location}`;
+  const out: FieldError[] = [];
+  for (const issue of issues) {
+    const path = issue.instancePath === '/' ? '' : issue.instancePath;
+    if (issue.keyword === 'unrecognized_keys') {
+      for (const key of (issue.params.keys as string[]) ?? []) {
+        const readOnly = READ_ONLY_FIELDS.has(key);
+        out.push({
+          pointer: `${prefix}${path}/${key}`,
+          code: readOnly ? 'read_only_field' : 'unknown_field',
+          message: readOnly ? `${key} is set by the server and cannot be written` : `${key} is not a field of this resource`,
+        });
+      }
+      continue;
+    }
+    const custom = (issue.params.params as { code?: string } | undefined)?.code;
+    const code = custom ?? (
+      { invalid_type: 'invalid_type', too_big: 'too_big', too_small: 'too_small', invalid_value: 'invalid_value', invalid_format: 'invalid_format' } as Record<string, string>
+    )[issue.keyword] ?? 'invalid';
+    out.push({ pointer: `${prefix}${path}` || '/', code, message: issue.message });
+  }
+  return out;
+}
+
+/** Every error leaves as RFC 9457 problem+json with a stable code; 5xx never shows internals. */
+export function problemHandler(err: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) {
+  let appError: AppError;
+  if (err instanceof AppError) {
+    appError = err;
+  } else if (hasZodFastifySchemaValidationErrors(err)) {
+    const location = (err as FastifyError).validationContext ?? 'body';
+    const errors = zodIssuesToFieldErrors(err.validation as unknown as ZodIssueLike[], location);
+    appError = new AppError('validation_failed', errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), { errors, status: location === 'body' ? 422 : 400 });
+  } else {
+    appError = fromFastifyError(err as FastifyError);
+  }
+  const status = statusOf(appError);
+  if (status >= 500) request.log.error({ err }, 'request failed');
+  const body = {
+    type: `/problems/${appError.code}`,
+    title: titleOf(appError.code),
+    status,
+    code: appError.code,
+    detail: status >= 500 ? 'An unexpected error occurred. Quote the request id when reporting it.' : appError.message,
+    instance: request.url.split('?')[0],
+    ...(status >= 500 ? {} : appError.extra),
+    ...(appError.errors ? { errors: appError.errors } : {}),
+    requestId: request.id,
+  };
+  if (appError.code === 'precondition_failed' && appError.extra?.etag) reply.header('etag', String(appError.extra.etag));
+  if (status === 503) reply.header('retry-after', '5');
+  return reply.status(status).type('application/problem+json').send(body);
+}
+
+function fromFastifyError(err: FastifyError): AppError {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('payload_too_large', 'The request body is larger than the limit');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type', 'Send JSON with Content-Type: application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('malformed_json', 'The body is empty but Content-Type says JSON', { status: 400 });
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('malformed_json', 'The body is not valid JSON', { status: 400 });
+  }
+  if (err.statusCode === 400) {
+    // JSON parse failures (including prototype-poisoning attempts) arrive as plain 400s.
+    return new AppError('malformed_json', 'The body is not valid JSON', { status: 400 });
+  }
+  if (err.statusCode === 413) return new AppError('payload_too_large', 'The request body is larger than the limit');
+  if (err.statusCode === 415) return new AppError('unsupported_media_type', 'Send JSON with Content-Type: application/json');
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return new AppError('bad_request', err.message, { status: err.statusCode });
+  }
+  return new AppError('internal_error', 'internal error', { status: 500 });
+}

@@ -1,0 +1,13 @@
+import { runCli } from './cli/cli.ts';
+import { serve } from './server.ts';
+
+/** One program, three entry points: `serve` (API + workers), `worker` (workers only), or a CLI command. */
+const [command, ...args] = process.argv.slice(2);
+
+if (command === 'serve' || command === undefined) {
+  await serve({ workers: true, http: true });
+} else if (command === 'worker') {
+  await serve({ workers: true, http: false });
+} else {
+  process.exitCode = await runCli([command, ...args]);
+}

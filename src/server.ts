@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { buildApp } from './app.ts';
+import { registerCliBridge } from './cli/cli-bridge.ts';
+import { loadConfig } from './config.ts';
+import { makeDeps, openAndMigrate } from './deps.ts';
+import { acquireLock } from './lib/data-dir-lock.ts';
+import { startWorkers } from './workers.ts';
+
+/** Starts the API and/or the workers on the configured database until SIGINT/SIGTERM. */
+export async function serve(opts: { workers: boolean; http: boolean }): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel });
+  let lock: ReturnType<typeof acquireLock> | undefined;
+  if (!config.databaseUrl) {
+    lock = acquireLock(config.dataDir, { role: 'server' });
+    if (!lock.ok) {
+      logger.fatal(
+        `The embedded database in ${config.dataDir} is in use by process ${lock.holder.pid} (${lock.holder.role}). ` +
+          'Stop it first, or set VIXIEES_DATA_DIR to another folder, or DATABASE_URL to a PostgreSQL server.',
+      );
+      process.exit(1);
+    }
+  }
+  const database = await openAndMigrate(config, logger);
+  const deps = await makeDeps(config, database);
+  const workers = opts.workers && config.workers ? await startWorkers(deps, logger) : undefined;
+
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  if (opts.http) {
+    const token = randomBytes(32).toString('base64url');
+    app = await buildApp(deps, { logger: { level: config.logLevel }, beforeReady: (a) => registerCliBridge(a, deps, token) });
+    const address = await app.listen({ port: config.port, host: config.host });
+    if (lock?.ok) lock.update({ host: config.host === '0.0.0.0' ? '127.0.0.1' : config.host, port: (app.server.address() as { port: number }).port, token });
+    logger.info({ address, database: database.kind }, 'Vixiees is ready');
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await app?.close();
+    await workers?.stop();
+    await database.close();
+    if (lock?.ok) lock.release();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

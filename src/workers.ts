@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import type { Deps } from './deps.ts';
+import { purgeExpiredIdempotencyKeys } from './lib/http/idempotency.ts';
+import { startOutboxRelay } from './lib/jobs/outbox-relay.ts';
+import { startQueue, type JobHandler } from './lib/jobs/queue.ts';
+
+/** Job handlers by topic. Features add theirs here; a topic without a handler is only declared. */
+export function jobHandlers(_deps: Deps): Record<string, JobHandler | undefined> {
+  return {
+    // Consumed by CRM sync and outbound webhooks once they exist.
+    'contact.changed': undefined,
+  };
+}
+
+/** Starts the job queue, its handlers, the outbox relay and housekeeping. */
+export async function startWorkers(deps: Deps, logger: Logger) {
+  const queue = await startQueue(deps.database, { databaseUrl: deps.config.databaseUrl, logger });
+  for (const [topic, handler] of Object.entries(jobHandlers(deps))) await queue.register(topic, handler);
+  const relay = startOutboxRelay(deps.database, queue, logger);
+  const purge = setInterval(() => {
+    purgeExpiredIdempotencyKeys(deps.database, deps.clock.now()).catch((err) => logger.error({ err }, 'idempotency purge failed'));
+  }, 60 * 60 * 1000);
+  purge.unref();
+  return {
+    queue,
+    relay,
+    async stop() {
+      clearInterval(purge);
+      relay.stop();
+      await queue.stop();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const isLocale = (l: string) => {
+  try {
+    return Intl.getCanonicalLocales(l).length === 1;
+  } catch {
+    return false;
+  }
+};
+
+export const Country = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code like ES')
+  .meta({ description: 'Default country for phone numbers typed without a prefix' });
+export const TimeZone = z.string().max(64).refine(isTimeZone, { message: 'must be an IANA time zone like Europe/Madrid', params: { code: 'invalid_time_zone' } });
+export const Locale = z.string().max(35).refine(isLocale, { message: 'must be a BCP 47 locale like es-ES', params: { code: 'invalid_locale' } });
+
+export const WorkspaceCreate = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    defaultCountry: Country.optional(),
+    timeZone: TimeZone.optional(),
+    locale: Locale.optional(),
+    ownerEmail: z.email().optional(),
+    ownerName: z.string().max(200).optional(),
+  })
+  .strict();
+export type WorkspaceCreate = z.infer<typeof WorkspaceCreate>;
+
+export const WorkspaceUpdate = z
+  .object({ name: z.string().trim().min(1).max(200).optional(), defaultCountry: Country.optional(), timeZone: TimeZone.optional(), locale: Locale.optional() })
+  .strict();
+export type WorkspaceUpdate = z.infer<typeof WorkspaceUpdate>;
+
+export const Workspace = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  defaultCountry: z.string(),
+  timeZone: z.string(),
+  locale: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+
+export const RoleSchema = z.enum(['owner', 'admin', 'member']);
+
+export const UserCreate = z.object({ email: z.email().max(254), name: z.string().max(200).optional(), role: RoleSchema }).strict();
+export type UserCreate = z.infer<typeof UserCreate>;
+
+export const User = z.object({ id: z.uuid(), email: z.string(), name: z.string(), role: RoleSchema, createdAt: z.string() });

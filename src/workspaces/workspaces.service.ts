@@ -1,0 +1,103 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { insertApiKey } from '../api-keys/api-keys.service.ts';
+import { requireRole, type Actor, type Role } from '../lib/actor.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Db } from '../lib/db.ts';
+import { AppError, notFound } from '../lib/errors.ts';
+import { uuidv7 } from '../lib/ids.ts';
+import { isUniqueViolation } from '../lib/pg-errors.ts';
+import { users, workspaces } from './workspaces.tables.ts';
+import type { UserCreate, WorkspaceCreate, WorkspaceUpdate } from './workspaces.schema.ts';
+
+const presentWorkspace = (w: typeof workspaces.$inferSelect) => ({
+  id: w.id,
+  name: w.name,
+  defaultCountry: w.defaultCountry,
+  timeZone: w.timeZone,
+  locale: w.locale,
+  createdAt: w.createdAt.toISOString(),
+  updatedAt: w.updatedAt.toISOString(),
+  version: Number(w.version),
+});
+
+const presentUser = (u: typeof users.$inferSelect) => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  createdAt: u.createdAt.toISOString(),
+});
+
+export function makeWorkspacesService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
+  return {
+    /**
+     * Creates a workspace, its owner user and a first owner API key (set-up through the CLI).
+     * There is no actor yet: whoever runs the CLI on the server is trusted.
+     */
+    async create(input: WorkspaceCreate) {
+      const now = clock.now();
+      return db.transaction(async (tx) => {
+        const id = uuidv7(now.getTime());
+        const [ws] = await tx
+          .insert(workspaces)
+          .values({ id, name: input.name, defaultCountry: input.defaultCountry ?? 'ES', timeZone: input.timeZone ?? 'Europe/Madrid', locale: input.locale ?? 'es-ES', createdAt: now, updatedAt: now })
+          .returning();
+        const ownerId = uuidv7(now.getTime());
+        const [owner] = await tx
+          .insert(users)
+          .values({ workspaceId: id, id: ownerId, email: input.ownerEmail ?? `owner@${id}.invalid`, name: input.ownerName ?? 'Owner', role: 'owner', createdAt: now, updatedAt: now })
+          .returning();
+        const apiKey = await insertApiKey(tx, clock, { workspaceId: id, name: 'First key', role: 'owner', userId: ownerId });
+        return { workspace: presentWorkspace(ws!), owner: presentUser(owner!), apiKey };
+      });
+    },
+    async get(actor: Actor) {
+      const [ws] = await db.select().from(workspaces).where(eq(workspaces.id, actor.workspaceId));
+      if (!ws) throw notFound('Workspace');
+      return presentWorkspace(ws);
+    },
+    async update(actor: Actor, patch: WorkspaceUpdate) {
+      requireRole(actor, 'admin');
+      const [ws] = await db
+        .update(workspaces)
+        .set({ ...patch, updatedAt: clock.now(), version: sql`${workspaces.version} + 1` })
+        .where(eq(workspaces.id, actor.workspaceId))
+        .returning();
+      if (!ws) throw notFound('Workspace');
+      return presentWorkspace(ws);
+    },
+    async listUsers(actor: Actor) {
+      const rows = await db.select().from(users).where(eq(users.workspaceId, actor.workspaceId)).orderBy(asc(users.createdAt), asc(users.id));
+      return rows.map(presentUser);
+    },
+    async getUser(actor: Actor, id: string) {
+      const [u] = await db.select().from(users).where(and(eq(users.workspaceId, actor.workspaceId), eq(users.id, id)));
+      if (!u) throw notFound('User', id);
+      return presentUser(u);
+    },
+    /** Adds a team member; only an owner can make another owner. */
+    async createUser(actor: Actor, input: UserCreate) {
+      requireRole(actor, 'admin');
+      if (input.role === 'owner') requireRole(actor, 'owner');
+      const now = clock.now();
+      try {
+        const [u] = await db
+          .insert(users)
+          .values({ workspaceId: actor.workspaceId, id: uuidv7(now.getTime()), email: input.email.trim().toLowerCase(), name: input.name ?? '', role: input.role as Role, createdAt: now, updatedAt: now })
+          .returning();
+        return presentUser(u!);
+      } catch (err) {
+        if (isUniqueViolation(err)) {
+          throw new AppError('user_email_taken', `A user with email ${input.email} already exists in this workspace`, {
+            status: 409,
+            errors: [{ pointer: '/email', code: 'email_taken', message: 'already a user of this workspace' }],
+          });
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+export type WorkspacesService = ReturnType<typeof makeWorkspacesService>;
