@@ -23,6 +23,8 @@ export type Database = {
   raw: RawSql;
   /** Runs `fn` on one connection (session-level locks, multi-statement scripts). */
   session<T>(fn: (raw: RawSql) => Promise<T>): Promise<T>;
+  /** The embedded instance, when embedded (tests dump and reload a migrated data dir). */
+  pglite?: PGlite;
   close(): Promise<void>;
 };
 
@@ -56,6 +58,7 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
     db: drizzlePglite(client) as unknown as Db,
     raw,
     session: (fn) => fn(raw),
+    pglite: client,
     close: () => client.close(),
   };
 }

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import type { Config } from '../src/config.ts';
+import { makeDeps, type Deps } from '../src/deps.ts';
+import { systemClock, type Clock } from '../src/lib/clock.ts';
+import { openDatabase, type Database } from '../src/lib/db.ts';
+import { migrate } from '../src/lib/migrate.ts';
+
+export const backend = (): 'postgres' | 'pglite' => (inject('testDatabaseUrl') ? 'postgres' : 'pglite');
+
+/** A migrated database for one test file: the run's PostgreSQL database, or a fresh PGlite. */
+export async function openTestDatabase(): Promise<Database> {
+  const url = inject('testDatabaseUrl');
+  if (url) return openDatabase({ databaseUrl: url });
+  const dumpPath = inject('pgliteDumpPath');
+  const database = await openDatabase({ inMemory: true, loadDataDir: dumpPath ? new Blob([readFileSync(dumpPath)]) : undefined });
+  // Picks up a migration added since the dump (and proves re-running is a no-op).
+  await migrate(database);
+  return database;
+}
+
+export const testConfig = (overrides: Partial<Config> = {}): Config => ({
+  port: 0,
+  host: '127.0.0.1',
+  databaseUrl: inject('testDatabaseUrl') ?? undefined,
+  dataDir: './data-test-unused',
+  logLevel: 'silent',
+  bodyLimitBytes: 1024 * 1024,
+  workers: false,
+  ...overrides,
+});
+
+export type Response = { status: number; headers: Record<string, string | string[] | number | undefined>; body: any; text: string };
+
+export type TestWorkspace = {
+  id: string;
+  ownerId: string;
+  apiKey: string;
+  apiKeyId: string;
+  /** Sends a request as this workspace's owner API key. */
+  req(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** Sends a request with another API key. */
+  as(apiKey: string): TestWorkspace['req'];
+};
+
+export type TestApp = {
+  app: Awaited<ReturnType<typeof buildApp>>;
+  deps: Deps;
+  database: Database;
+  /** Creates a workspace with an owner and an owner API key. */
+  workspace(opts?: { name?: string; defaultCountry?: string }): Promise<TestWorkspace>;
+  close(): Promise<void>;
+};
+
+/** The real app over a real database, driven in process through `app.inject`. */
+export async function startTestApp(opts: { clock?: Clock; config?: Partial<Config> } = {}): Promise<TestApp> {
+  const database = await openTestDatabase();
+  const deps = await makeDeps(testConfig(opts.config), database, opts.clock ?? systemClock);
+  const app = await buildApp(deps, { logger: false });
+  const send = (apiKey: string | null) => async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> => {
+    const res = await app.inject({
+      method: method as 'GET',
+      url,
+      headers: { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
+      payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    let parsed: unknown = undefined;
+    try {
+      parsed = res.body ? JSON.parse(res.body) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.statusCode, headers: res.headers as Response["headers"], body: parsed, text: res.body };
+  };
+  let n = 0;
+  return {
+    app,
+    deps,
+    database,
+    async workspace(o = {}) {
+      n++;
+      const r = await deps.services.workspaces.create({ name: o.name ?? `Workspace ${n}`, defaultCountry: o.defaultCountry ?? 'ES' });
+      return { id: r.workspace.id, ownerId: r.owner.id, apiKey: r.apiKey.secret, apiKeyId: r.apiKey.id, req: send(r.apiKey.secret), as: (k) => send(k) };
+    },
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+/** An unauthenticated request. */
+export async function anonymous(t: TestApp, method: string, url: string, body?: unknown) {
+  const res = await t.app.inject({ method: method as 'GET', url, ...(body !== undefined ? { payload: body as object } : {}) });
+  return { status: res.statusCode, headers: res.headers, body: res.body ? JSON.parse(res.body) : undefined };
+}
