@@ -82,7 +82,7 @@ export function makeContactsService(deps: ContactsDeps) {
       return db.transaction(async (tx) => {
         const country = await defaultCountryOf(tx, actor.workspaceId);
         const empty: IdentityFields = { email: null, phone: null, whatsappUserId: null, additionalEmails: [], additionalPhones: [] };
-        const { fields, errors } = resolveIdentity(input, empty, country);
+        const { fields, errors, pointers } = resolveIdentity(input, empty, country);
         await checkOwner(tx, actor, input.ownerId, errors);
         const attrs = await validateAttributes(tx, actor.workspaceId, input.customAttributes ?? {});
         errors.push(...attrs.errors);
@@ -117,7 +117,7 @@ export function makeContactsService(deps: ContactsDeps) {
           createdAt: now,
           updatedAt: now,
         });
-        await claimIdentifiers(tx, actor, id, identifiersOf(fields, externalRefId));
+        await claimIdentifiers(tx, actor, id, identifiersOf(fields, externalRefId, pointers));
         // The starting value of every consent is part of the proof trail, defaults included.
         for (const [consent, value] of Object.entries(consents)) {
           await repo.recordConsent(tx, actor, id, { consent: consent as keyof Consents, value, source, proof: { reason: 'contact_created', explicit: input.consents?.[consent as keyof Consents] !== undefined } }, now);
@@ -140,7 +140,7 @@ export function makeContactsService(deps: ContactsDeps) {
         const current = await getRow(tx, actor, id, { lock: true });
         checkVersion(current, opts.ifMatch);
         const country = await defaultCountryOf(tx, actor.workspaceId);
-        const { fields, errors } = resolveIdentity(patch, identityOf(current), country);
+        const { fields, errors, pointers } = resolveIdentity(patch, identityOf(current), country);
         if (patch.ownerId !== undefined) await checkOwner(tx, actor, patch.ownerId, errors);
         let attributeValues: Record<string, unknown> | undefined;
         if (patch.customAttributes) {
@@ -164,7 +164,7 @@ export function makeContactsService(deps: ContactsDeps) {
         for (const c of consentChanges) (changes as Record<string, unknown>)[CONSENT_COLUMNS[c.consent]] = c.value;
 
         const before = identifiersOf(identityOf(current), current.externalRefId);
-        const after = identifiersOf(fields, changes.externalRefId !== undefined ? changes.externalRefId : current.externalRefId);
+        const after = identifiersOf(fields, changes.externalRefId !== undefined ? changes.externalRefId : current.externalRefId, pointers);
         const removed = before.filter((b) => !after.some((a) => sameIdentifier(a, b)));
         const added = after.filter((a) => !before.some((b) => sameIdentifier(a, b)));
         await repo.deleteIdentifiers(tx, actor.workspaceId, id, removed);

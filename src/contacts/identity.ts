@@ -28,12 +28,18 @@ export function resolveIdentity(
   input: IdentityInput,
   current: IdentityFields,
   defaultCountry: string,
-): { fields: IdentityFields; errors: FieldError[] } {
+): { fields: IdentityFields; errors: FieldError[]; pointers: Map<string, string> } {
   const errors: FieldError[] = [];
+  // Where each value was typed in the request, so a conflict names the field the client sent.
+  const pointers = new Map<string, string>();
   const one = (value: string | null | undefined, pointer: string, norm: (v: string) => ReturnType<typeof normaliseEmail>) => {
     if (value === null || value === undefined || value.trim() === '') return null;
     const r = norm(value);
-    if (r.ok) return r.value;
+    if (r.ok) {
+      const key = pointer.includes('mail') ? `email:${emailKey(r.value)}` : pointer.includes('hone') ? `phone:${r.value}` : `whatsapp:${r.value}`;
+      if (!pointers.has(key)) pointers.set(key, pointer);
+      return r.value;
+    }
     errors.push({ pointer, code: r.code, message: r.message });
     return null;
   };
@@ -69,7 +75,7 @@ export function resolveIdentity(
       message: 'A contact needs at least one email or phone',
     });
   }
-  return { fields, errors };
+  return { fields, errors, pointers };
 }
 
 function uniqueExcept(values: string[], primary: string | null, key: (v: string) => string): string[] {
@@ -88,6 +94,7 @@ function uniqueExcept(values: string[], primary: string | null, key: (v: string)
 export function identifiersOf(
   fields: IdentityFields,
   externalRefId: string | null,
+  typedAt?: Map<string, string>,
 ): (Identifier & { pointer: string })[] {
   const out: (Identifier & { pointer: string })[] = [];
   if (fields.email) out.push({ kind: 'email', value: emailKey(fields.email), pointer: '/email' });
@@ -98,6 +105,7 @@ export function identifiersOf(
   fields.additionalPhones.forEach((p, i) => out.push({ kind: 'phone', value: p, pointer: `/additionalPhones/${i}` }));
   if (fields.whatsappUserId) out.push({ kind: 'whatsapp', value: fields.whatsappUserId, pointer: '/whatsappUserId' });
   if (externalRefId) out.push({ kind: 'external_ref', value: externalRefId, pointer: '/externalRef/id' });
+  if (typedAt) for (const i of out) i.pointer = typedAt.get(`${i.kind}:${i.value}`) ?? i.pointer;
   return out;
 }
 
