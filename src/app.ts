@@ -11,6 +11,7 @@ import { AppError } from './lib/errors.ts';
 import { registerIdempotency } from './lib/http/idempotency.ts';
 import { problemHandler } from './lib/http/problem.ts';
 import { uuidv7 } from './lib/ids.ts';
+import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { workspacesRoutes } from './workspaces/workspaces.routes.ts';
 
 export type RouteInfo = { method: string; url: string; public: boolean };
@@ -79,6 +80,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; be
   await app.register(workspacesRoutes(deps));
   await app.register(apiKeysRoutes(deps));
   await app.register(contactsRoutes(deps));
+  await app.register(tasksRoutes(deps));
 
   opts.beforeReady?.(app);
   await app.ready();

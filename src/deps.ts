@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './lib/clock.ts';
 import { openDatabase, type Database, type Db } from './lib/db.ts';
 import { migrate } from './lib/migrate.ts';
 import { makeCursorCodec, type CursorCodec } from './lib/pagination.ts';
+import { makeTasksService } from './tasks/tasks.service.ts';
 import { makeWorkspacesService } from './workspaces/workspaces.service.ts';
 
 /** Everything a route, job or CLI command may use, wired in one place. */
@@ -18,11 +19,12 @@ export type Deps = {
   services: ReturnType<typeof makeServices>;
 };
 
-function makeServices(db: Db, clock: Clock) {
+function makeServices(db: Db, clock: Clock, cursors: CursorCodec) {
   return {
     workspaces: makeWorkspacesService({ db, clock }),
     apiKeys: makeApiKeysService({ db, clock }),
     contacts: makeContactsService({ db, clock }),
+    tasks: makeTasksService({ db, clock, cursors }),
   };
 }
 
@@ -30,13 +32,14 @@ function makeServices(db: Db, clock: Clock) {
 export async function makeDeps(config: Config, database: Database, clock: Clock = systemClock): Promise<Deps> {
   const { rows } = await database.raw(`SELECT value FROM instance_secrets WHERE name = 'cursor_hmac'`, []);
   const secret = String(rows[0]?.value ?? '');
+  const cursors = makeCursorCodec(secret);
   return {
     config,
     database,
     db: database.db,
     clock,
-    cursors: makeCursorCodec(secret),
-    services: makeServices(database.db, clock),
+    cursors,
+    services: makeServices(database.db, clock, cursors),
   };
 }
 
