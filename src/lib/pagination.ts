@@ -37,7 +37,7 @@ export type CursorCodec = ReturnType<typeof makeCursorCodec>;
 
 const invalidCursor = () =>
   new AppError('invalid_cursor', 'The cursor is malformed or belongs to another list; start again without it', {
-    errors: [{ pointer: '/cursor', code: 'invalid_cursor', message: 'not a cursor of this list' }],
+    errors: [{ pointer: '/query/cursor', code: 'invalid_cursor', message: 'not a cursor of this list' }],
   });
 
 export type Page<T> = { data: T[]; nextCursor: string | null; count?: { value: number; exact: boolean } };

@@ -28,7 +28,7 @@ const READ_ONLY_FIELDS = new Set(['id', 'createdAt', 'updatedAt', 'version', 'so
 type ZodIssueLike = { keyword: string; instancePath: string; message: string; params: Record<string, unknown> };
 
 function zodIssuesToFieldErrors(issues: ZodIssueLike[], location: string): FieldError[] {
-  const prefix = location === 'body' ? '' : `/${location}`;
+  const prefix = location === 'body' ? '' : `/${location === 'querystring' ? 'query' : location}`;
   const out: FieldError[] = [];
   for (const issue of issues) {
     const path = issue.instancePath === '/' ? '' : issue.instancePath;

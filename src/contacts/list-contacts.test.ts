@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
+import { fixedClock } from '../lib/clock.ts';
+
+// Many contacts share a timestamp, so the id tie-break does real work.
+const clock = fixedClock('2026-11-01T10:00:00.000Z');
+let t: TestApp;
+let ws: TestWorkspace;
+let other: TestWorkspace;
+let n = 0;
+const create = (w: TestWorkspace, extra: object = {}) => w.req('POST', '/v1/contacts', { email: `p${++n}@example.com`, ...extra });
+
+beforeAll(async () => {
+  t = await startTestApp({ clock });
+  ws = await t.workspace();
+  other = await t.workspace();
+  for (let i = 0; i < 30; i++) {
+    if (i % 4 === 0) clock.advance(1000);
+    await create(ws);
+    await create(other);
+  }
+});
+afterAll(() => t.close());
+
+async function walk(w: TestWorkspace, query: string, limit: number, between?: () => Promise<void>) {
+  const seen: { id: string; createdAt: string }[] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await w.req('GET', `/v1/contacts?limit=${limit}${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    expect(res.status).toBe(200);
+    seen.push(...res.body.data);
+    cursor = res.body.nextCursor;
+    if (between) await between();
+  } while (cursor);
+  return seen;
+}
+
+describe('listing contacts with keyset pagination', () => {
+  it('walks every contact exactly once, newest first, while contacts are inserted between pages', async () => {
+    const before = await walk(ws, '', 500);
+    const stable = new Set(before.map((c) => c.id));
+    const seen = await walk(ws, '', 7, async () => {
+      clock.advance(10);
+      await create(ws);
+    });
+    const ids = seen.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of stable) expect(ids).toContain(id);
+    for (let i = 1; i < seen.length; i++) {
+      const [a, b] = [seen[i - 1]!, seen[i]!];
+      expect(a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id)).toBe(true);
+    }
+  });
+
+  it('sorts oldest first with ?sort=createdAt and never shows another workspace', async () => {
+    const seen = await walk(ws, '&sort=createdAt', 9);
+    for (let i = 1; i < seen.length; i++) expect(seen[i - 1]!.createdAt <= seen[i]!.createdAt).toBe(true);
+    const theirs = new Set((await walk(other, '', 500)).map((c) => c.id));
+    expect(seen.some((c) => theirs.has(c.id))).toBe(false);
+  });
+
+  it('filters by exact email or phone in any typed form', async () => {
+    const c = await create(ws, { phone: '+34 633 00 11 22' });
+    for (const phone of ['633001122', '0034633001122', '+34633001122']) {
+      const res = await ws.req('GET', `/v1/contacts?phone=${encodeURIComponent(phone)}`);
+      expect(res.body.data.map((x: { id: string }) => x.id)).toEqual([c.body.id]);
+    }
+    const byEmail = await ws.req('GET', `/v1/contacts?email=${encodeURIComponent(c.body.email.toUpperCase())}`);
+    expect(byEmail.body.data.map((x: { id: string }) => x.id)).toEqual([c.body.id]);
+  });
+
+  it('counts exactly when asked', async () => {
+    const all = await walk(ws, '', 500);
+    const res = await ws.req('GET', '/v1/contacts?limit=1&count=true');
+    expect(res.body.count).toEqual({ value: all.length, exact: true });
+  });
+
+  it.each([
+    ['a page size of 100,000', '?limit=100000', 400, '/query/limit'],
+    ['a page size of 0', '?limit=0', 400, '/query/limit'],
+    ['a malformed cursor', '?cursor=garbage', 400, '/query/cursor'],
+    ['an unknown parameter', '?colour=red', 400, '/query/colour'],
+    ['an unknown sort', '?sort=favouriteColour', 400, '/query/sort'],
+  ])('rejects %s with a clear problem', async (_label, query, status, pointer) => {
+    const res = await ws.req('GET', `/v1/contacts${query}`);
+    expect(res.status).toBe(status);
+    expect(res.body.errors[0].pointer).toBe(pointer);
+  });
+
+  it('rejects a cursor from another workspace or another sort', async () => {
+    const page = await ws.req('GET', '/v1/contacts?limit=2');
+    const cursor = encodeURIComponent(page.body.nextCursor);
+    expect((await other.req('GET', `/v1/contacts?limit=2&cursor=${cursor}`)).body.code).toBe('invalid_cursor');
+    expect((await ws.req('GET', `/v1/contacts?limit=2&sort=createdAt&cursor=${cursor}`)).body.code).toBe('invalid_cursor');
+    const tampered = page.body.nextCursor.replace(/^./, (ch: string) => (ch === 'e' ? 'f' : 'e'));
+    expect((await ws.req('GET', `/v1/contacts?limit=2&cursor=${encodeURIComponent(tampered)}`)).status).toBe(400);
+  });
+});
