@@ -1,0 +1,96 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
+import { queryRows } from '../lib/db.ts';
+import { hashApiKey } from './api-keys.service.ts';
+
+let t: TestApp;
+let ws: TestWorkspace;
+let other: TestWorkspace;
+beforeAll(async () => {
+  t = await startTestApp();
+  ws = await t.workspace();
+  other = await t.workspace();
+});
+afterAll(() => t.close());
+
+describe('API keys', () => {
+  it('shows the secret once, stores only its hash, and lists keys without secrets', async () => {
+    const created = await ws.req('POST', '/v1/api-keys', { name: 'Zapier', role: 'member' });
+    expect(created.status).toBe(201);
+    expect(created.body.secret).toMatch(/^vx_live_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/);
+    expect(created.body.secret.startsWith(created.body.prefix)).toBe(true);
+    const stored = await queryRows<{ secret_hash: string }>(t.deps.db, sql`SELECT secret_hash FROM api_keys WHERE workspace_id = ${ws.id} AND id = ${created.body.id}`);
+    expect(stored[0]!.secret_hash).toBe(hashApiKey(created.body.secret));
+    expect(JSON.stringify(stored)).not.toContain(created.body.secret);
+    const list = await ws.req('GET', '/v1/api-keys');
+    expect(list.body.data.map((k: { id: string }) => k.id)).toContain(created.body.id);
+    expect(list.text).not.toContain(created.body.secret);
+    expect(list.body.data[0].secret).toBeUndefined();
+  });
+
+  it('lets members work contacts but not manage keys, users or settings', async () => {
+    const member = await ws.req('POST', '/v1/api-keys', { name: 'member', role: 'member' });
+    const asMember = ws.as(member.body.secret);
+    expect((await asMember('POST', '/v1/contacts', { email: 'member-made@example.com' })).status).toBe(201);
+    for (const [method, url, body] of [
+      ['GET', '/v1/api-keys', undefined],
+      ['POST', '/v1/api-keys', { name: 'x' }],
+      ['DELETE', `/v1/api-keys/${member.body.id}`, undefined],
+      ['POST', '/v1/users', { email: 'new@example.com', role: 'member' }],
+      ['PATCH', '/v1/workspace', { defaultCountry: 'MX' }],
+    ] as const) {
+      const res = await asMember(method, url, body);
+      expect(res.status, `${method} ${url}`).toBe(403);
+      expect(res.body.code).toBe('forbidden');
+    }
+  });
+
+  it('does not let an admin mint an owner key', async () => {
+    const admin = await ws.req('POST', '/v1/api-keys', { name: 'admin', role: 'admin' });
+    const res = await ws.as(admin.body.secret)('POST', '/v1/api-keys', { name: 'escalate', role: 'owner' });
+    expect(res.status).toBe(403);
+  });
+
+  it('hides another workspace’s key: revoking it is a 404 and it keeps working', async () => {
+    const theirs = await other.req('POST', '/v1/api-keys', { name: 'theirs' });
+    const res = await ws.req('DELETE', `/v1/api-keys/${theirs.body.id}`);
+    expect(res.status).toBe(404);
+    expect((await other.as(theirs.body.secret)('GET', '/v1/contacts')).status).toBe(200);
+    const list = await ws.req('GET', '/v1/api-keys');
+    expect(list.body.data.map((k: { id: string }) => k.id)).not.toContain(theirs.body.id);
+  });
+});
+
+describe('workspace and users', () => {
+  it('reads and changes settings; the default country drives phone parsing', async () => {
+    const w = await t.workspace({ defaultCountry: 'ES' });
+    expect((await w.req('GET', '/v1/workspace')).body).toMatchObject({ id: w.id, defaultCountry: 'ES', timeZone: 'Europe/Madrid', locale: 'es-ES' });
+    const patched = await w.req('PATCH', '/v1/workspace', { defaultCountry: 'MX', timeZone: 'America/Mexico_City', locale: 'es-MX' });
+    expect(patched.body).toMatchObject({ defaultCountry: 'MX', timeZone: 'America/Mexico_City', locale: 'es-MX' });
+    const c = await w.req('POST', '/v1/contacts', { phone: '55 1234 5678' });
+    expect(c.body.phone).toBe('+525512345678');
+  });
+
+  it.each([
+    [{ defaultCountry: 'spain' }, '/defaultCountry'],
+    [{ timeZone: 'Mars/Olympus' }, '/timeZone'],
+    [{ locale: 'not a locale!' }, '/locale'],
+    [{ name: '' }, '/name'],
+  ])('rejects bad settings %j', async (body, pointer) => {
+    const res = await ws.req('PATCH', '/v1/workspace', body);
+    expect(res.status).toBe(422);
+    expect(res.body.errors[0].pointer).toBe(pointer);
+  });
+
+  it('adds users that can own contacts, and refuses a duplicate email', async () => {
+    const u = await ws.req('POST', '/v1/users', { email: 'Seller@Example.com', name: 'Seller', role: 'member' });
+    expect(u.status).toBe(201);
+    expect((await ws.req('POST', '/v1/users', { email: 'seller@example.com', role: 'member' })).status).toBe(409);
+    const c = await ws.req('POST', '/v1/contacts', { email: 'owned@example.com', ownerId: u.body.id });
+    expect(c.body.ownerId).toBe(u.body.id);
+    expect((await other.req('GET', `/v1/users/${u.body.id}`)).status).toBe(404);
+    const theirList = await other.req('GET', '/v1/users');
+    expect(theirList.body.data.map((x: { id: string }) => x.id)).not.toContain(u.body.id);
+  });
+});
