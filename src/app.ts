@@ -12,6 +12,9 @@ import { registerIdempotency } from './lib/http/idempotency.ts';
 import { problemHandler } from './lib/http/problem.ts';
 import { uuidv7 } from './lib/ids.ts';
 import { tasksRoutes } from './tasks/tasks.routes.ts';
+import { dealsRoutes } from './deals/deals.routes.ts';
+import { meetingsRoutes } from './meetings/meetings.routes.ts';
+import { commentsRoutes } from './comments/comments.routes.ts';
 import { workspacesRoutes } from './workspaces/workspaces.routes.ts';
 
 export type RouteInfo = { method: string; url: string; public: boolean };
@@ -81,6 +84,9 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; be
   await app.register(apiKeysRoutes(deps));
   await app.register(contactsRoutes(deps));
   await app.register(tasksRoutes(deps));
+  await app.register(dealsRoutes(deps));
+  await app.register(meetingsRoutes(deps));
+  await app.register(commentsRoutes(deps));
 
   opts.beforeReady?.(app);
   await app.ready();

@@ -7,6 +7,9 @@ import { openDatabase, type Database, type Db } from './lib/db.ts';
 import { migrate } from './lib/migrate.ts';
 import { makeCursorCodec, type CursorCodec } from './lib/pagination.ts';
 import { makeTasksService } from './tasks/tasks.service.ts';
+import { makeDealsService } from './deals/deals.service.ts';
+import { makeMeetingsService } from './meetings/meetings.service.ts';
+import { makeCommentsService } from './comments/comments.service.ts';
 import { makeWorkspacesService } from './workspaces/workspaces.service.ts';
 
 /** Everything a route, job or CLI command may use, wired in one place. */
@@ -25,6 +28,9 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec) {
     apiKeys: makeApiKeysService({ db, clock }),
     contacts: makeContactsService({ db, clock }),
     tasks: makeTasksService({ db, clock, cursors }),
+    deals: makeDealsService({ db, clock, cursors }),
+    meetings: makeMeetingsService({ db, clock, cursors }),
+    comments: makeCommentsService({ db, clock, cursors }),
   };
 }
 

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { Author } from '../lib/http/element-schemas.ts';
+
+const body = z.string().trim().min(1, { message: 'must not be empty' }).max(20_000).meta({ description: 'Internal note; never sent to the contact' });
+
+export const CommentCreate = z.object({ body }).strict();
+export type CommentCreate = z.infer<typeof CommentCreate>;
+
+export const CommentUpdate = z.object({ body: body.optional() }).strict();
+export type CommentUpdate = z.infer<typeof CommentUpdate>;
+
+export const Comment = z.object({
+  id: z.uuid(),
+  contactId: z.uuid(),
+  body: z.string(),
+  author: Author,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+export type Comment = z.infer<typeof Comment>;

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { Author, Instant } from '../lib/http/element-schemas.ts';
+
+export const MeetingSource = z.enum(['manual', 'calendly']);
+
+const isHttpUrl = (s: string): boolean => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
+  } catch {
+    return false;
+  }
+};
+
+const title = z.string().trim().min(1, { message: 'must not be empty' }).max(500);
+const location = z.string().trim().max(500).meta({ description: 'Where: an address or a room' });
+const link = z
+  .string()
+  .max(2048)
+  .refine(isHttpUrl, { message: 'must be an absolute http(s) URL', params: { code: 'invalid_url' } })
+  .meta({ description: 'Video-call or booking link' });
+
+const editable = {
+  title,
+  startsAt: Instant,
+  endsAt: Instant.meta({ description: 'Must be after `startsAt`' }),
+  location: location.nullish(),
+  link: link.nullish(),
+};
+
+export const MeetingCreate = z
+  .object({ ...editable, source: MeetingSource.optional().meta({ description: 'Set once; defaults to `manual`' }) })
+  .strict();
+export type MeetingCreate = z.infer<typeof MeetingCreate>;
+
+export const MeetingUpdate = z.object(editable).partial().strict();
+export type MeetingUpdate = z.infer<typeof MeetingUpdate>;
+
+export const Meeting = z.object({
+  id: z.uuid(),
+  contactId: z.uuid(),
+  title: z.string(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  location: z.string().nullable(),
+  link: z.string().nullable(),
+  source: MeetingSource,
+  author: Author,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+export type Meeting = z.infer<typeof Meeting>;
