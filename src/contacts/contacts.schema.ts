@@ -103,19 +103,35 @@ export const Contact = z.object({
 }).passthrough();
 export type Contact = z.infer<typeof Contact>;
 
-export const CONTACT_SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt'] as const;
+const flag = z.enum(['true', 'false']);
 
+/**
+ * `GET /v1/contacts`: simple filters as parameters (combined with AND); the JSON filter tree of
+ * `POST /v1/contacts/search` covers the rest. `sort` is checked by the list (it may name an attribute).
+ */
 export const ContactListQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(50),
     cursor: z.string().max(2000).optional(),
-    sort: z.enum(CONTACT_SORTS).default('-createdAt'),
+    sort: z.string().max(100).optional().meta({ description: '`-createdAt` (default; `relevance` with `q`), `updatedAt`, `lastName`, `firstName`…; `-` for descending' }),
+    q: z.string().trim().min(1).max(200).optional().meta({ description: 'Search box: name fragments, email fragment, phone digits in any format, company' }),
     ownerId: z.uuid().optional(),
     source: Source.optional(),
-    email: z.string().max(320).optional(),
-    phone: z.string().max(64).optional(),
-    deleted: z.enum(['true', 'false']).default('false').meta({ description: '`true` lists the trash' }),
-    count: z.enum(['true', 'false']).default('false'),
+    email: z.string().max(320).optional().meta({ description: 'Exact email (any of the contact\'s)' }),
+    phone: z.string().max(64).optional().meta({ description: 'Exact phone in any format (any of the contact\'s)' }),
+    firstName: z.string().min(1).max(200).optional().meta({ description: 'Fragment, accent- and case-insensitive' }),
+    lastName: z.string().min(1).max(200).optional().meta({ description: 'Fragment of either surname, accent- and case-insensitive' }),
+    company: z.string().min(1).max(300).optional().meta({ description: 'Fragment, accent- and case-insensitive' }),
+    createdAfter: z.iso.datetime({ offset: true }).optional(),
+    createdBefore: z.iso.datetime({ offset: true }).optional(),
+    updatedAfter: z.iso.datetime({ offset: true }).optional(),
+    updatedBefore: z.iso.datetime({ offset: true }).optional(),
+    'consents.transactionalWhatsapp': flag.optional(),
+    'consents.transactionalEmail': flag.optional(),
+    'consents.marketingWhatsapp': flag.optional(),
+    'consents.marketingEmail': flag.optional(),
+    deleted: flag.default('false').meta({ description: '`true` lists the trash' }),
+    count: flag.default('false'),
   })
   .strict();
 export type ContactListQuery = z.infer<typeof ContactListQuery>;

@@ -1,0 +1,71 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { validationFailed, type FieldError } from '../lib/errors.ts';
+import { FILTER_FIELDS, type FilterContext, type Operator } from './filter-fields.ts';
+
+/**
+ * A filter tree: `{ and: [...] }`, `{ or: [...] }`, `{ not: node }` or a condition
+ * `{ field, op, value }`. Validated here rather than by a recursive zod schema so every mistake
+ * gets a pointer to the exact node (`/filter/or/1/field`).
+ */
+export type FilterNode = { and: FilterNode[] } | { or: FilterNode[] } | { not: FilterNode } | FilterCondition;
+export type FilterCondition = { field: string; op: string; value?: unknown };
+
+const MAX_DEPTH = 6;
+const MAX_CONDITIONS = 100;
+
+/** Resolves a field name: the fixed fields first, then dynamic families (e.g. `attributes.<key>`). */
+export type FieldResolver = (field: string) => Record<string, Operator> | undefined;
+const dynamicResolvers: FieldResolver[] = [];
+/** Lets a feature with its own columns (attributes, stages, attention) make its fields filterable. */
+export const registerFieldResolver = (r: FieldResolver): void => {
+  dynamicResolvers.push(r);
+};
+export const resolveField = (field: string): Record<string, Operator> | undefined =>
+  Object.hasOwn(FILTER_FIELDS, field) ? FILTER_FIELDS[field] : dynamicResolvers.map((r) => r(field)).find(Boolean);
+
+/** Compiles a tree into one SQL condition, or throws `validation_failed` listing every bad node. */
+export function compileFilter(node: unknown, ctx: FilterContext, pointer = '/filter'): SQL {
+  const errors: FieldError[] = [];
+  let conditions = 0;
+  const walk = (n: unknown, p: string, depth: number): SQL => {
+    if (depth > MAX_DEPTH) return fail(p, 'too_deep', `filters nest at most ${MAX_DEPTH} levels`);
+    if (!n || typeof n !== 'object' || Array.isArray(n)) return fail(p, 'invalid_filter', 'must be an object: {and}, {or}, {not} or {field, op, value}');
+    const obj = n as Record<string, unknown>;
+    const keys = Object.keys(obj);
+    for (const group of ['and', 'or'] as const) {
+      if (!(group in obj)) continue;
+      if (keys.length !== 1) return fail(p, 'invalid_filter', `a group has only the "${group}" key`);
+      const items = obj[group];
+      if (!Array.isArray(items) || items.length === 0) return fail(`${p}/${group}`, 'invalid_filter', 'must be a non-empty array');
+      const parts = items.map((item, i) => walk(item, `${p}/${group}/${i}`, depth + 1));
+      return sql`(${sql.join(parts, group === 'and' ? sql` AND ` : sql` OR `)})`;
+    }
+    if ('not' in obj) {
+      if (keys.length !== 1) return fail(p, 'invalid_filter', 'a negation has only the "not" key');
+      return sql`NOT COALESCE((${walk(obj.not, `${p}/not`, depth + 1)}), false)`;
+    }
+    const unknownKeys = keys.filter((k) => !['field', 'op', 'value'].includes(k));
+    if (unknownKeys.length) return fail(`${p}/${unknownKeys[0]}`, 'unknown_field', `"${unknownKeys[0]}" is not part of a condition ({field, op, value})`);
+    if (++conditions > MAX_CONDITIONS) return fail(p, 'too_many_conditions', `at most ${MAX_CONDITIONS} conditions`);
+    return condition(obj, p);
+  };
+  const condition = (obj: Record<string, unknown>, p: string): SQL => {
+    if (typeof obj.field !== 'string') return fail(`${p}/field`, 'invalid_filter', 'field is required');
+    const ops = resolveField(obj.field);
+    if (!ops) return fail(`${p}/field`, 'unknown_field', `"${obj.field.slice(0, 100)}" is not a filterable field`);
+    if (typeof obj.op !== 'string' || !Object.hasOwn(ops, obj.op)) {
+      return fail(`${p}/op`, 'invalid_operator', `${obj.field} supports ${Object.keys(ops).join(', ')}`);
+    }
+    const op = ops[obj.op]!;
+    const parsed = op.value.safeParse(obj.value);
+    if (!parsed.success) return fail(`${p}/value`, 'invalid_value', parsed.error.issues[0]?.message ?? 'invalid value');
+    return op.build(parsed.data as never, ctx);
+  };
+  const fail = (p: string, code: string, message: string): SQL => {
+    errors.push({ pointer: p, code, message });
+    return sql`false`;
+  };
+  const out = walk(node, pointer, 1);
+  if (errors.length) throw validationFailed(errors);
+  return out;
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/** A node of the filter tree; validated node by node so each mistake gets its own pointer. */
+export const FilterTree = z
+  .record(z.string(), z.unknown())
+  .meta({
+    id: 'ContactFilter',
+    description:
+      'A group `{ "and": [node, …] }` / `{ "or": [node, …] }`, a negation `{ "not": node }`, or a condition ' +
+      '`{ "field": "ownerId", "op": "eq", "value": "…" }`. Fields: q (matches), id, firstName, lastName, company, email, phone, ' +
+      'ownerId, source, createdAt, updatedAt, consents.<name>, and the fields of enabled features (attention, stages, attributes.<key>…).',
+    examples: [{ and: [{ field: 'source', op: 'in', value: ['web', 'meta_ads'] }, { or: [{ field: 'ownerId', op: 'isEmpty', value: true }, { field: 'consents.marketingWhatsapp', op: 'eq', value: true }] }] }],
+  });
+
+export const ContactSearch = z
+  .object({
+    filter: FilterTree.optional(),
+    q: z.string().trim().min(1).max(200).optional().meta({ description: 'Search box, as in `GET /v1/contacts?q=`' }),
+    sort: z.string().max(100).optional(),
+    limit: z.number().int().min(1).default(50).meta({ description: 'At most 500' }),
+    cursor: z.string().max(2000).optional(),
+    count: z.boolean().default(false),
+    deleted: z.boolean().default(false),
+  })
+  .strict();
+export type ContactSearch = z.infer<typeof ContactSearch>;

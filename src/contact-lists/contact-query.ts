@@ -1,0 +1,118 @@
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
+import type { Actor } from '../lib/actor.ts';
+import { queryRows, type Db } from '../lib/db.ts';
+import { AppError } from '../lib/errors.ts';
+import type { CursorCodec, Page } from '../lib/pagination.ts';
+import { presentContact } from '../contacts/contacts.present.ts';
+import type { Contact } from '../contacts/contacts.schema.ts';
+import { contacts, type ContactRow } from '../contacts/contacts.tables.ts';
+import { findWorkspace } from '../workspaces/workspaces.repo.ts';
+import { compileFilter } from './compile-filter.ts';
+import { searchCondition, searchRank, type FilterContext } from './filter-fields.ts';
+import { afterCursor, orderBy, resolveSort } from './keyset.ts';
+
+export const MAX_PAGE_SIZE = 500;
+const EXACT_COUNT_LIMIT = 10_000;
+
+/** One list request, whichever door it came through (query string, search body, saved view, bulk). */
+export type ListRequest = {
+  filter?: unknown;
+  q?: string;
+  sort?: string;
+  limit: number;
+  cursor?: string;
+  count?: boolean;
+  deleted?: boolean;
+};
+
+/** Where errors point: `/query/…` for GET, `/…` for a JSON body; and the status they carry. */
+export type RequestPlace = { prefix: string; status: 400 | 422 };
+
+/** The workspace's phone country, read only when the request needs it (phone filters, search). */
+async function contextFor(db: Db, actor: Actor, req: ListRequest, now: Date): Promise<FilterContext> {
+  const text = req.q !== undefined || JSON.stringify(req.filter ?? null).includes('"phone"') || JSON.stringify(req.filter ?? null).includes('"q"');
+  const country = text ? ((await findWorkspace(db, actor.workspaceId))?.defaultCountry ?? 'ES') : 'ES';
+  return { workspaceId: actor.workspaceId, country, now };
+}
+
+/** The WHERE of a request without the cursor: tenant, trash, filter tree and search box. */
+export async function compileWhere(db: Db, actor: Actor, req: ListRequest, place: RequestPlace, now: Date) {
+  const ctx = await contextFor(db, actor, req, now);
+  const where: SQL[] = [sql`contacts.workspace_id = ${actor.workspaceId}`];
+  where.push(req.deleted ? sql`contacts.deleted_at IS NOT NULL` : sql`contacts.deleted_at IS NULL`);
+  if (req.filter !== undefined) where.push(withStatus(() => compileFilter(req.filter, ctx, `${place.prefix}/filter`), place.status));
+  if (req.q) where.push(searchCondition(req.q, ctx));
+  return { where: sql.join(where, sql` AND `), ctx };
+}
+
+/** Builds the page query (also run directly by the benchmarks to measure API overhead). */
+export async function prepareList(db: Db, cursors: CursorCodec, actor: Actor, req: ListRequest, place: RequestPlace, now: Date) {
+  if (req.limit > MAX_PAGE_SIZE || req.limit < 1) {
+    throw new AppError('validation_failed', `limit must be between 1 and ${MAX_PAGE_SIZE}`, {
+      status: 400,
+      errors: [{ pointer: `${place.prefix}/limit`, code: 'too_big', message: `at most ${MAX_PAGE_SIZE} contacts per page` }],
+    });
+  }
+  const { where, ctx } = await compileWhere(db, actor, req, place, now);
+  const sortText = req.sort ?? (req.q ? 'relevance' : '-createdAt');
+  const { spec, desc, name } = withStatus(() => resolveSort(sortText, `${place.prefix}/sort`, req.q ? searchRank(req.q, ctx) : undefined), place.status);
+  const binding = `${actor.workspaceId}|${name}|${desc}|${JSON.stringify({ f: req.filter ?? null, q: req.q ?? null, d: !!req.deleted })}`;
+  const conditions = [where];
+  if (req.cursor) {
+    const key = withCursorPointer(() => cursors.decode(req.cursor!, binding), `${place.prefix}/cursor`);
+    conditions.push(afterCursor(spec, desc, key));
+  }
+  const query = db
+    .select({ ...getTableColumns(contacts), sortKey: sql<string | null>`(${spec.expr})::text` })
+    .from(contacts)
+    .where(sql.join(conditions, sql` AND `))
+    .orderBy(orderBy(spec, desc))
+    .limit(req.limit + 1);
+  return { query, where, binding, spec, sortName: name };
+}
+
+/** A page of contacts: keyset over (sort key, id), so inserts elsewhere never repeat or skip a row. */
+export async function listPage(db: Db, cursors: CursorCodec, actor: Actor, req: ListRequest, place: RequestPlace, now: Date): Promise<Page<Contact>> {
+  const { query, where, binding } = await prepareList(db, cursors, actor, req, place, now);
+  const rows = (await query) as (ContactRow & { sortKey: string | null })[];
+  const more = rows.length > req.limit;
+  const page = more ? rows.slice(0, req.limit) : rows;
+  const last = page.at(-1);
+  const result: Page<Contact> = {
+    data: page.map(({ sortKey: _k, ...row }) => presentContact(row as ContactRow)),
+    nextCursor: more && last ? cursors.encode({ v: last.sortKey, id: last.id }, binding) : null,
+  };
+  if (req.count) result.count = await countMatching(db, where);
+  return result;
+}
+
+/** Exact up to 10,000 matches; past that the planner's estimate, flagged as such. */
+export async function countMatching(db: Db, where: SQL): Promise<{ value: number; exact: boolean }> {
+  const [capped] = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM contacts WHERE ${where} LIMIT ${EXACT_COUNT_LIMIT + 1}) s`);
+  const n = Number(capped?.n ?? 0);
+  if (n <= EXACT_COUNT_LIMIT) return { value: n, exact: true };
+  const [plan] = await queryRows(db, sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM contacts WHERE ${where}`);
+  const json = plan?.['QUERY PLAN'];
+  const parsed = (typeof json === 'string' ? JSON.parse(json) : json) as [{ Plan: { 'Plan Rows': number } }];
+  return { value: Math.max(Math.round(parsed[0].Plan['Plan Rows']), EXACT_COUNT_LIMIT + 1), exact: false };
+}
+
+function withStatus<T>(fn: () => T, status: number): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'validation_failed') throw new AppError(err.code, err.message, { ...err.options, status });
+    throw err;
+  }
+}
+
+function withCursorPointer<T>(fn: () => T, pointer: string): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'invalid_cursor') {
+      throw new AppError(err.code, err.message, { errors: [{ pointer, code: 'invalid_cursor', message: 'not a cursor of this list' }] });
+    }
+    throw err;
+  }
+}

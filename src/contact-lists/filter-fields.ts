@@ -1,0 +1,128 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { CONSENT_NAMES, SOURCES } from '../contacts/contacts.schema.ts';
+import { emailKey, normaliseEmail, normalisePhone } from '../contacts/identifiers.ts';
+import { escapeLike, foldText, phoneDigits } from './fold.ts';
+
+/** What a filter needs to know besides its value: the tenant, the phone country and the time. */
+export type FilterContext = { workspaceId: string; country: string; now: Date };
+
+/** One operator of a field: the shape of its value and the SQL it becomes. */
+export type Operator = { value: z.ZodType; build(value: never, ctx: FilterContext): SQL };
+export type FieldOps = Record<string, Operator>;
+
+const c = (column: string) => sql.raw(`contacts.${column}`);
+const Text = z.string().min(1).max(200);
+const IsEmpty = z.boolean();
+const Instant = z.iso.datetime({ offset: true });
+const Uuid = z.uuid();
+const UuidList = z.array(z.uuid()).min(1).max(1000);
+
+/** `search_text LIKE` narrows through the trigram index; the second condition pins the field. */
+const containsFolded = (folded: SQL) => ({
+  value: Text,
+  build: (v: string) => {
+    const pattern = `%${escapeLike(foldText(v))}%`;
+    return sql`(contacts.search_text LIKE ${pattern} AND ${folded} LIKE ${pattern})`;
+  },
+});
+
+const nameField = (sortColumn: string): FieldOps => ({
+  eq: { value: Text, build: (v: string) => sql`${c(sortColumn)} = ${foldText(v)}` },
+  startsWith: { value: Text, build: (v: string) => sql`${c(sortColumn)} LIKE ${`${escapeLike(foldText(v))}%`}` },
+  contains: containsFolded(c(sortColumn)),
+  isEmpty: { value: IsEmpty, build: (v: boolean) => (v ? sql`${c(sortColumn)} = ''` : sql`${c(sortColumn)} <> ''`) },
+});
+
+const identifierIs = (ctx: FilterContext, kind: string, value: string) =>
+  sql`contacts.id IN (SELECT i.contact_id FROM contact_identifiers i WHERE i.workspace_id = ${ctx.workspaceId} AND i.kind = ${kind} AND i.value = ${value})`;
+
+const range = (column: string): FieldOps => ({
+  gt: { value: Instant, build: (v: string) => sql`${c(column)} > ${v}::timestamptz` },
+  gte: { value: Instant, build: (v: string) => sql`${c(column)} >= ${v}::timestamptz` },
+  lt: { value: Instant, build: (v: string) => sql`${c(column)} < ${v}::timestamptz` },
+  lte: { value: Instant, build: (v: string) => sql`${c(column)} <= ${v}::timestamptz` },
+  between: {
+    value: z.tuple([Instant, Instant]),
+    build: ([a, b]: [string, string]) => sql`${c(column)} >= ${a}::timestamptz AND ${c(column)} < ${b}::timestamptz`,
+  },
+});
+
+/** The search box as a filter: name fragments (every word must match), email, phone digits, company. */
+export function searchCondition(q: string, ctx: FilterContext): SQL {
+  const digits = phoneDigits(q);
+  const words = foldText(q).split(' ').filter(Boolean);
+  const text = sql.join(words.map((w) => sql`contacts.search_text LIKE ${`%${escapeLike(w)}%`}`), sql` AND `);
+  return digits ? sql`(contacts.search_digits LIKE ${`%${digits}%`} OR (${text}))` : sql`(${text})`;
+}
+
+/** 0 = the input is exactly one of the contact's identifiers, 1 = a name starts with it, 2 = other. */
+export function searchRank(q: string, ctx: FilterContext): SQL {
+  const exact: SQL[] = [];
+  const email = normaliseEmail(q);
+  if (email.ok) exact.push(identifierIs(ctx, 'email', emailKey(email.value)));
+  const phone = phoneDigits(q) ? normalisePhone(q, ctx.country) : undefined;
+  if (phone?.ok) exact.push(identifierIs(ctx, 'phone', phone.value));
+  const prefix = `${escapeLike(foldText(q))}%`;
+  const exactSql = exact.length ? sql.join(exact, sql` OR `) : sql`false`;
+  return sql`CASE WHEN ${exactSql} THEN 0 WHEN contacts.sort_first_name || ' ' || contacts.sort_last_name LIKE ${prefix} OR contacts.sort_last_name LIKE ${prefix} THEN 1 ELSE 2 END`;
+}
+
+const consentField = (column: string): FieldOps => ({
+  eq: { value: z.boolean(), build: (v: boolean) => (v ? sql`${c(column)}` : sql`NOT ${c(column)}`) },
+});
+
+/** Every filterable field and its operators. Features with their own columns add theirs here. */
+export const FILTER_FIELDS: Record<string, FieldOps> = {
+  q: { matches: { value: z.string().trim().min(1).max(200), build: (v: string, ctx: FilterContext) => searchCondition(v, ctx) } },
+  id: {
+    eq: { value: Uuid, build: (v: string) => sql`contacts.id = ${v}::uuid` },
+    in: { value: UuidList, build: (v: string[]) => sql`contacts.id IN (${sql.join(v.map((x) => sql`${x}::uuid`), sql`, `)})` },
+  },
+  firstName: nameField('sort_first_name'),
+  lastName: nameField('sort_last_name'),
+  company: {
+    eq: { value: Text, build: (v: string) => sql`(contacts.search_text LIKE ${`%${escapeLike(foldText(v))}%`} AND vx_fold(contacts.company) = ${foldText(v)})` },
+    contains: containsFolded(sql`vx_fold(contacts.company)`),
+    isEmpty: { value: IsEmpty, build: (v: boolean) => (v ? sql`contacts.company IS NULL` : sql`contacts.company IS NOT NULL`) },
+  },
+  email: {
+    eq: {
+      value: z.string().min(1).max(320),
+      build: (v: string, ctx: FilterContext) => {
+        const n = normaliseEmail(v);
+        return identifierIs(ctx, 'email', n.ok ? emailKey(n.value) : v.trim().toLowerCase());
+      },
+    },
+    contains: containsFolded(sql`vx_fold(concat_ws(' ', contacts.email, array_to_string(contacts.additional_emails, ' ')))`),
+    isEmpty: { value: IsEmpty, build: (v: boolean) => (v ? sql`contacts.email IS NULL` : sql`contacts.email IS NOT NULL`) },
+  },
+  phone: {
+    eq: {
+      value: z.string().min(1).max(64),
+      build: (v: string, ctx: FilterContext) => {
+        const n = normalisePhone(v, ctx.country);
+        return identifierIs(ctx, 'phone', n.ok ? n.value : v.trim());
+      },
+    },
+    contains: {
+      value: z.string().regex(/\d{3}/, 'needs at least 3 digits').max(64),
+      build: (v: string) => sql`contacts.search_digits LIKE ${`%${phoneDigits(v) ?? v.replace(/\D/g, '')}%`}`,
+    },
+    isEmpty: { value: IsEmpty, build: (v: boolean) => (v ? sql`contacts.phone IS NULL` : sql`contacts.phone IS NOT NULL`) },
+  },
+  ownerId: {
+    eq: { value: Uuid, build: (v: string) => sql`contacts.owner_id = ${v}::uuid` },
+    in: { value: UuidList, build: (v: string[]) => sql`contacts.owner_id IN (${sql.join(v.map((x) => sql`${x}::uuid`), sql`, `)})` },
+    isEmpty: { value: IsEmpty, build: (v: boolean) => (v ? sql`contacts.owner_id IS NULL` : sql`contacts.owner_id IS NOT NULL`) },
+  },
+  source: {
+    eq: { value: z.enum(SOURCES), build: (v: string) => sql`contacts.source = ${v}` },
+    in: { value: z.array(z.enum(SOURCES)).min(1).max(SOURCES.length), build: (v: string[]) => sql`contacts.source IN (${sql.join(v.map((x) => sql`${x}`), sql`, `)})` },
+  },
+  createdAt: range('created_at'),
+  updatedAt: range('updated_at'),
+  ...Object.fromEntries(
+    CONSENT_NAMES.map((n) => [`consents.${n}`, consentField(`consent_${n.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`)}`)]),
+  ),
+};
