@@ -120,7 +120,7 @@ export async function executeCommand(deps: Deps, argv: string[]): Promise<Comman
 
 function describeError(err: unknown): string {
   if (err instanceof AppError) {
-    const fields = err.errors?.map((e) => `  ${e.pointer}: ${e.message}`).join('\n');
+    const fields = err.errors?.map((e) => `  ${e.pointer}: ${e.message} (${e.code})`).join('\n');
     return `Error (${err.code}): ${err.message}${fields ? `\n${fields}` : ''}`;
   }
   if (err && typeof err === 'object' && 'issues' in err) {

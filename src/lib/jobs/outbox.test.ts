@@ -1,0 +1,72 @@
+import pino from 'pino';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase, testConfig } from '../../../test/harness.ts';
+import { inject } from 'vitest';
+import type { Database } from '../db.ts';
+import { queryRows } from '../db.ts';
+import { uuidv7 } from '../ids.ts';
+import { recordOutbox } from './outbox.ts';
+import { startOutboxRelay } from './outbox-relay.ts';
+import { startQueue, type JobPayload, type Queue } from './queue.ts';
+
+let database: Database;
+let queue: Queue;
+const logger = pino({ level: 'silent' });
+const topic = `test.outbox.${Date.now()}`;
+const received: JobPayload[] = [];
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  queue = await startQueue(database, { databaseUrl: testConfig().databaseUrl, logger });
+  await queue.register(topic, async (payload) => {
+    received.push(payload);
+  });
+});
+afterAll(async () => {
+  await queue.stop();
+  await database.close();
+});
+
+const waitFor = async (check: () => boolean, ms = 15_000) => {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > ms) throw new Error('timed out waiting for the job');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+describe('outbox and job queue', () => {
+  it('delivers work recorded in a committed transaction exactly once, and nothing from a rolled-back one', async () => {
+    const ws = uuidv7();
+    const marker = uuidv7();
+    await database.db.transaction(async (tx) => {
+      await recordOutbox(tx, ws, { topic, payload: { marker, committed: true } }, new Date());
+    });
+    await database.db
+      .transaction(async (tx) => {
+        await recordOutbox(tx, ws, { topic, payload: { marker, committed: false } }, new Date());
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+
+    const relay = startOutboxRelay(database, queue, logger, 60_000);
+    await relay.flush();
+    // A second pass (as after a crash before marking) must not enqueue the same work again.
+    await database.raw(`UPDATE outbox SET published_at = NULL WHERE workspace_id = $1`, [ws]);
+    await relay.flush();
+    relay.stop();
+
+    await waitFor(() => received.some((p) => p.marker === marker));
+    await new Promise((r) => setTimeout(r, 1500));
+    const mine = received.filter((p) => p.marker === marker);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ committed: true, workspaceId: ws });
+    const left = await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM outbox WHERE workspace_id = ${ws} AND published_at IS NULL`);
+    expect(left[0]!.n).toBe(0);
+  });
+});
+
+it('runs on the backend under test', () => {
+  expect(inject('testDatabaseUrl') ? 'postgres' : 'pglite').toBe(database.kind);
+});
