@@ -49,7 +49,7 @@ const range = (column: string): FieldOps => ({
 });
 
 /** The search box as a filter: name fragments (every word must match), email, phone digits, company. */
-export function searchCondition(q: string, ctx: FilterContext): SQL {
+export function searchCondition(q: string, _ctx: FilterContext): SQL {
   const digits = phoneDigits(q);
   const words = foldText(q).split(' ').filter(Boolean);
   const text = sql.join(words.map((w) => sql`contacts.search_text LIKE ${`%${escapeLike(w)}%`}`), sql` AND `);
