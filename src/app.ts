@@ -16,6 +16,7 @@ import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { dealsRoutes } from './deals/deals.routes.ts';
 import { meetingsRoutes } from './meetings/meetings.routes.ts';
 import { commentsRoutes } from './comments/comments.routes.ts';
+import { documentsRoutes } from './documents/documents.routes.ts';
 import { workspacesRoutes } from './workspaces/workspaces.routes.ts';
 
 export type RouteInfo = { method: string; url: string; public: boolean };
@@ -89,6 +90,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; be
   await app.register(dealsRoutes(deps));
   await app.register(meetingsRoutes(deps));
   await app.register(commentsRoutes(deps));
+  await app.register(documentsRoutes(deps));
 
   opts.beforeReady?.(app);
   await app.ready();

@@ -10,6 +10,8 @@ import { makeTasksService } from './tasks/tasks.service.ts';
 import { makeDealsService } from './deals/deals.service.ts';
 import { makeMeetingsService } from './meetings/meetings.service.ts';
 import { makeCommentsService } from './comments/comments.service.ts';
+import { localDiskStorage } from './documents/document-storage.ts';
+import { makeDocumentsService } from './documents/documents.service.ts';
 import { makeWorkspacesService } from './workspaces/workspaces.service.ts';
 
 /** Everything a route, job or CLI command may use, wired in one place. */
@@ -22,7 +24,7 @@ export type Deps = {
   services: ReturnType<typeof makeServices>;
 };
 
-function makeServices(db: Db, clock: Clock, cursors: CursorCodec) {
+function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config) {
   return {
     workspaces: makeWorkspacesService({ db, clock }),
     apiKeys: makeApiKeysService({ db, clock }),
@@ -31,6 +33,7 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec) {
     deals: makeDealsService({ db, clock, cursors }),
     meetings: makeMeetingsService({ db, clock, cursors }),
     comments: makeCommentsService({ db, clock, cursors }),
+    documents: makeDocumentsService({ db, clock, cursors, storage: localDiskStorage(`${config.dataDir}/documents`), maxBytes: config.documentMaxBytes ?? 10 * 1024 * 1024 }),
   };
 }
 
@@ -45,7 +48,7 @@ export async function makeDeps(config: Config, database: Database, clock: Clock 
     db: database.db,
     clock,
     cursors,
-    services: makeServices(database.db, clock, cursors),
+    services: makeServices(database.db, clock, cursors, config),
   };
 }
 

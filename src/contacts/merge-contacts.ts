@@ -15,7 +15,7 @@ import { identifiersOf, resolveIdentity } from './identity.ts';
  * Tables whose rows belong to a contact through `contact_id`: a merge moves them to the
  * survivor. A feature that adds such a table adds its name here.
  */
-export const CONTACT_OWNED_TABLES: string[] = ['contact_events', 'consent_records', 'tasks', 'deals', 'meetings', 'comments'];
+export const CONTACT_OWNED_TABLES: string[] = ['contact_events', 'consent_records', 'tasks', 'deals', 'meetings', 'comments', 'documents'];
 
 /**
  * Merges `otherId` into `survivorId`: the survivor keeps its values, fills its blanks from the

@@ -1,0 +1,92 @@
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../auth/authenticate.ts';
+import type { Deps } from '../deps.ts';
+import { AppError, fieldError } from '../lib/errors.ts';
+import { IdParams, pageOf, problemResponses } from '../lib/http/common-schemas.ts';
+import { ElementListQuery } from '../lib/http/element-schemas.ts';
+import { ifMatchVersion, setEtag } from '../lib/http/etag.ts';
+import { contentDisposition } from './content-check.ts';
+import { Document, DocumentUpdate } from './documents.schema.ts';
+import { documentTooLarge } from './documents.service.ts';
+
+const tags = ['documents'];
+
+export const documentsRoutes =
+  (deps: Deps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { documents } = deps.services;
+    // Registered inside this plugin only: no other route accepts multipart bodies.
+    await app.register(multipart, { limits: { fileSize: documents.maxBytes, files: 1, fields: 10, parts: 11 } });
+
+    app.post('/v1/contacts/:id/documents', {
+      schema: {
+        tags,
+        summary: 'Attach a file to a contact (multipart/form-data, field `file`)',
+        description: 'Allowed: PDF, PNG, JPEG, GIF, WebP, plain text, CSV, DOCX, XLSX. The content must match the declared type.',
+        consumes: ['multipart/form-data'],
+        params: IdParams,
+        response: { 201: Document, ...problemResponses(401, 404, 413, 415, 422) },
+      },
+    }, async (request, reply) => {
+      const actor = actorOf(request);
+      await documents.assertUploadTarget(actor, request.params.id);
+      if (!request.isMultipart()) {
+        throw new AppError('unsupported_media_type', 'Upload the file as multipart/form-data in a field named `file`');
+      }
+      const part = await request.file();
+      if (!part) throw fieldError('/file', 'required', 'send the file in a multipart field named `file`');
+      let content: Buffer;
+      try {
+        content = await part.toBuffer();
+      } catch (err) {
+        if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw documentTooLarge(documents.maxBytes);
+        throw err;
+      }
+      const doc = await documents.upload(actor, request.params.id, { fileName: part.filename, declaredType: part.mimetype, content });
+      setEtag(reply, doc.version);
+      return reply.status(201).header('location', `/v1/documents/${doc.id}`).send(doc);
+    });
+
+    app.get('/v1/contacts/:id/documents', {
+      schema: { tags, summary: "A contact's documents, newest first", params: IdParams, querystring: ElementListQuery, response: { 200: pageOf(Document), ...problemResponses(400, 401, 404) } },
+    }, async (request) => documents.list(actorOf(request), request.params.id, request.query));
+
+    app.get('/v1/documents/:id', {
+      schema: { tags, summary: "Get a document's metadata", params: IdParams, response: { 200: Document, ...problemResponses(401, 404) } },
+    }, async (request, reply) => {
+      const doc = await documents.get(actorOf(request), request.params.id);
+      setEtag(reply, doc.version);
+      return doc;
+    });
+
+    app.get('/v1/documents/:id/content', {
+      schema: { tags, summary: 'Download the file, as an attachment with its type and name', params: IdParams, produces: ['application/octet-stream'], response: { 200: z.unknown().meta({ description: 'The file bytes' }), ...problemResponses(401, 404) } },
+    }, async (request, reply) => {
+      const { document, content } = await documents.open(actorOf(request), request.params.id);
+      const type = document.contentType.startsWith('text/') ? `${document.contentType}; charset=utf-8` : document.contentType;
+      return reply
+        .header('content-type', type)
+        .header('content-length', String(document.sizeBytes))
+        .header('content-disposition', contentDisposition(document.name))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, no-store')
+        .send(content);
+    });
+
+    app.patch('/v1/documents/:id', {
+      schema: { tags, summary: 'Rename a document; honours If-Match', params: IdParams, body: DocumentUpdate, response: { 200: Document, ...problemResponses(401, 404, 412, 422) } },
+    }, async (request, reply) => {
+      const doc = await documents.update(actorOf(request), request.params.id, request.body, { ifMatch: ifMatchVersion(request) });
+      setEtag(reply, doc.version);
+      return doc;
+    });
+
+    app.delete('/v1/documents/:id', {
+      schema: { tags, summary: 'Delete a document and its content', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 404, 412) } },
+    }, async (request, reply) => {
+      await documents.remove(actorOf(request), request.params.id, { ifMatch: ifMatchVersion(request) });
+      return reply.status(204).send(null);
+    });
+  };

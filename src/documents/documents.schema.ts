@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { Author } from '../lib/http/element-schemas.ts';
+
+export const DocumentUpdate = z
+  .object({ name: z.string().trim().min(1, { message: 'must not be empty' }).max(255).meta({ description: 'File name shown and used on download' }) })
+  .partial()
+  .strict();
+export type DocumentUpdate = z.infer<typeof DocumentUpdate>;
+
+export const Document = z.object({
+  id: z.uuid(),
+  contactId: z.uuid(),
+  name: z.string(),
+  contentType: z.string(),
+  sizeBytes: z.number().int(),
+  sha256: z.string().meta({ description: 'Hex SHA-256 of the content' }),
+  contentUrl: z.string().meta({ description: 'Where to download the content' }),
+  author: Author,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+export type Document = z.infer<typeof Document>;

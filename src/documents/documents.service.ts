@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { requireContact } from '../contacts/require-contact.ts';
+import type { Actor } from '../lib/actor.ts';
+import { authorOf, checkVersion, presentAuthor } from '../lib/authorship.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Db } from '../lib/db.ts';
+import { AppError, notFound } from '../lib/errors.ts';
+import type { ElementListQuery } from '../lib/http/element-schemas.ts';
+import { uuidv7 } from '../lib/ids.ts';
+import { pageNewestFirst } from '../lib/keyset-page.ts';
+import type { CursorCodec, Page } from '../lib/pagination.ts';
+import { ALLOWED_TYPES, checkContent, cleanFileName } from './content-check.ts';
+import type { DocumentStorage } from './document-storage.ts';
+import * as repo from './documents.repo.ts';
+import type { Document, DocumentUpdate } from './documents.schema.ts';
+import type { DocumentRow } from './documents.tables.ts';
+
+export type DocumentsDeps = { db: Db; clock: Clock; cursors: CursorCodec; storage: DocumentStorage; maxBytes: number };
+
+/** A file as received: client-declared name and type, and the bytes (already within the size limit). */
+export type IncomingFile = { fileName: string | undefined; declaredType: string; content: Buffer };
+
+export function presentDocument(row: DocumentRow): Document {
+  return {
+    id: row.id,
+    contactId: row.contactId,
+    name: row.name,
+    contentType: row.contentType,
+    sizeBytes: Number(row.sizeBytes),
+    sha256: row.sha256,
+    contentUrl: `/v1/documents/${row.id}/content`,
+    author: presentAuthor(row),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    version: Number(row.version),
+  };
+}
+
+export const documentTooLarge = (maxBytes: number): AppError =>
+  new AppError('payload_too_large', `The file is larger than the ${maxBytes}-byte limit`, {
+    extra: { maxBytes },
+    errors: [{ pointer: '/file', code: 'too_large', message: `must be at most ${maxBytes} bytes` }],
+  });
+
+function checkFile(file: IncomingFile, maxBytes: number): string {
+  if (file.content.length > maxBytes) throw documentTooLarge(maxBytes);
+  const verdict = checkContent(file.declaredType, file.content);
+  if (verdict.ok) return verdict.contentType;
+  if (verdict.reason === 'type_not_allowed') {
+    throw new AppError('document_type_not_allowed', `Files of type ${verdict.contentType || '(none)'} cannot be attached; allowed: ${Object.keys(ALLOWED_TYPES).join(', ')}`, {
+      status: 415,
+      extra: { allowedTypes: Object.keys(ALLOWED_TYPES) },
+      errors: [{ pointer: '/file', code: 'type_not_allowed', message: `${verdict.contentType || '(none)'} is not an allowed type` }],
+    });
+  }
+  throw new AppError('document_content_mismatch', `The file's content is not ${verdict.contentType}`, {
+    errors: [{ pointer: '/file', code: 'content_mismatch', message: `the bytes do not match the declared type ${verdict.contentType}` }],
+  });
+}
+
+export function makeDocumentsService(deps: DocumentsDeps) {
+  const { db, clock, cursors, storage, maxBytes } = deps;
+
+  async function getRow(tx: Db, actor: Actor, id: string, lock = false): Promise<DocumentRow> {
+    const row = await repo.findDocumentRow(tx, actor.workspaceId, id, lock);
+    if (!row) throw notFound('Document', id);
+    return row;
+  }
+
+  return {
+    maxBytes,
+
+    /** Fails fast (404) before a client streams a file to a contact that cannot take it. */
+    async assertUploadTarget(actor: Actor, contactId: string): Promise<void> {
+      await requireContact(db, actor.workspaceId, contactId, 'write');
+    },
+
+    /**
+     * Attaches a file to a live contact after checking size, type allow-list and magic bytes.
+     * The bytes are stored inside the row's transaction; if the transaction fails they are
+     * removed, so a failed upload leaves neither a row nor a file.
+     */
+    async upload(actor: Actor, contactId: string, file: IncomingFile): Promise<Document> {
+      const now = clock.now();
+      const contentType = checkFile(file, maxBytes);
+      const id = uuidv7(now.getTime());
+      const storageKey = `${actor.workspaceId}/${id}`;
+      let stored = false;
+      try {
+        return await db.transaction(async (tx) => {
+          await requireContact(tx, actor.workspaceId, contactId, 'write');
+          const row = await repo.insertDocumentRow(tx, {
+            workspaceId: actor.workspaceId,
+            id,
+            contactId,
+            name: cleanFileName(file.fileName),
+            contentType,
+            sizeBytes: file.content.length,
+            sha256: createHash('sha256').update(file.content).digest('hex'),
+            storageKey,
+            ...authorOf(actor),
+            createdAt: now,
+            updatedAt: now,
+          });
+          await storage.put(storageKey, file.content);
+          stored = true;
+          return presentDocument(row);
+        });
+      } catch (err) {
+        if (stored) await storage.remove(storageKey).catch(() => undefined);
+        throw err;
+      }
+    },
+
+    /** A document's metadata (also of a contact in the trash). */
+    async get(actor: Actor, id: string): Promise<Document> {
+      return presentDocument(await getRow(db, actor, id));
+    },
+
+    /** The metadata and a stream of the bytes, for download. */
+    async open(actor: Actor, id: string): Promise<{ document: Document; content: Readable }> {
+      const row = await getRow(db, actor, id);
+      const content = await storage.open(row.storageKey);
+      if (!content) throw new AppError('document_content_missing', `The content of document ${id} is missing from storage`, { status: 500 });
+      return { document: presentDocument(row), content };
+    },
+
+    /** A contact's documents, newest first (keyset). */
+    async list(actor: Actor, contactId: string, q: ElementListQuery): Promise<Page<Document>> {
+      await requireContact(db, actor.workspaceId, contactId, 'read');
+      const { rows, nextCursor } = await pageNewestFirst({
+        cursors,
+        binding: `${actor.workspaceId}|documents|${contactId}`,
+        cursor: q.cursor,
+        limit: q.limit,
+        fetch: (after, take) => repo.listDocumentRows(db, actor.workspaceId, contactId, after, take),
+      });
+      return { data: rows.map(presentDocument), nextCursor };
+    },
+
+    /** Renames a document; the content never changes (upload a new one instead). */
+    async update(actor: Actor, id: string, patch: DocumentUpdate, opts: { ifMatch?: number } = {}): Promise<Document> {
+      const now = clock.now();
+      return db.transaction(async (tx) => {
+        const current = await getRow(tx, actor, id, true);
+        checkVersion('document', current, opts.ifMatch);
+        const changes: Partial<DocumentRow> = { updatedAt: now };
+        if (patch.name !== undefined) changes.name = cleanFileName(patch.name);
+        return presentDocument((await repo.updateDocumentRow(tx, actor.workspaceId, id, changes))!);
+      });
+    },
+
+    /** Deletes the row, then the bytes: a crash in between leaves an orphan file, never a row without content. */
+    async remove(actor: Actor, id: string, opts: { ifMatch?: number } = {}): Promise<void> {
+      const row = await db.transaction(async (tx) => {
+        const current = await getRow(tx, actor, id, true);
+        checkVersion('document', current, opts.ifMatch);
+        await repo.deleteDocumentRow(tx, actor.workspaceId, id);
+        return current;
+      });
+      await storage.remove(row.storageKey);
+    },
+  };
+}
+
+export type DocumentsService = ReturnType<typeof makeDocumentsService>;
