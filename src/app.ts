@@ -7,6 +7,7 @@ import { apiKeysRoutes } from './api-keys/api-keys.routes.ts';
 import { registerAuthentication } from './auth/authenticate.ts';
 import { contactsRoutes } from './contacts/contacts.routes.ts';
 import { contactListsRoutes } from './contact-lists/contact-lists.routes.ts';
+import { savedViewsRoutes } from './saved-views/saved-views.routes.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './lib/errors.ts';
 import { registerIdempotency } from './lib/http/idempotency.ts';
@@ -86,6 +87,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; be
   await app.register(apiKeysRoutes(deps));
   await app.register(contactsRoutes(deps));
   await app.register(contactListsRoutes(deps));
+  await app.register(savedViewsRoutes(deps));
   await app.register(tasksRoutes(deps));
   await app.register(dealsRoutes(deps));
   await app.register(meetingsRoutes(deps));

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { makeApiKeysService } from './api-keys/api-keys.service.ts';
 import type { Config } from './config.ts';
 import { makeContactsService } from './contacts/contacts.service.ts';
+import { makeSavedViewsService } from './saved-views/saved-views.service.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { openDatabase, type Database, type Db } from './lib/db.ts';
 import { migrate } from './lib/migrate.ts';
@@ -27,6 +28,7 @@ export type Deps = {
 function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config) {
   return {
     workspaces: makeWorkspacesService({ db, clock }),
+    savedViews: makeSavedViewsService({ db, clock }),
     apiKeys: makeApiKeysService({ db, clock }),
     contacts: makeContactsService({ db, clock }),
     tasks: makeTasksService({ db, clock, cursors }),
