@@ -2,6 +2,9 @@ import type { Logger } from 'pino';
 import { makeApiKeysService } from './api-keys/api-keys.service.ts';
 import type { Config } from './config.ts';
 import { makeContactsService } from './contacts/contacts.service.ts';
+import { makeAttributesService, validateContactAttributes } from './attributes/attributes.service.ts';
+import { loadStageNames, makePlaybooksService } from './playbooks/playbooks.service.ts';
+import { makeContactStageService } from './playbooks/contact-stage.ts';
 import { makeSavedViewsService } from './saved-views/saved-views.service.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { openDatabase, type Database, type Db } from './lib/db.ts';
@@ -30,7 +33,10 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
     workspaces: makeWorkspacesService({ db, clock }),
     savedViews: makeSavedViewsService({ db, clock }),
     apiKeys: makeApiKeysService({ db, clock }),
-    contacts: makeContactsService({ db, clock }),
+    contacts: makeContactsService({ db, clock, validateCustomAttributes: validateContactAttributes, stageNames: loadStageNames }),
+    playbooks: makePlaybooksService({ db, clock }),
+    contactStages: makeContactStageService({ db, clock }),
+    contactAttributes: makeAttributesService({ db, clock }),
     tasks: makeTasksService({ db, clock, cursors }),
     deals: makeDealsService({ db, clock, cursors }),
     meetings: makeMeetingsService({ db, clock, cursors }),

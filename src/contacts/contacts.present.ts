@@ -1,8 +1,14 @@
 import type { Contact } from './contacts.schema.ts';
 import type { ContactRow } from './contacts.tables.ts';
 
+/**
+ * What the row alone lacks: the time (time in stage) and the names of stages, which the contacts
+ * service loads once for a whole page. Without them a stage shows an empty name and 0 seconds.
+ */
+export type PresentContext = { now?: Date; stageNames?: ReadonlyMap<string, string> };
+
 /** The API shape of a contact; never a raw row. */
-export function presentContact(row: ContactRow): Contact {
+export function presentContact(row: ContactRow, ctx: PresentContext = {}): Contact {
   return {
     id: row.id,
     firstName: row.firstName,
@@ -24,12 +30,25 @@ export function presentContact(row: ContactRow): Contact {
       marketingWhatsapp: row.consentMarketingWhatsapp,
       marketingEmail: row.consentMarketingEmail,
     },
-    customAttributes: {},
+    customAttributes: row.customAttributes ?? {},
+    stage: presentStage(row, ctx),
     mergedIntoId: row.mergedIntoId,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     deletedAt: row.deletedAt ? row.deletedAt.toISOString() : null,
     version: Number(row.version),
+  };
+}
+
+function presentStage(row: ContactRow, ctx: PresentContext): Contact['stage'] {
+  if (!row.stageId || !row.playbookId || !row.stageEnteredAt) return null;
+  const entered = row.stageEnteredAt.getTime();
+  return {
+    playbookId: row.playbookId,
+    id: row.stageId,
+    name: ctx.stageNames?.get(row.stageId) ?? '',
+    enteredAt: row.stageEnteredAt.toISOString(),
+    secondsInStage: ctx.now ? Math.max(0, Math.floor((ctx.now.getTime() - entered) / 1000)) : 0,
   };
 }
 

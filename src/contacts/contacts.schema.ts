@@ -78,6 +78,16 @@ export type ContactUpdate = z.infer<typeof ContactUpdate>;
 /** Fields the server owns: writing them is named as such, not as an unknown field. */
 export const READ_ONLY_CONTACT_FIELDS = ['id', 'createdAt', 'updatedAt', 'version', 'source', 'sourceDetail', 'deletedAt', 'mergedIntoId', 'crmLinks'];
 
+/** Where the contact is in its playbook; `secondsInStage` is computed with the server's clock. */
+export const ContactStage = z.object({
+  playbookId: z.uuid(),
+  id: z.uuid(),
+  name: z.string(),
+  enteredAt: z.string(),
+  secondsInStage: z.number().int(),
+});
+export type ContactStage = z.infer<typeof ContactStage>;
+
 export const Contact = z.object({
   id: z.uuid(),
   firstName: z.string(),
@@ -95,6 +105,7 @@ export const Contact = z.object({
   crmLinks: z.record(z.string(), z.object({ id: z.string(), lastSyncedAt: z.string().nullable() })),
   consents: Consents,
   customAttributes: z.record(z.string(), z.unknown()),
+  stage: ContactStage.nullable(),
   mergedIntoId: z.uuid().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

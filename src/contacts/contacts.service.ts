@@ -21,9 +21,13 @@ export type CustomAttributeValidator = (
   db: Db,
   workspaceId: string,
   values: Record<string, unknown>,
+  context?: { creating: boolean; automated: boolean },
 ) => Promise<{ values: Record<string, unknown>; errors: FieldError[] }>;
 
-export type ContactsDeps = { db: Db; clock: Clock; validateCustomAttributes?: CustomAttributeValidator };
+/** Names of the given stages (one query for a whole page); supplied by the playbooks feature. */
+export type StageNameLoader = (db: Db, workspaceId: string, stageIds: string[]) => Promise<ReadonlyMap<string, string>>;
+
+export type ContactsDeps = { db: Db; clock: Clock; validateCustomAttributes?: CustomAttributeValidator; stageNames?: StageNameLoader };
 
 const rejectAllAttributes: CustomAttributeValidator = async (_db, _ws, values) => ({
   values: {},
@@ -39,6 +43,12 @@ export type WriteOptions = { ifMatch?: number; consentSource?: string };
 export function makeContactsService(deps: ContactsDeps) {
   const { db, clock } = deps;
   const validateAttributes = deps.validateCustomAttributes ?? rejectAllAttributes;
+
+  /** Presents a row with the clock and its stage's name (see PresentContext). */
+  async function present(tx: Db, row: ContactRow): Promise<Contact> {
+    const stageNames = row.stageId && deps.stageNames ? await deps.stageNames(tx, row.workspaceId, [row.stageId]) : undefined;
+    return presentContact(row, { now: clock.now(), stageNames });
+  }
 
   /** Loads a live (or, with `includeDeleted`, trashed) contact of the actor's workspace, or 404. */
   async function getRow(tx: Db, actor: Actor, id: string, opts: { includeDeleted?: boolean; lock?: boolean } = {}) {
@@ -84,7 +94,7 @@ export function makeContactsService(deps: ContactsDeps) {
         const empty: IdentityFields = { email: null, phone: null, whatsappUserId: null, additionalEmails: [], additionalPhones: [] };
         const { fields, errors, pointers } = resolveIdentity(input, empty, country);
         await checkOwner(tx, actor, input.ownerId, errors);
-        const attrs = await validateAttributes(tx, actor.workspaceId, input.customAttributes ?? {});
+        const attrs = await validateAttributes(tx, actor.workspaceId, input.customAttributes ?? {}, { creating: true, automated: actor.type === 'system' });
         errors.push(...attrs.errors);
         if (errors.length) throw validationFailed(errors);
 
@@ -124,13 +134,13 @@ export function makeContactsService(deps: ContactsDeps) {
         }
         await repo.recordContactEvent(tx, actor, id, 'contact.created', { source }, now);
         await recordOutbox(tx, actor.workspaceId, { topic: 'contact.changed', payload: { contactId: id, change: 'created' } }, now);
-        return presentContact(row);
+        return present(tx, row);
       });
     },
 
     /** A live contact of the actor's workspace; `includeDeleted` also finds one in the trash. */
     async get(actor: Actor, id: string, opts: { includeDeleted?: boolean } = {}): Promise<Contact> {
-      return presentContact(await getRow(db, actor, id, { includeDeleted: opts.includeDeleted ?? true }));
+      return present(db, await getRow(db, actor, id, { includeDeleted: opts.includeDeleted ?? true }));
     },
 
     /** Partial update; `null` clears. Identifier changes go through the same identity rules. */
@@ -144,7 +154,7 @@ export function makeContactsService(deps: ContactsDeps) {
         if (patch.ownerId !== undefined) await checkOwner(tx, actor, patch.ownerId, errors);
         let attributeValues: Record<string, unknown> | undefined;
         if (patch.customAttributes) {
-          const attrs = await validateAttributes(tx, actor.workspaceId, patch.customAttributes);
+          const attrs = await validateAttributes(tx, actor.workspaceId, patch.customAttributes, { creating: false, automated: actor.type === 'system' });
           errors.push(...attrs.errors);
           attributeValues = attrs.values;
         }
@@ -179,7 +189,7 @@ export function makeContactsService(deps: ContactsDeps) {
           await repo.recordContactEvent(tx, actor, id, 'contact.updated', { fields: changed }, now);
           await recordOutbox(tx, actor.workspaceId, { topic: 'contact.changed', payload: { contactId: id, change: 'updated', fields: changed } }, now);
         }
-        return presentContact(row!);
+        return present(tx, row!);
       });
     },
 
@@ -195,7 +205,7 @@ export function makeContactsService(deps: ContactsDeps) {
             : await repo.updateContactRow(tx, actor.workspaceId, id, { [column]: change.value, updatedAt: now });
         await repo.recordConsent(tx, actor, id, { consent: change.consent, value: change.value, source: change.source ?? sourceFor(actor), proof: change.proof ?? null }, now);
         await repo.recordContactEvent(tx, actor, id, 'contact.consent_changed', { consent: change.consent, value: change.value, source: change.source ?? sourceFor(actor) }, now);
-        return presentContact(row!);
+        return present(tx, row!);
       });
     },
 
@@ -232,7 +242,7 @@ export function makeContactsService(deps: ContactsDeps) {
       const now = clock.now();
       return db.transaction(async (tx) => {
         const current = await getRow(tx, actor, id, { includeDeleted: true, lock: true });
-        if (!current.deletedAt) return presentContact(current);
+        if (!current.deletedAt) return present(tx, current);
         if (current.mergedIntoId) {
           throw new AppError('contact_merged', `Contact ${id} was merged into ${current.mergedIntoId} and cannot be restored`, { status: 409, extra: { contactId: current.mergedIntoId } });
         }
@@ -240,7 +250,7 @@ export function makeContactsService(deps: ContactsDeps) {
         const row = await repo.updateContactRow(tx, actor.workspaceId, id, { deletedAt: null, updatedAt: now });
         await repo.recordContactEvent(tx, actor, id, 'contact.restored', {}, now);
         await recordOutbox(tx, actor.workspaceId, { topic: 'contact.changed', payload: { contactId: id, change: 'restored' } }, now);
-        return presentContact(row!);
+        return present(tx, row!);
       });
     },
 
@@ -249,7 +259,7 @@ export function makeContactsService(deps: ContactsDeps) {
       const contactId = await repo.findContactIdByIdentifier(db, actor.workspaceId, { kind, value });
       if (!contactId) return undefined;
       const row = await repo.findContactRow(db, actor.workspaceId, contactId);
-      return row && !row.deletedAt ? presentContact(row) : undefined;
+      return row && !row.deletedAt ? present(db, row) : undefined;
     },
   };
 }

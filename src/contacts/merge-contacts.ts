@@ -15,7 +15,7 @@ import { identifiersOf, resolveIdentity } from './identity.ts';
  * Tables whose rows belong to a contact through `contact_id`: a merge moves them to the
  * survivor. A feature that adds such a table adds its name here.
  */
-export const CONTACT_OWNED_TABLES: string[] = ['contact_events', 'consent_records', 'tasks', 'deals', 'meetings', 'comments', 'documents'];
+export const CONTACT_OWNED_TABLES: string[] = ['contact_events', 'consent_records', 'tasks', 'deals', 'meetings', 'comments', 'documents', 'contact_stage_history'];
 
 /**
  * Merges `otherId` into `survivorId`: the survivor keeps its values, fills its blanks from the
@@ -83,6 +83,8 @@ export async function mergeContacts(
       externalRefId,
       externalRefUrl,
       crmLinks: { ...other.crmLinks, ...survivor.crmLinks },
+      customAttributes: { ...other.customAttributes, ...survivor.customAttributes },
+      ...(survivor.stageId ? {} : { playbookId: other.playbookId, stageId: other.stageId, stageEnteredAt: other.stageEnteredAt }),
       updatedAt: now,
     });
     await repo.updateContactRow(tx, actor.workspaceId, otherId, { deletedAt: now, mergedIntoId: survivorId, updatedAt: now });

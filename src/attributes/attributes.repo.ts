@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { contacts } from '../contacts/contacts.tables.ts';
+import { queryRows, type Db } from '../lib/db.ts';
+import { ATTRIBUTE_KEY_RE } from './attributes.schema.ts';
+import { contactAttributes, type AttributeRow } from './attributes.tables.ts';
+
+export async function listAttributeRows(db: Db, workspaceId: string): Promise<AttributeRow[]> {
+  return db.select().from(contactAttributes).where(eq(contactAttributes.workspaceId, workspaceId)).orderBy(asc(contactAttributes.position), asc(contactAttributes.key));
+}
+
+export async function findAttributeRow(db: Db, workspaceId: string, id: string, lock = false): Promise<AttributeRow | undefined> {
+  const q = db.select().from(contactAttributes).where(and(eq(contactAttributes.workspaceId, workspaceId), eq(contactAttributes.id, id)));
+  const rows = lock ? await q.for('update') : await q;
+  return rows[0];
+}
+
+export async function insertAttributeRow(db: Db, row: typeof contactAttributes.$inferInsert): Promise<AttributeRow> {
+  const [inserted] = await db.insert(contactAttributes).values(row).returning();
+  return inserted!;
+}
+
+export async function updateAttributeRow(db: Db, workspaceId: string, id: string, changes: Partial<typeof contactAttributes.$inferInsert>): Promise<AttributeRow> {
+  const [row] = await db
+    .update(contactAttributes)
+    .set({ ...changes, version: sql`${contactAttributes.version} + 1` })
+    .where(and(eq(contactAttributes.workspaceId, workspaceId), eq(contactAttributes.id, id)))
+    .returning();
+  return row!;
+}
+
+export async function deleteAttributeRow(db: Db, workspaceId: string, id: string): Promise<void> {
+  await db.delete(contactAttributes).where(and(eq(contactAttributes.workspaceId, workspaceId), eq(contactAttributes.id, id)));
+}
+
+export async function nextAttributePosition(db: Db, workspaceId: string): Promise<number> {
+  const [r] = await db.select({ n: sql<number>`coalesce(max(${contactAttributes.position}) + 1, 0)::int` }).from(contactAttributes).where(eq(contactAttributes.workspaceId, workspaceId));
+  return Number(r?.n ?? 0);
+}
+
+/** `custom_attributes -> 'key'` with the key inlined, so it matches the per-key expression index. */
+export function attributeValueSql(key: string): SQL {
+  if (!ATTRIBUTE_KEY_RE.test(key)) throw new Error(`not an attribute key: ${key}`);
+  return sql`${contacts.customAttributes} -> ${sql.raw(`'${key}'`)}`;
+}
+
+/** Contacts (trash included: they can come back) of the workspace matching `where`. */
+export async function countContactsWhere(db: Db, workspaceId: string, where: SQL): Promise<number> {
+  const [r] = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM contacts WHERE contacts.workspace_id = ${workspaceId} AND (${where})`);
+  return Number(r?.n ?? 0);
+}
+
+/** Rewrites the key's value on matching contacts (`newValue` NULL removes the key); bumps versions. */
+export async function rewriteAttributeValues(db: Db, workspaceId: string, key: string, where: SQL, newValue: SQL, now: Date): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    db,
+    sql`WITH changed AS (
+          UPDATE contacts SET
+            custom_attributes = CASE WHEN (${newValue}) IS NULL THEN custom_attributes - ${key}::text
+                                     ELSE jsonb_set(custom_attributes, ARRAY[${key}::text], ${newValue}) END,
+            updated_at = ${now.toISOString()}::timestamptz,
+            version = version + 1
+          WHERE contacts.workspace_id = ${workspaceId} AND (${where})
+          RETURNING 1)
+        SELECT count(*)::int AS n FROM changed`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * Range filters and sorts on an attribute use `(workspace_id, custom_attributes -> 'key', id)`.
+ * One index per key name, shared by the workspaces that use that key; created on first use.
+ */
+export async function ensureAttributeIndex(db: Db, key: string): Promise<void> {
+  if (!ATTRIBUTE_KEY_RE.test(key)) throw new Error(`not an attribute key: ${key}`);
+  await db.execute(sql.raw(`CREATE INDEX IF NOT EXISTS ${attributeIndexName(key)} ON contacts (workspace_id, (custom_attributes -> '${key}'), id) WHERE deleted_at IS NULL`));
+}
+
+export const attributeIndexName = (key: string) => `contacts_attr_${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;

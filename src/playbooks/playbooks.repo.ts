@@ -1,0 +1,146 @@
+import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { contacts, type ContactRow } from '../contacts/contacts.tables.ts';
+import { queryRows, type Db } from '../lib/db.ts';
+import { contactStageHistory, playbookStages, playbooks, type PlaybookRow, type StageHistoryRow, type StageRow } from './playbooks.tables.ts';
+
+export async function findPlaybookRow(db: Db, workspaceId: string, id: string, lock = false): Promise<PlaybookRow | undefined> {
+  const q = db.select().from(playbooks).where(and(eq(playbooks.workspaceId, workspaceId), eq(playbooks.id, id)));
+  const rows = lock ? await q.for('update') : await q;
+  return rows[0];
+}
+
+export async function listPlaybookRows(db: Db, workspaceId: string, archived: 'true' | 'false' | 'all'): Promise<PlaybookRow[]> {
+  const conditions = [eq(playbooks.workspaceId, workspaceId)];
+  if (archived === 'true') conditions.push(isNotNull(playbooks.archivedAt));
+  if (archived === 'false') conditions.push(isNull(playbooks.archivedAt));
+  return db.select().from(playbooks).where(and(...conditions)).orderBy(asc(playbooks.position), asc(playbooks.id));
+}
+
+export async function insertPlaybookRow(db: Db, row: typeof playbooks.$inferInsert): Promise<PlaybookRow> {
+  const [inserted] = await db.insert(playbooks).values(row).returning();
+  return inserted!;
+}
+
+export async function updatePlaybookRow(db: Db, workspaceId: string, id: string, changes: Partial<typeof playbooks.$inferInsert>): Promise<PlaybookRow> {
+  const [row] = await db
+    .update(playbooks)
+    .set({ ...changes, version: sql`${playbooks.version} + 1` })
+    .where(and(eq(playbooks.workspaceId, workspaceId), eq(playbooks.id, id)))
+    .returning();
+  return row!;
+}
+
+export async function nextPlaybookPosition(db: Db, workspaceId: string): Promise<number> {
+  const [r] = await db.select({ n: sql<number>`coalesce(max(${playbooks.position}) + 1, 0)::int` }).from(playbooks).where(eq(playbooks.workspaceId, workspaceId));
+  return Number(r?.n ?? 0);
+}
+
+export async function listStageRows(db: Db, workspaceId: string, playbookIds: string[]): Promise<StageRow[]> {
+  if (playbookIds.length === 0) return [];
+  return db
+    .select()
+    .from(playbookStages)
+    .where(and(eq(playbookStages.workspaceId, workspaceId), inArray(playbookStages.playbookId, playbookIds)))
+    .orderBy(asc(playbookStages.position), asc(playbookStages.id));
+}
+
+/** `lock: 'share'` keeps the stage from being deleted while a contact moves into it. */
+export async function findStageRow(db: Db, workspaceId: string, id: string, lock?: 'share' | 'update'): Promise<StageRow | undefined> {
+  const q = db.select().from(playbookStages).where(and(eq(playbookStages.workspaceId, workspaceId), eq(playbookStages.id, id)));
+  const rows = lock ? await q.for(lock === 'share' ? 'key share' : 'update') : await q;
+  return rows[0];
+}
+
+export async function insertStageRow(db: Db, row: typeof playbookStages.$inferInsert): Promise<StageRow> {
+  const [inserted] = await db.insert(playbookStages).values(row).returning();
+  return inserted!;
+}
+
+export async function updateStageRow(db: Db, workspaceId: string, id: string, changes: Partial<typeof playbookStages.$inferInsert>): Promise<StageRow> {
+  const [row] = await db
+    .update(playbookStages)
+    .set({ ...changes, version: sql`${playbookStages.version} + 1` })
+    .where(and(eq(playbookStages.workspaceId, workspaceId), eq(playbookStages.id, id)))
+    .returning();
+  return row!;
+}
+
+export async function deleteStageRow(db: Db, workspaceId: string, id: string): Promise<void> {
+  await db.delete(playbookStages).where(and(eq(playbookStages.workspaceId, workspaceId), eq(playbookStages.id, id)));
+}
+
+export async function nextStagePosition(db: Db, workspaceId: string, playbookId: string): Promise<number> {
+  const [r] = await db
+    .select({ n: sql<number>`coalesce(max(${playbookStages.position}) + 1, 0)::int` })
+    .from(playbookStages)
+    .where(and(eq(playbookStages.workspaceId, workspaceId), eq(playbookStages.playbookId, playbookId)));
+  return Number(r?.n ?? 0);
+}
+
+/** Stage id → name, for presenting a page of contacts with one query. */
+export async function stageNamesByIds(db: Db, workspaceId: string, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: playbookStages.id, name: playbookStages.name })
+    .from(playbookStages)
+    .where(and(eq(playbookStages.workspaceId, workspaceId), inArray(playbookStages.id, [...new Set(ids)])));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+export async function countContactsInStage(db: Db, workspaceId: string, stageId: string, live: boolean): Promise<number> {
+  const [r] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.stageId, stageId), live ? isNull(contacts.deletedAt) : isNotNull(contacts.deletedAt)));
+  return Number(r?.n ?? 0);
+}
+
+/** Contacts in the trash keep no stage that is being deleted; their history keeps the record. */
+export async function detachTrashedFromStage(db: Db, workspaceId: string, stageId: string): Promise<string[]> {
+  const rows = await db
+    .update(contacts)
+    .set({ playbookId: null, stageId: null, stageEnteredAt: null })
+    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.stageId, stageId), isNotNull(contacts.deletedAt)))
+    .returning({ id: contacts.id });
+  return rows.map((r) => r.id);
+}
+
+export async function insertStageHistory(db: Db, row: typeof contactStageHistory.$inferInsert): Promise<void> {
+  await db.insert(contactStageHistory).values(row);
+}
+
+export async function listStageHistory(db: Db, workspaceId: string, contactId: string): Promise<StageHistoryRow[]> {
+  return db
+    .select()
+    .from(contactStageHistory)
+    .where(and(eq(contactStageHistory.workspaceId, workspaceId), eq(contactStageHistory.contactId, contactId)))
+    .orderBy(asc(contactStageHistory.changedAt), asc(contactStageHistory.id));
+}
+
+/** Live contacts per stage of a playbook, and how many entered before their stage's stale limit. */
+export async function stageCounts(db: Db, workspaceId: string, playbookId: string, now: Date): Promise<Map<string, { count: number; stale: number }>> {
+  const rows = await queryRows<{ stage_id: string; n: number; stale: number }>(
+    db,
+    sql`SELECT s.id AS stage_id,
+          (SELECT count(*) FROM contacts c
+            WHERE c.workspace_id = s.workspace_id AND c.stage_id = s.id AND c.deleted_at IS NULL)::int AS n,
+          (CASE WHEN s.stale_after_days IS NULL THEN 0 ELSE
+            (SELECT count(*) FROM contacts c
+              WHERE c.workspace_id = s.workspace_id AND c.stage_id = s.id AND c.deleted_at IS NULL
+                AND c.stage_entered_at < ${now.toISOString()}::timestamptz - make_interval(days => s.stale_after_days)) END)::int AS stale
+        FROM playbook_stages s
+        WHERE s.workspace_id = ${workspaceId} AND s.playbook_id = ${playbookId}`,
+  );
+  return new Map(rows.map((r) => [r.stage_id, { count: Number(r.n), stale: Number(r.stale) }]));
+}
+
+/** The first contacts of a board column: longest in stage first, or most recent arrivals first. */
+export async function stageContactRows(db: Db, workspaceId: string, stageId: string, sort: 'longest' | 'recent', limit: number): Promise<ContactRow[]> {
+  const dir = sort === 'longest' ? asc : desc;
+  return db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.stageId, stageId), isNull(contacts.deletedAt)))
+    .orderBy(dir(contacts.stageEnteredAt), dir(contacts.id))
+    .limit(limit);
+}
