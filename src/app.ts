@@ -21,6 +21,7 @@ import { dealsRoutes } from './deals/deals.routes.ts';
 import { meetingsRoutes } from './meetings/meetings.routes.ts';
 import { commentsRoutes } from './comments/comments.routes.ts';
 import { documentsRoutes } from './documents/documents.routes.ts';
+import { timelineRoutes } from './timeline/timeline.routes.ts';
 import { workspacesRoutes } from './workspaces/workspaces.routes.ts';
 
 export type RouteInfo = { method: string; url: string; public: boolean };
@@ -99,6 +100,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; be
   await app.register(meetingsRoutes(deps));
   await app.register(commentsRoutes(deps));
   await app.register(documentsRoutes(deps));
+  await app.register(timelineRoutes(deps));
 
   opts.beforeReady?.(app);
   await app.ready();

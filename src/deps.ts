@@ -16,6 +16,7 @@ import { makeMeetingsService } from './meetings/meetings.service.ts';
 import { makeCommentsService } from './comments/comments.service.ts';
 import { localDiskStorage } from './documents/document-storage.ts';
 import { makeDocumentsService } from './documents/documents.service.ts';
+import { makeTimelineService } from './timeline/timeline.service.ts';
 import { makeWorkspacesService } from './workspaces/workspaces.service.ts';
 
 /** Everything a route, job or CLI command may use, wired in one place. */
@@ -41,6 +42,7 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
     deals: makeDealsService({ db, clock, cursors }),
     meetings: makeMeetingsService({ db, clock, cursors }),
     comments: makeCommentsService({ db, clock, cursors }),
+    timeline: makeTimelineService({ db, cursors }),
     documents: makeDocumentsService({ db, clock, cursors, storage: localDiskStorage(`${config.dataDir}/documents`), maxBytes: config.documentMaxBytes ?? 10 * 1024 * 1024 }),
   };
 }
