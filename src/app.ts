@@ -11,6 +11,7 @@ import { playbooksRoutes } from './playbooks/playbooks.routes.ts';
 import { contactStageRoutes } from './playbooks/contact-stage.routes.ts';
 import { contactListsRoutes } from './contact-lists/contact-lists.routes.ts';
 import { savedViewsRoutes } from './saved-views/saved-views.routes.ts';
+import { bulkRoutes } from './bulk/bulk.routes.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './lib/errors.ts';
 import { registerIdempotency } from './lib/http/idempotency.ts';
@@ -95,6 +96,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; be
   await app.register(attributesRoutes(deps));
   await app.register(contactListsRoutes(deps));
   await app.register(savedViewsRoutes(deps));
+  await app.register(bulkRoutes(deps));
   await app.register(tasksRoutes(deps));
   await app.register(dealsRoutes(deps));
   await app.register(meetingsRoutes(deps));

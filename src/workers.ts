@@ -3,12 +3,14 @@ import type { Deps } from './deps.ts';
 import { purgeExpiredIdempotencyKeys } from './lib/http/idempotency.ts';
 import { startOutboxRelay } from './lib/jobs/outbox-relay.ts';
 import { startQueue, type JobHandler } from './lib/jobs/queue.ts';
+import { makeBulkService, BULK_TOPIC } from './bulk/bulk.service.ts';
 
 /** Job handlers by topic. Features add theirs here; a topic without a handler is only declared. */
 export function jobHandlers(_deps: Deps): Record<string, JobHandler | undefined> {
   return {
     // Consumed by CRM sync and outbound webhooks once they exist.
     'contact.changed': undefined,
+    [BULK_TOPIC]: (payload) => makeBulkService(_deps).run(payload.workspaceId, String(payload.jobId)),
   };
 }
 

@@ -1,0 +1,29 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { actorOf } from '../auth/authenticate.ts';
+import type { Deps } from '../deps.ts';
+import { IdParams, problemResponses } from '../lib/http/common-schemas.ts';
+import { BulkRequest, Job } from './bulk.schema.ts';
+import { makeBulkService } from './bulk.service.ts';
+
+export const bulkRoutes =
+  (deps: Deps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const bulk = makeBulkService(deps);
+
+    app.post('/v1/contacts/bulk', {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Apply one action to listed contacts (≤ 1000 ids) or to all contacts matching a filter; up to 100 ids answer 200, more or a filter 202 with a job',
+        body: BulkRequest,
+        response: { 200: Job, 202: Job, ...problemResponses(401, 422) },
+      },
+    }, async (request, reply) => {
+      const { job, async } = await bulk.start(actorOf(request), request.body);
+      if (!async) return job;
+      return reply.status(202).header('location', `/v1/jobs/${job.id}`).send(job);
+    });
+
+    app.get('/v1/jobs/:id', {
+      schema: { tags: ['jobs'], summary: 'A long-running job: status, progress {done, failed, total}, failures with reasons', params: IdParams, response: { 200: Job, ...problemResponses(401, 404) } },
+    }, async (request) => bulk.get(actorOf(request), request.params.id));
+  };

@@ -1,0 +1,143 @@
+import type { Actor } from '../lib/actor.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Db } from '../lib/db.ts';
+import { AppError, notFound, validationFailed } from '../lib/errors.ts';
+import { uuidv7 } from '../lib/ids.ts';
+import { recordOutbox } from '../lib/jobs/outbox.ts';
+import type { ContactsService } from '../contacts/contacts.service.ts';
+import type { ContactStageService } from '../playbooks/contact-stage.ts';
+import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
+import { compileWhere } from '../contact-lists/contact-query.ts';
+import * as repo from './bulk.repo.ts';
+import { SYNC_LIMIT, type BulkAction, type BulkRequest, type Job } from './bulk.schema.ts';
+
+export const BULK_TOPIC = 'contacts.bulk';
+const BATCH = 100;
+const FAILURES_SHOWN = 1000;
+
+export type BulkDeps = {
+  db: Db;
+  clock: Clock;
+  services: { contacts: ContactsService; contactStages: ContactStageService; workspaces: WorkspacesService };
+};
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+/**
+ * Bulk actions call the same service functions as single edits, one contact at a time, so each
+ * change is validated and recorded (events, consent proofs, outbox) exactly as if made by hand.
+ * Every action is "set to a value": re-applying it to a contact that already has it changes and
+ * records nothing, which is what makes a job resumed after a crash safe to replay.
+ */
+export function makeBulkService(deps: BulkDeps) {
+  const { db, clock } = deps;
+  const { contacts, contactStages } = deps.services;
+
+  async function applyOne(actor: Actor, action: BulkAction, id: string): Promise<void> {
+    const c = await contacts.get(actor, id, { includeDeleted: true });
+    if (action.type === 'delete') {
+      if (!c.deletedAt) await contacts.remove(actor, id);
+      return;
+    }
+    if (c.deletedAt) throw notFound('Contact', id);
+    switch (action.type) {
+      case 'setOwner':
+        if (c.ownerId !== action.ownerId) await contacts.update(actor, id, { ownerId: action.ownerId });
+        return;
+      case 'setConsent':
+        if (c.consents[action.consent] !== action.value) await contacts.update(actor, id, { consents: { [action.consent]: action.value } }, { consentSource: 'bulk' });
+        return;
+      case 'setAttribute':
+        if (JSON.stringify(c.customAttributes[action.key] ?? null) !== JSON.stringify(action.value ?? null)) {
+          await contacts.update(actor, id, { customAttributes: { [action.key]: action.value ?? null } });
+        }
+        return;
+      case 'moveStage':
+        await contactStages.setStage(actor, id, { playbookId: action.playbookId, stageId: action.stageId }, { source: 'bulk' });
+        return;
+      case 'clearStage':
+        await contactStages.clearStage(actor, id, { source: 'bulk' });
+        return;
+    }
+  }
+
+  /** Works the job's pending items in contact-id order until none is left. Safe to call again. */
+  async function run(workspaceId: string, jobId: string): Promise<void> {
+    const job = await repo.findJob(db, workspaceId, jobId);
+    if (!job || job.status === 'succeeded' || job.status === 'failed') return;
+    if (job.status === 'queued') await repo.setJobStatus(db, workspaceId, jobId, 'running', clock.now());
+    const action = job.action as BulkAction;
+    for (;;) {
+      const ids = await repo.nextPendingItems(db, workspaceId, jobId, BATCH);
+      if (ids.length === 0) break;
+      for (const id of ids) {
+        let outcome: { code: string; message: string } | null = null;
+        try {
+          await applyOne(job.actor, action, id);
+        } catch (err) {
+          // Domain refusals are the contact's outcome; anything else stops the job for a retry.
+          if (!(err instanceof AppError)) throw err;
+          outcome = { code: err.code, message: err.message };
+        }
+        await repo.settleItem(db, workspaceId, jobId, id, outcome, clock.now());
+      }
+    }
+    await repo.setJobStatus(db, workspaceId, jobId, 'succeeded', clock.now());
+  }
+
+  async function present(workspaceId: string, jobId: string): Promise<Job> {
+    const row = await repo.findJob(db, workspaceId, jobId);
+    if (!row) throw notFound('Job', jobId);
+    const finished = row.status === 'succeeded' || row.status === 'failed';
+    const failures = row.failed > 0 || finished ? await repo.listFailures(db, workspaceId, jobId, FAILURES_SHOWN) : [];
+    return {
+      id: row.id,
+      kind: row.kind,
+      status: row.status,
+      action: row.action,
+      progress: { done: row.done, failed: row.failed, total: row.total },
+      result: finished || row.failed > 0
+        ? { failures: failures.map((f) => ({ contactId: f.contact_id, code: f.code, message: f.message })), failuresTruncated: row.failed > FAILURES_SHOWN }
+        : null,
+      createdAt: iso(row.created_at)!,
+      updatedAt: iso(row.updated_at)!,
+      finishedAt: iso(row.finished_at),
+    };
+  }
+
+  return {
+    /**
+     * Starts a bulk action. Up to 100 listed ids run now (`async: false`); more, or a filter,
+     * become a job worked by the queue (`async: true`), created with its outbox event in one
+     * transaction so a crash can neither lose it nor run it twice.
+     */
+    async start(actor: Actor, input: BulkRequest): Promise<{ job: Job; async: boolean }> {
+      const now = clock.now();
+      if (input.action.type === 'setOwner' && input.action.ownerId) {
+        await deps.services.workspaces.getUser(actor, input.action.ownerId).catch(() => {
+          throw validationFailed([{ pointer: '/action/ownerId', code: 'unknown_user', message: `No user ${input.action.type === 'setOwner' ? input.action.ownerId : ''} in this workspace` }]);
+        });
+      }
+      const { ids, filter, q } = input.selection;
+      const source = ids ? { ids } : { where: (await compileWhere(db, actor, { filter, q, limit: 1 }, { prefix: '/selection', status: 422 }, now)).where };
+      const async = !ids || ids.length > SYNC_LIMIT;
+      const jobId = uuidv7(now.getTime());
+      await db.transaction(async (tx) => {
+        await repo.insertJob(tx, actor.workspaceId, jobId, input.action, actor, now);
+        await repo.insertItems(tx, actor.workspaceId, jobId, source);
+        if (async) await recordOutbox(tx, actor.workspaceId, { topic: BULK_TOPIC, payload: { jobId } }, now);
+      });
+      if (!async) await run(actor.workspaceId, jobId);
+      return { job: await present(actor.workspaceId, jobId), async };
+    },
+
+    /** A job of the actor's workspace, with progress and, once failures exist, their reasons. */
+    async get(actor: Actor, id: string): Promise<Job> {
+      return present(actor.workspaceId, id);
+    },
+
+    run,
+  };
+}
+
+export type BulkService = ReturnType<typeof makeBulkService>;
