@@ -24,6 +24,11 @@ import { commentsRoutes } from './comments/comments.routes.ts';
 import { documentsRoutes } from './documents/documents.routes.ts';
 import { timelineRoutes } from './timeline/timeline.routes.ts';
 import { workspacesRoutes } from './workspaces/workspaces.routes.ts';
+import { callsRoutes } from './communications/calls.routes.ts';
+import { emailsRoutes } from './communications/emails.routes.ts';
+import { whatsappRoutes } from './communications/whatsapp.routes.ts';
+import { attentionRoutes } from './attention/attention.routes.ts';
+import { notificationsRoutes } from './notifications/notifications.routes.ts';
 
 export type RouteInfo = { method: string; url: string; public: boolean };
 
@@ -103,6 +108,11 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; be
   await app.register(commentsRoutes(deps));
   await app.register(documentsRoutes(deps));
   await app.register(timelineRoutes(deps));
+  await app.register(callsRoutes(deps));
+  await app.register(emailsRoutes(deps));
+  await app.register(whatsappRoutes(deps));
+  await app.register(attentionRoutes(deps));
+  await app.register(notificationsRoutes(deps));
 
   opts.beforeReady?.(app);
   await app.ready();

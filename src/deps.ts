@@ -18,6 +18,13 @@ import { localDiskStorage } from './documents/document-storage.ts';
 import { makeDocumentsService } from './documents/documents.service.ts';
 import { makeTimelineService } from './timeline/timeline.service.ts';
 import { makeWorkspacesService } from './workspaces/workspaces.service.ts';
+import { makeCallsService } from './communications/calls.service.ts';
+import { makeEmailsService } from './communications/emails.service.ts';
+import { makeWhatsappService } from './communications/whatsapp.service.ts';
+import { makeWhatsappTemplatesService } from './communications/whatsapp-templates.ts';
+import { makeDeliveryService, makeRecordingDeliveryAdapter } from './communications/delivery.ts';
+import { makeAttentionService } from './attention/attention.service.ts';
+import { makeNotificationsService } from './notifications/notifications.service.ts';
 
 /** Everything a route, job or CLI command may use, wired in one place. */
 export type Deps = {
@@ -42,6 +49,13 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
     deals: makeDealsService({ db, clock, cursors }),
     meetings: makeMeetingsService({ db, clock, cursors }),
     comments: makeCommentsService({ db, clock, cursors }),
+    calls: makeCallsService({ db, clock, cursors }),
+    emails: makeEmailsService({ db, clock, cursors }),
+    whatsapp: makeWhatsappService({ db, clock, cursors }),
+    whatsappTemplates: makeWhatsappTemplatesService({ db, clock }),
+    delivery: makeDeliveryService({ db, clock, adapter: makeRecordingDeliveryAdapter({ db, clock }) }),
+    attention: makeAttentionService({ db, clock, cursors, stageNames: loadStageNames }),
+    notifications: makeNotificationsService({ db, clock, cursors }),
     timeline: makeTimelineService({ db, cursors }),
     documents: makeDocumentsService({ db, clock, cursors, storage: localDiskStorage(`${config.dataDir}/documents`), maxBytes: config.documentMaxBytes ?? 10 * 1024 * 1024 }),
   };

@@ -3,6 +3,8 @@ import type { Deps } from './deps.ts';
 import { purgeExpiredIdempotencyKeys } from './lib/http/idempotency.ts';
 import { startOutboxRelay } from './lib/jobs/outbox-relay.ts';
 import { startQueue, type JobHandler } from './lib/jobs/queue.ts';
+import { EMAIL_DELIVERY_TOPIC } from './communications/emails.service.ts';
+import { WHATSAPP_DELIVERY_TOPIC } from './communications/whatsapp.service.ts';
 import { makeBulkService, BULK_TOPIC } from './bulk/bulk.service.ts';
 
 /** Job handlers by topic. Features add theirs here; a topic without a handler is only declared. */
@@ -10,6 +12,8 @@ export function jobHandlers(_deps: Deps): Record<string, JobHandler | undefined>
   return {
     // Consumed by CRM sync and outbound webhooks once they exist.
     'contact.changed': undefined,
+    [WHATSAPP_DELIVERY_TOPIC]: (payload) => _deps.services.delivery.deliverWhatsapp(payload),
+    [EMAIL_DELIVERY_TOPIC]: (payload) => _deps.services.delivery.deliverEmail(payload),
     [BULK_TOPIC]: (payload) => makeBulkService(_deps).run(payload.workspaceId, String(payload.jobId)),
   };
 }

@@ -1,3 +1,4 @@
+import { presentAttention, whatsappWindow } from '../attention/attention-state.ts';
 import type { Contact } from './contacts.schema.ts';
 import type { ContactRow } from './contacts.tables.ts';
 
@@ -32,6 +33,10 @@ export function presentContact(row: ContactRow, ctx: PresentContext = {}): Conta
     },
     customAttributes: row.customAttributes ?? {},
     stage: presentStage(row, ctx),
+    pendingAttention: presentAttention(row),
+    ignored: row.ignoredAt !== null,
+    // Without the service's clock (merge, bulk paths) the window falls back to the system time.
+    whatsappWindow: whatsappWindow(row.lastInboundWhatsappAt, ctx.now ?? new Date()),
     mergedIntoId: row.mergedIntoId,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

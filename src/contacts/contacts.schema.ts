@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PendingAttention, WhatsappWindow } from '../attention/attention-state.ts';
 
 export const SOURCES = [
   'manual', 'csv', 'api', 'call', 'whatsapp', 'email', 'crm', 'web', 'typeform', 'calendly', 'meta_ads', 'bankflip',
@@ -106,6 +107,9 @@ export const Contact = z.object({
   consents: Consents,
   customAttributes: z.record(z.string(), z.unknown()),
   stage: ContactStage.nullable(),
+  pendingAttention: PendingAttention,
+  ignored: z.boolean().meta({ description: 'Ignored contacts raise no attention and no notifications' }),
+  whatsappWindow: WhatsappWindow,
   mergedIntoId: z.uuid().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -3,6 +3,7 @@ import type { Actor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import { AppError, notFound } from '../lib/errors.ts';
+import { refreshAttention } from '../attention/attention.service.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
 import * as repo from './contacts.repo.ts';
 import { presentContact } from './contacts.present.ts';
@@ -15,7 +16,7 @@ import { identifiersOf, resolveIdentity } from './identity.ts';
  * Tables whose rows belong to a contact through `contact_id`: a merge moves them to the
  * survivor. A feature that adds such a table adds its name here.
  */
-export const CONTACT_OWNED_TABLES: string[] = ['contact_events', 'consent_records', 'tasks', 'deals', 'meetings', 'comments', 'documents', 'contact_stage_history'];
+export const CONTACT_OWNED_TABLES: string[] = ['contact_events', 'consent_records', 'tasks', 'deals', 'meetings', 'comments', 'documents', 'contact_stage_history', 'calls', 'emails', 'whatsapp_messages', 'notifications', 'outbound_deliveries'];
 
 /**
  * Merges `otherId` into `survivorId`: the survivor keeps its values, fills its blanks from the
@@ -73,6 +74,8 @@ export async function mergeContacts(
         sql`UPDATE ${sql.identifier(table)} SET contact_id = ${survivorId} WHERE workspace_id = ${actor.workspaceId} AND contact_id = ${otherId}`,
       );
     }
+    // The survivor now holds both contacts' communications: its attention follows from all of them.
+    await refreshAttention(tx, survivor, now);
 
     const row = await repo.updateContactRow(tx, actor.workspaceId, survivorId, {
       ...fields,

@@ -1,0 +1,122 @@
+import { and, eq } from 'drizzle-orm';
+import { lockContact } from '../attention/attention.repo.ts';
+import { refreshAttention } from '../attention/attention.service.ts';
+import { contacts } from '../contacts/contacts.tables.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Db } from '../lib/db.ts';
+import type { JobPayload } from '../lib/jobs/queue.ts';
+import { emailsRepo, whatsappRepo } from './communications.repo.ts';
+import { outboundDeliveries } from './communications.tables.ts';
+
+/** One outbound message as a provider needs it. `messageId` doubles as the idempotency key. */
+export type OutboundWhatsapp = {
+  workspaceId: string;
+  messageId: string;
+  contactId: string;
+  to: string;
+  type: 'text' | 'template';
+  text: string | null;
+  template: { name: string; language: string | null; variables: string[] } | null;
+};
+export type OutboundEmail = {
+  workspaceId: string;
+  messageId: string;
+  contactId: string;
+  from: string | null;
+  to: string[];
+  subject: string;
+  body: string;
+  threadId: string | null;
+};
+export type DeliveryResult = { providerMessageId: string };
+
+/**
+ * What the real WhatsApp and email providers will implement. A call may be repeated with the
+ * same `messageId` (a job retried after a crash): implementations must not send twice (pass it
+ * as the provider's idempotency key, or record it as the recording adapter does).
+ */
+export type DeliveryAdapter = {
+  sendWhatsapp(message: OutboundWhatsapp): Promise<DeliveryResult>;
+  sendEmail(message: OutboundEmail): Promise<DeliveryResult>;
+};
+
+/** Until the providers exist: stores what would be sent in `outbound_deliveries`, once per message. */
+export function makeRecordingDeliveryAdapter(deps: { db: Db; clock: Clock }): DeliveryAdapter {
+  async function record(channel: 'whatsapp' | 'email', m: { workspaceId: string; messageId: string; contactId: string }, recipient: string, payload: Record<string, unknown>) {
+    const providerMessageId = `recorded-${channel}-${m.messageId}`;
+    await deps.db
+      .insert(outboundDeliveries)
+      .values({ workspaceId: m.workspaceId, channel, messageId: m.messageId, contactId: m.contactId, recipient, payload, providerMessageId, createdAt: deps.clock.now() })
+      .onConflictDoNothing();
+    return { providerMessageId };
+  }
+  return {
+    sendWhatsapp: (m) => record('whatsapp', m, m.to, { type: m.type, text: m.text, template: m.template }),
+    sendEmail: (m) => record('email', m, m.to.join(', '), { from: m.from, to: m.to, subject: m.subject, body: m.body, threadId: m.threadId }),
+  };
+}
+
+/**
+ * The delivery jobs. Idempotent on the message id: a message no longer `queued` (delivered by an
+ * earlier run, or deleted) is skipped, and the adapter dedupes a run that crashed between sending
+ * and marking `sent`. Errors propagate so the queue retries with back-off.
+ */
+export function makeDeliveryService(deps: { db: Db; clock: Clock; adapter: DeliveryAdapter }) {
+  const { db, clock, adapter } = deps;
+
+  async function recipientOf(workspaceId: string, contactId: string): Promise<string | undefined> {
+    const [c] = await db
+      .select({ phone: contacts.phone, whatsappUserId: contacts.whatsappUserId })
+      .from(contacts)
+      .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, contactId)))
+      .limit(1);
+    return c?.phone ?? c?.whatsappUserId ?? undefined;
+  }
+
+  return {
+    async deliverWhatsapp(payload: JobPayload): Promise<void> {
+      const { workspaceId } = payload;
+      const m = await whatsappRepo.find(db, workspaceId, String(payload.messageId));
+      if (!m || m.status !== 'queued') return;
+      const to = await recipientOf(workspaceId, m.contactId);
+      if (!to) {
+        // The contact lost its number meanwhile: the message fails, and did not attend the contact.
+        await db.transaction(async (tx) => {
+          const contact = await lockContact(tx, workspaceId, m.contactId);
+          await whatsappRepo.update(tx, workspaceId, m.id, { status: 'failed', updatedAt: clock.now() });
+          if (contact) await refreshAttention(tx, contact, clock.now());
+        });
+        return;
+      }
+      const result = await adapter.sendWhatsapp({
+        workspaceId,
+        messageId: m.id,
+        contactId: m.contactId,
+        to,
+        type: m.type === 'template' ? 'template' : 'text',
+        text: m.type === 'text' ? m.body : null,
+        template: m.templateName ? { name: m.templateName, language: m.templateLanguage, variables: m.templateVariables ?? [] } : null,
+      });
+      await whatsappRepo.update(db, workspaceId, m.id, { status: 'sent', providerMessageId: result.providerMessageId, updatedAt: clock.now() });
+    },
+
+    async deliverEmail(payload: JobPayload): Promise<void> {
+      const { workspaceId } = payload;
+      const m = await emailsRepo.find(db, workspaceId, String(payload.messageId));
+      if (!m || m.status !== 'queued') return;
+      const result = await adapter.sendEmail({
+        workspaceId,
+        messageId: m.id,
+        contactId: m.contactId,
+        from: m.fromAddress,
+        to: m.toAddresses,
+        subject: m.subject,
+        body: m.body,
+        threadId: m.threadId,
+      });
+      await emailsRepo.update(db, workspaceId, m.id, { status: 'sent', messageId: m.messageId ?? result.providerMessageId, updatedAt: clock.now() });
+    },
+  };
+}
+
+export type DeliveryService = ReturnType<typeof makeDeliveryService>;

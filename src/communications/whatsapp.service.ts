@@ -1,0 +1,201 @@
+import { lockLiveContact, refreshAttention } from '../attention/attention.service.ts';
+import { whatsappWindow } from '../attention/attention-state.ts';
+import type { ContactRow } from '../contacts/contacts.tables.ts';
+import { requireContact } from '../contacts/require-contact.ts';
+import type { Actor } from '../lib/actor.ts';
+import { authorOf, checkVersion, presentAuthor } from '../lib/authorship.ts';
+import type { Db } from '../lib/db.ts';
+import { AppError, fieldError, notFound } from '../lib/errors.ts';
+import type { ElementListQuery } from '../lib/http/element-schemas.ts';
+import { uuidv7 } from '../lib/ids.ts';
+import { recordOutbox } from '../lib/jobs/outbox.ts';
+import type { Page } from '../lib/pagination.ts';
+import { checkConsent, eventTime, uniqueProviderId, withContactAttention, type CommunicationsDeps } from './communication-helpers.ts';
+import { findTemplatesByName, whatsappRepo } from './communications.repo.ts';
+import type { WhatsappCreate, WhatsappInbound, WhatsappMessage, WhatsappOutbound, WhatsappUpdate } from './communications.schema.ts';
+import type { WhatsappMessageRow } from './communications.tables.ts';
+import { pageByEventTime } from './page-by-time.ts';
+
+export const WHATSAPP_DELIVERY_TOPIC = 'whatsapp.deliver';
+
+export function presentWhatsappMessage(row: WhatsappMessageRow): WhatsappMessage {
+  return {
+    id: row.id,
+    contactId: row.contactId,
+    direction: row.direction,
+    type: row.type,
+    body: row.body,
+    templateName: row.templateName,
+    templateLanguage: row.templateLanguage,
+    templateVariables: row.templateVariables ?? null,
+    mediaUrl: row.mediaUrl,
+    purpose: row.purpose,
+    status: row.status,
+    providerMessageId: row.providerMessageId,
+    sentAt: row.sentAt.toISOString(),
+    author: presentAuthor(row),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    version: Number(row.version),
+  };
+}
+
+/** What each inbound type must carry. */
+function checkInbound(input: WhatsappInbound): void {
+  if (input.type === 'text' && !input.body) throw fieldError('/body', 'required', 'a text message needs a body');
+  if (input.type === 'template' && !input.templateName) throw fieldError('/templateName', 'required', 'a template message needs templateName');
+  if (input.type === 'media' && !input.mediaUrl) throw fieldError('/mediaUrl', 'required', 'a media message needs mediaUrl');
+}
+
+export function makeWhatsappService(deps: CommunicationsDeps) {
+  const { db, clock, cursors } = deps;
+
+  async function getRow(tx: Db, actor: Actor, id: string, lock = false): Promise<WhatsappMessageRow> {
+    const row = await whatsappRepo.find(tx, actor.workspaceId, id, lock);
+    if (!row) throw notFound('WhatsApp message', id);
+    return row;
+  }
+
+  /** The approved template to send, checked against the message's purpose. */
+  async function resolveTemplate(tx: Db, actor: Actor, input: WhatsappOutbound) {
+    const t = input.template!;
+    const all = await findTemplatesByName(tx, actor.workspaceId, t.name);
+    const matching = t.language ? all.filter((x) => x.language === t.language) : all;
+    if (matching.length === 0) {
+      throw new AppError('whatsapp_template_unknown', `No WhatsApp template "${t.name}"${t.language ? ` in ${t.language}` : ''} in this workspace`, {
+        errors: [{ pointer: t.language && all.length ? '/template/language' : '/template/name', code: 'unknown_template', message: 'no such template' }],
+      });
+    }
+    if (matching.length > 1) throw fieldError('/template/language', 'required', `Template "${t.name}" exists in ${matching.map((m) => m.language).join(', ')}: say which`);
+    const template = matching[0]!;
+    if (template.category === 'marketing' && input.purpose !== 'marketing') {
+      throw fieldError('/purpose', 'template_is_marketing', `Template "${t.name}" is a marketing template: send it with purpose marketing`);
+    }
+    return template;
+  }
+
+  async function send(actor: Actor, contactId: string, input: WhatsappOutbound): Promise<WhatsappMessage> {
+    if (!input.text === !input.template) throw fieldError('/text', 'text_or_template', 'give either text (free-form) or template, not both');
+    const now = clock.now();
+    return withContactAttention(deps, actor, contactId, async (tx, contact: ContactRow) => {
+      if (!contact.phone && !contact.whatsappUserId) {
+        throw new AppError('contact_has_no_whatsapp', 'The contact has no phone or WhatsApp user id to write to');
+      }
+      checkConsent(contact, 'whatsapp', input.purpose);
+      const template = input.template ? await resolveTemplate(tx, actor, input) : undefined;
+      if (!template) {
+        const window = whatsappWindow(contact.lastInboundWhatsappAt, now);
+        if (!window.open) {
+          const since = contact.lastInboundWhatsappAt ? `closed at ${window.expiresAt}` : 'never opened: the contact has not written';
+          throw new AppError('whatsapp_window_closed', `The 24-hour WhatsApp window is ${since}; free-form text needs it open, send an approved template instead`, {
+            extra: { expiresAt: window.expiresAt },
+            errors: [{ pointer: '/text', code: 'whatsapp_window_closed', message: 'outside the 24-hour window a template is needed' }],
+          });
+        }
+      }
+      const row = await whatsappRepo.insert(tx, {
+        workspaceId: actor.workspaceId,
+        id: uuidv7(now.getTime()),
+        contactId,
+        direction: 'outbound',
+        type: template ? 'template' : 'text',
+        body: input.text ?? template?.body ?? null,
+        templateName: template?.name ?? null,
+        templateLanguage: template?.language ?? null,
+        templateVariables: input.template?.variables ?? null,
+        purpose: input.purpose,
+        status: 'queued',
+        sentAt: now,
+        ...authorOf(actor),
+        createdAt: now,
+        updatedAt: now,
+      });
+      await recordOutbox(tx, actor.workspaceId, { topic: WHATSAPP_DELIVERY_TOPIC, payload: { messageId: row.id, contactId } }, now);
+      return presentWhatsappMessage(row);
+    });
+  }
+
+  async function receive(actor: Actor, contactId: string, input: WhatsappInbound): Promise<WhatsappMessage> {
+    checkInbound(input);
+    const now = clock.now();
+    const sentAt = eventTime(input.sentAt, now, '/sentAt');
+    return withContactAttention(deps, actor, contactId, (tx) =>
+      uniqueProviderId('whatsapp_message_duplicate', '/providerMessageId', input.providerMessageId, async () =>
+        presentWhatsappMessage(
+          await whatsappRepo.insert(tx, {
+            workspaceId: actor.workspaceId,
+            id: uuidv7(now.getTime()),
+            contactId,
+            direction: 'inbound',
+            type: input.type,
+            body: input.body ?? null,
+            templateName: input.templateName ?? null,
+            mediaUrl: input.mediaUrl ?? null,
+            status: 'received',
+            providerMessageId: input.providerMessageId ?? null,
+            sentAt,
+            ...authorOf(actor),
+            createdAt: now,
+            updatedAt: now,
+          }),
+        ),
+      ),
+    );
+  }
+
+  return {
+    /**
+     * `inbound`: records a message the contact sent (opens the 24-hour window, raises attention
+     * unless ignored). `outbound`: sends one — consent for its purpose, and for free-form text
+     * an open window — recorded `queued` and delivered by a job (see delivery.ts).
+     */
+    async create(actor: Actor, contactId: string, input: WhatsappCreate): Promise<WhatsappMessage> {
+      return input.direction === 'inbound' ? receive(actor, contactId, input) : send(actor, contactId, input);
+    },
+
+    async get(actor: Actor, id: string): Promise<WhatsappMessage> {
+      return presentWhatsappMessage(await getRow(db, actor, id));
+    },
+
+    /** A contact's WhatsApp messages, newest first by send time (keyset). */
+    async list(actor: Actor, contactId: string, q: ElementListQuery): Promise<Page<WhatsappMessage>> {
+      await requireContact(db, actor.workspaceId, contactId, 'read');
+      const { rows, nextCursor } = await pageByEventTime({
+        cursors,
+        binding: `${actor.workspaceId}|whatsapp|${contactId}`,
+        cursor: q.cursor,
+        limit: q.limit,
+        timeOf: (r: WhatsappMessageRow) => r.sentAt,
+        fetch: (after, take) => whatsappRepo.list(db, actor.workspaceId, contactId, after, take),
+      });
+      return { data: rows.map(presentWhatsappMessage), nextCursor };
+    },
+
+    /** Delivery status of an outbound message; `failed` means the contact was not attended by it. */
+    async updateStatus(actor: Actor, id: string, patch: WhatsappUpdate, opts: { ifMatch?: number } = {}): Promise<WhatsappMessage> {
+      const now = clock.now();
+      return db.transaction(async (tx) => {
+        const peek = await getRow(tx, actor, id);
+        const contact = await lockLiveContact(tx, actor.workspaceId, peek.contactId);
+        const current = await getRow(tx, actor, id, true);
+        checkVersion('WhatsApp message', current, opts.ifMatch);
+        if (current.direction === 'inbound') throw fieldError('/status', 'inbound_message', 'A received message has no delivery status');
+        const row = await whatsappRepo.update(tx, actor.workspaceId, id, { status: patch.status, updatedAt: now });
+        await refreshAttention(tx, contact, now);
+        return presentWhatsappMessage(row!);
+      });
+    },
+
+    async remove(actor: Actor, id: string): Promise<void> {
+      const now = clock.now();
+      await db.transaction(async (tx) => {
+        const peek = await getRow(tx, actor, id);
+        const contact = await lockLiveContact(tx, actor.workspaceId, peek.contactId);
+        await whatsappRepo.remove(tx, actor.workspaceId, id);
+        await refreshAttention(tx, contact, now);
+      });
+    },
+  };
+}
+
+export type WhatsappService = ReturnType<typeof makeWhatsappService>;
