@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { contacts } from '../contacts/contacts.tables.ts';
 import { queryRows, type Db } from '../lib/db.ts';
+import { sqlStateOf } from '../lib/pg-errors.ts';
 import { ATTRIBUTE_KEY_RE } from './attributes.schema.ts';
 import { contactAttributes, type AttributeRow } from './attributes.tables.ts';
 
@@ -68,12 +69,23 @@ export async function rewriteAttributeValues(db: Db, workspaceId: string, key: s
 }
 
 /**
- * Range filters and sorts on an attribute use `(workspace_id, custom_attributes -> 'key', id)`.
- * One index per key name, shared by the workspaces that use that key; created on first use.
+ * Range filters and sorts on an attribute use `(workspace_id, custom_attributes -> 'key', id)`:
+ * one index per key name, shared by the workspaces using that key, built on first use. Run
+ * outside any transaction: CONCURRENTLY keeps contact writes flowing while it builds, and a
+ * build that failed half-way (left invalid) is dropped and redone.
  */
 export async function ensureAttributeIndex(db: Db, key: string): Promise<void> {
   if (!ATTRIBUTE_KEY_RE.test(key)) throw new Error(`not an attribute key: ${key}`);
-  await db.execute(sql.raw(`CREATE INDEX IF NOT EXISTS ${attributeIndexName(key)} ON contacts (workspace_id, (custom_attributes -> '${key}'), id) WHERE deleted_at IS NULL`));
+  const name = attributeIndexName(key);
+  const [existing] = await queryRows<{ valid: boolean }>(db, sql`SELECT i.indisvalid AS valid FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relname = ${name}`);
+  if (existing?.valid) return;
+  try {
+    if (existing) await db.execute(sql.raw(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`));
+    await db.execute(sql.raw(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON contacts (workspace_id, (custom_attributes -> '${key}'), id) WHERE deleted_at IS NULL`));
+  } catch (err) {
+    // Another server building the same index at the same moment: theirs serves both.
+    if (!['23505', '42P07'].includes(sqlStateOf(err) ?? '')) throw err;
+  }
 }
 
 export const attributeIndexName = (key: string) => `contacts_attr_${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;

@@ -56,6 +56,11 @@ export const validateContactAttributes: CustomAttributeValidator = async (db, wo
   return checkAttributeValues(defs, values, ctx);
 };
 
+/** The workspace's definitions by key: what `attributeCondition` and `attributeSortExpression` take. */
+export async function loadAttributeDefinitions(db: Db, workspaceId: string): Promise<Map<string, AttributeRow>> {
+  return new Map((await repo.listAttributeRows(db, workspaceId)).map((r) => [r.key, r]));
+}
+
 export function makeAttributesService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
 
@@ -81,7 +86,7 @@ export function makeAttributesService(deps: { db: Db; clock: Clock }) {
       const errors = checkOptions(input.type, input.options);
       if (errors.length) throw validationFailed(errors);
       const now = clock.now();
-      return db.transaction(async (tx) => {
+      const created = await db.transaction(async (tx) => {
         const position = input.position ?? (await repo.nextAttributePosition(tx, actor.workspaceId));
         const row = await repo
           .insertAttributeRow(tx, {
@@ -95,9 +100,10 @@ export function makeAttributesService(deps: { db: Db; clock: Clock }) {
               errors: [{ pointer: '/key', code: 'key_taken', message: 'another attribute of this workspace has this key' }],
             });
           });
-        if (isOrderable(row.type)) await repo.ensureAttributeIndex(tx, row.key);
         return presentAttribute(row);
       });
+      if (isOrderable(created.type)) await repo.ensureAttributeIndex(db, created.key);
+      return created;
     },
 
     /**
@@ -107,7 +113,7 @@ export function makeAttributesService(deps: { db: Db; clock: Clock }) {
     async update(actor: Actor, id: string, patch: AttributeUpdate, opts: { mode?: ChangeMode; ifMatch?: number } = {}): Promise<Attribute> {
       requireRole(actor, 'admin');
       const now = clock.now();
-      return db.transaction(async (tx) => {
+      const updated = await db.transaction(async (tx) => {
         const current = await getRow(tx, actor, id, true);
         checkVersion(current, opts.ifMatch);
         const type = patch.type ?? current.type;
@@ -120,9 +126,10 @@ export function makeAttributesService(deps: { db: Db; clock: Clock }) {
           label: patch.label ?? current.label, type, options: options ?? [], required: patch.required ?? current.required,
           position: patch.position ?? current.position, updatedAt: now,
         });
-        if (isOrderable(type)) await repo.ensureAttributeIndex(tx, row.key);
         return presentAttribute(row);
       });
+      if (isOrderable(updated.type)) await repo.ensureAttributeIndex(db, updated.key);
+      return updated;
     },
 
     /** Deletes a definition (admin); refused while contacts hold a value unless `mode` is clear. */
