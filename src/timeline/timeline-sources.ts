@@ -21,6 +21,8 @@ export type TimelineSource = {
   data?: SQL;
   /** Row columns never shown (storage internals). */
   hidden?: string[];
+  /** Columns whose API field is not their camelCase name: column → field. */
+  renamed?: Record<string, string>;
 };
 
 const authored = { actorTypeColumn: 'author_type', actorIdColumn: 'author_id' };
@@ -40,6 +42,9 @@ export const TIMELINE_SOURCES: TimelineSource[] = [
   { type: 'task', table: 'tasks', occurredAt: 'created_at', ...authored },
   { type: 'comment', table: 'comments', occurredAt: 'created_at', ...authored },
   { type: 'document', table: 'documents', occurredAt: 'created_at', hidden: ['storage_key'], ...authored },
+  { type: 'call', table: 'calls', occurredAt: 'started_at', ...authored },
+  { type: 'email', table: 'emails', occurredAt: 'sent_at', renamed: { from_address: 'from', to_addresses: 'to' }, ...authored },
+  { type: 'whatsapp_message', table: 'whatsapp_messages', occurredAt: 'sent_at', ...authored },
 ];
 
 /** The columns every item carries outside `data`. */

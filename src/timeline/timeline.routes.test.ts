@@ -130,6 +130,48 @@ describe('contact timeline', () => {
     );
   });
 
+  it('includes calls, emails and WhatsApp messages at the time they happened', async () => {
+    clock.set('2026-11-24T14:00:00.000Z');
+    const c = await newContact();
+    clock.set('2026-11-24T14:10:00.000Z');
+    const call = await ws.req('POST', `/v1/contacts/${c}/calls`, { direction: 'inbound', outcome: 'missed', startedAt: '2026-11-24T14:05:00.000Z' });
+    expect(call.status).toBe(201);
+    const email = await ws.req('POST', `/v1/contacts/${c}/emails`, { direction: 'inbound', from: 'ana@example.com', to: ['sales@example.com'], subject: 'Hola', body: 'Info', sentAt: '2026-11-24T14:07:00.000Z' });
+    expect(email.status).toBe(201);
+    const wa = await ws.req('POST', `/v1/contacts/${c}/whatsapp-messages`, { direction: 'inbound', body: 'Hi', sentAt: '2026-11-24T14:06:00.000Z' });
+    expect(wa.status).toBe(201);
+    clock.advance(1000);
+    await ws.req('POST', `/v1/contacts/${c}/comments`, { body: 'called back' });
+
+    const items: Item[] = (await timeline(c)).body.data;
+    expect(items.map((i) => i.type)).toEqual(['comment', 'email', 'whatsapp_message', 'call', 'contact.created']);
+    const comms = items.filter((i) => ['call', 'email', 'whatsapp_message'].includes(i.type));
+    expect(comms.map((i) => [i.type, i.occurredAt])).toEqual([
+      ['email', '2026-11-24T14:07:00.000Z'],
+      ['whatsapp_message', '2026-11-24T14:06:00.000Z'],
+      ['call', '2026-11-24T14:05:00.000Z'],
+    ]);
+    expect(comms[0]!.data).toMatchObject({ direction: 'inbound', from: 'ana@example.com', to: ['sales@example.com'], subject: 'Hola', body: 'Info' });
+    expect(comms[0]!.data).not.toHaveProperty('fromAddress');
+    expect(comms[1]!.data).toMatchObject({ direction: 'inbound', type: 'text', body: 'Hi' });
+    expect(comms[2]!.data).toMatchObject({ direction: 'inbound', outcome: 'missed' });
+    expect((await timeline(c, '?type=call,email')).body.data.map((i: Item) => i.type)).toEqual(['email', 'call']);
+  });
+
+  it('records ignoring, which removes pending tasks from the timeline and keeps done ones', async () => {
+    clock.set('2026-11-24T15:00:00.000Z');
+    const c = await newContact();
+    clock.advance(1000);
+    await ws.req('POST', `/v1/contacts/${c}/tasks`, { title: 'pending' });
+    const done = (await ws.req('POST', `/v1/contacts/${c}/tasks`, { title: 'done', status: 'done' })).body;
+    clock.advance(1000);
+    expect((await ws.req('POST', `/v1/contacts/${c}/ignore`)).status).toBe(200);
+    const items: Item[] = (await timeline(c)).body.data;
+    expect(items.map((i) => i.type)).toEqual(['contact.ignored', 'task', 'contact.created']);
+    expect(items[0]!.data).toMatchObject({ deletedPendingTasks: 1 });
+    expect(items[1]!.id).toBe(done.id);
+  });
+
   it('filters by type and family, and refuses unknown types and foreign cursors', async () => {
     clock.set('2026-11-24T13:00:00.000Z');
     const c = await newContact();

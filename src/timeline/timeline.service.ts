@@ -46,8 +46,11 @@ function selectSources(sources: TimelineSource[], filter: string | undefined): {
 function sourceQuery(s: TimelineSource, types: string[] | undefined, workspaceId: string, contactId: string, after: After, take: number): SQL {
   const occ = sql.raw(`t.${s.occurredAt}`);
   const typeExpr = s.typeColumn ? sql.raw(`t.${s.typeColumn}`) : sql`${s.type}::text`;
-  const hidden = [...ITEM_COLUMNS, ...(s.hidden ?? [])];
-  const data = s.data ?? sql`to_jsonb(t) - ${sql.raw(`ARRAY[${hidden.map((c) => `'${c}'`).join(',')}]::text[]`)}`;
+  const renamed = Object.entries(s.renamed ?? {});
+  const hidden = [...ITEM_COLUMNS, ...(s.hidden ?? []), ...renamed.map(([column]) => column)];
+  // Source definitions are code, not input: their names go into the SQL as written.
+  const extra = renamed.length ? sql.raw(` || jsonb_build_object(${renamed.map(([column, field]) => `'${field}', t.${column}`).join(', ')})`) : sql``;
+  const data = s.data ?? sql`(to_jsonb(t) - ${sql.raw(`ARRAY[${hidden.map((c) => `'${c}'`).join(',')}]::text[]`)})${extra}`;
   const where: SQL[] = [sql`t.workspace_id = ${workspaceId}`, sql`t.contact_id = ${contactId}`];
   if (after) where.push(sql`(${occ}, t.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
   if (types) where.push(sql`${typeExpr} IN (${sql.join(types.map((x) => sql`${x}`), sql`, `)})`);
