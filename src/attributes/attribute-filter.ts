@@ -30,13 +30,14 @@ const contains = (doc: Record<string, unknown>) => sql`${contacts.customAttribut
 
 /**
  * A filter on one custom attribute as a condition on `contacts.custom_attributes`, validated
- * against its definition (errors carry `pointer`, e.g. `/filter/2`). AND it with
+ * against its definition (errors carry `pointer`, e.g. `/filter/2/value`). AND it with
  * `contacts.workspace_id = …` and `deleted_at IS NULL`:
- * - eq / in / contains_any / contains_all → `@>` containment, served by the GIN index
- *   `contacts_custom_attributes (workspace_id, custom_attributes jsonb_path_ops)`; `in` and
- *   `contains_any` become an OR of containments (a BitmapOr of the same index);
- * - gte / lte / between (number, date) and is_empty → comparisons on
- *   `custom_attributes -> 'key'`, served by the per-key index `(workspace_id, (custom_attributes -> 'key'), id)`.
+ * - single-valued types (eq, in, gte, lte, between, is_empty) compare `custom_attributes -> 'key'`,
+ *   served by the per-key index `(workspace_id, (custom_attributes -> 'key'), id)`; ANALYZE keeps
+ *   statistics on that expression, so the planner knows a rare value is rare;
+ * - multi-select (contains_any, contains_all) → `@>` containment, served by the GIN index
+ *   `contacts_custom_attributes (workspace_id, custom_attributes jsonb_path_ops)`; contains_any is
+ *   an OR of containments (a BitmapOr of the same index).
  * jsonb orders numbers numerically and `YYYY-MM-DD` strings chronologically, so ranges are exact.
  */
 export function attributeCondition(def: AttributeDefinition, filter: AttributeFilter, pointer = ''): SQL {
@@ -58,9 +59,9 @@ export function attributeCondition(def: AttributeDefinition, filter: AttributeFi
   const value = attributeValueSql(def.key);
   switch (filter.op) {
     case 'eq':
-      return contains({ [def.key]: one(filter.value) });
+      return sql`${value} = ${JSON.stringify(one(filter.value))}::jsonb`;
     case 'in':
-      return sql`(${sql.join(list().map((v, i) => contains({ [def.key]: one(v, `/value/${i}`) })), sql` OR `)})`;
+      return sql`${value} IN (${sql.join(list().map((v, i) => sql`${JSON.stringify(one(v, `/value/${i}`))}::jsonb`), sql`, `)})`;
     case 'contains_any':
       return sql`(${sql.join(list().map((v, i) => contains({ [def.key]: one([v], `/value/${i}`) })), sql` OR `)})`;
     case 'contains_all':

@@ -4,7 +4,8 @@ import type { AttributeOption, AttributeType } from './attributes.tables.ts';
 /** What validation needs of a definition. */
 export type AttributeDefinition = { key: string; label: string; type: AttributeType; options: AttributeOption[]; required: boolean };
 
-export const TEXT_MAX = 2000;
+/** Keeps a value inside one B-tree index entry (per-key index) even in 4-byte UTF-8. */
+export const TEXT_MAX = 500;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** A real calendar date `YYYY-MM-DD`: 2026-02-30 and 2025-02-29 are not. */
