@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { validationFailed, type FieldError } from '../lib/errors.ts';
 import { FILTER_FIELDS, type FilterContext, type Operator } from './filter-fields.ts';
+import { attributeField } from './stage-fields.ts';
 
 /**
  * A filter tree: `{ and: [...] }`, `{ or: [...] }`, `{ not: node }` or a condition
@@ -14,14 +15,14 @@ const MAX_DEPTH = 6;
 const MAX_CONDITIONS = 100;
 
 /** Resolves a field name: the fixed fields first, then dynamic families (e.g. `attributes.<key>`). */
-export type FieldResolver = (field: string) => Record<string, Operator> | undefined;
+export type FieldResolver = (field: string, ctx: FilterContext) => Record<string, Operator> | undefined;
 const dynamicResolvers: FieldResolver[] = [];
 /** Lets a feature with its own columns (attributes, stages, attention) make its fields filterable. */
 export const registerFieldResolver = (r: FieldResolver): void => {
   dynamicResolvers.push(r);
 };
-export const resolveField = (field: string): Record<string, Operator> | undefined =>
-  Object.hasOwn(FILTER_FIELDS, field) ? FILTER_FIELDS[field] : dynamicResolvers.map((r) => r(field)).find(Boolean);
+export const resolveField = (field: string, ctx: FilterContext): Record<string, Operator> | undefined =>
+  Object.hasOwn(FILTER_FIELDS, field) ? FILTER_FIELDS[field] : [attributeField, ...dynamicResolvers].map((r) => r(field, ctx)).find(Boolean);
 
 /** Compiles a tree into one SQL condition, or throws `validation_failed` listing every bad node. */
 export function compileFilter(node: unknown, ctx: FilterContext, pointer = '/filter'): SQL {
@@ -51,7 +52,7 @@ export function compileFilter(node: unknown, ctx: FilterContext, pointer = '/fil
   };
   const condition = (obj: Record<string, unknown>, p: string): SQL => {
     if (typeof obj.field !== 'string') return fail(`${p}/field`, 'invalid_filter', 'field is required');
-    const ops = resolveField(obj.field);
+    const ops = resolveField(obj.field, ctx);
     if (!ops) return fail(`${p}/field`, 'unknown_field', `"${obj.field.slice(0, 100)}" is not a filterable field`);
     if (typeof obj.op !== 'string' || !Object.hasOwn(ops, obj.op)) {
       return fail(`${p}/op`, 'invalid_operator', `${obj.field} supports ${Object.keys(ops).join(', ')}`);
@@ -59,7 +60,7 @@ export function compileFilter(node: unknown, ctx: FilterContext, pointer = '/fil
     const op = ops[obj.op]!;
     const parsed = op.value.safeParse(obj.value);
     if (!parsed.success) return fail(`${p}/value`, 'invalid_value', parsed.error.issues[0]?.message ?? 'invalid value');
-    return op.build(parsed.data as never, ctx);
+    return op.build(parsed.data as never, ctx, p);
   };
   const fail = (p: string, code: string, message: string): SQL => {
     errors.push({ pointer: p, code, message });

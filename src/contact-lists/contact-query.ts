@@ -7,6 +7,8 @@ import { presentContact } from '../contacts/contacts.present.ts';
 import type { Contact } from '../contacts/contacts.schema.ts';
 import { contacts, type ContactRow } from '../contacts/contacts.tables.ts';
 import { findWorkspace } from '../workspaces/workspaces.repo.ts';
+import { makeAttributesService } from '../attributes/attributes.service.ts';
+import { loadStageNames } from '../playbooks/playbooks.service.ts';
 import { compileFilter } from './compile-filter.ts';
 import { searchCondition, searchRank, type FilterContext } from './filter-fields.ts';
 import { afterCursor, orderBy, resolveSort } from './keyset.ts';
@@ -29,10 +31,15 @@ export type ListRequest = {
 export type RequestPlace = { prefix: string; status: 400 | 422 };
 
 /** The workspace's phone country, read only when the request needs it (phone filters, search). */
-async function contextFor(db: Db, actor: Actor, req: ListRequest, now: Date): Promise<FilterContext> {
-  const text = req.q !== undefined || JSON.stringify(req.filter ?? null).includes('"phone"') || JSON.stringify(req.filter ?? null).includes('"q"');
+export async function contextFor(db: Db, actor: Actor, req: Pick<ListRequest, 'filter' | 'q' | 'sort'>, now: Date): Promise<FilterContext> {
+  const tree = JSON.stringify(req.filter ?? null);
+  const text = req.q !== undefined || tree.includes('"phone"') || tree.includes('"q"');
   const country = text ? ((await findWorkspace(db, actor.workspaceId))?.defaultCountry ?? 'ES') : 'ES';
-  return { workspaceId: actor.workspaceId, country, now };
+  const wantsAttributes = tree.includes('"attributes.') || (req.sort ?? '').includes('attributes.');
+  const attributes = wantsAttributes
+    ? new Map((await makeAttributesService({ db, clock: { now: () => now } }).list(actor)).map((a) => [a.key, a]))
+    : undefined;
+  return { workspaceId: actor.workspaceId, country, now, attributes };
 }
 
 /** The WHERE of a request without the cursor: tenant, trash, filter tree and search box. */
@@ -55,8 +62,8 @@ export async function prepareList(db: Db, cursors: CursorCodec, actor: Actor, re
   }
   const { where, ctx } = await compileWhere(db, actor, req, place, now);
   const sortText = req.sort ?? (req.q ? 'relevance' : '-createdAt');
-  const { spec, desc, name } = withStatus(() => resolveSort(sortText, `${place.prefix}/sort`, req.q ? searchRank(req.q, ctx) : undefined), place.status);
-  const binding = `${actor.workspaceId}|${name}|${desc}|${JSON.stringify({ f: req.filter ?? null, q: req.q ?? null, d: !!req.deleted })}`;
+  const { spec, desc, name } = withStatus(() => resolveSort(sortText, `${place.prefix}/sort`, ctx, req.q ? searchRank(req.q, ctx) : undefined), place.status);
+  const binding = `${actor.workspaceId}|${name}|${JSON.stringify({ f: req.filter ?? null, q: req.q ?? null, d: !!req.deleted })}`;
   const conditions = [where];
   if (req.cursor) {
     const key = withCursorPointer(() => cursors.decode(req.cursor!, binding), `${place.prefix}/cursor`);
@@ -78,8 +85,10 @@ export async function listPage(db: Db, cursors: CursorCodec, actor: Actor, req: 
   const more = rows.length > req.limit;
   const page = more ? rows.slice(0, req.limit) : rows;
   const last = page.at(-1);
+  const stageIds = [...new Set(page.map((r) => r.stageId).filter((id): id is string => !!id))];
+  const stageNames = stageIds.length ? await loadStageNames(db, actor.workspaceId, stageIds) : undefined;
   const result: Page<Contact> = {
-    data: page.map(({ sortKey: _k, ...row }) => presentContact(row as ContactRow)),
+    data: page.map(({ sortKey: _k, ...row }) => presentContact(row as ContactRow, { now, stageNames })),
     nextCursor: more && last ? cursors.encode({ v: last.sortKey, id: last.id }, binding) : null,
   };
   if (req.count) result.count = await countMatching(db, where);

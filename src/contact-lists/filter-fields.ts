@@ -2,13 +2,18 @@ import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { CONSENT_NAMES, SOURCES } from '../contacts/contacts.schema.ts';
 import { emailKey, normaliseEmail, normalisePhone } from '../contacts/identifiers.ts';
+import type { AttributeDefinition } from '../attributes/attribute-values.ts';
 import { escapeLike, foldText, phoneDigits } from './fold.ts';
+import { STAGE_FIELDS } from './stage-fields.ts';
 
-/** What a filter needs to know besides its value: the tenant, the phone country and the time. */
-export type FilterContext = { workspaceId: string; country: string; now: Date };
+/**
+ * What a filter needs to know besides its value: the tenant, the phone country, the time (time in
+ * stage, window) and the workspace's attribute definitions (loaded only when a filter names one).
+ */
+export type FilterContext = { workspaceId: string; country: string; now: Date; attributes?: ReadonlyMap<string, AttributeDefinition> };
 
-/** One operator of a field: the shape of its value and the SQL it becomes. */
-export type Operator = { value: z.ZodType; build(value: never, ctx: FilterContext): SQL };
+/** One operator of a field: the shape of its value and the SQL it becomes (`pointer` names the node). */
+export type Operator = { value: z.ZodType; build(value: never, ctx: FilterContext, pointer: string): SQL };
 export type FieldOps = Record<string, Operator>;
 
 const c = (column: string) => sql.raw(`contacts.${column}`);
@@ -122,6 +127,7 @@ export const FILTER_FIELDS: Record<string, FieldOps> = {
   },
   createdAt: range('created_at'),
   updatedAt: range('updated_at'),
+  ...STAGE_FIELDS,
   ...Object.fromEntries(
     CONSENT_NAMES.map((n) => [`consents.${n}`, consentField(`consent_${n.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`)}`)]),
   ),

@@ -1,12 +1,20 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../lib/errors.ts';
 import type { CursorKey } from '../lib/pagination.ts';
+import type { FilterContext } from './filter-fields.ts';
+import { stageOrAttributeSort } from './stage-fields.ts';
 
 /**
  * A sort key: an expression, the type its cursor value is cast back to, and whether it may be
  * NULL (NULLs always come last, in both directions). The tie-break is always the id.
  */
-export type SortSpec = { expr: SQL; type: 'timestamptz' | 'text' | 'numeric' | 'date' | 'int' | 'boolean'; nullable: boolean };
+export type SortSpec = {
+  expr: SQL;
+  type: 'timestamptz' | 'text' | 'numeric' | 'date' | 'int' | 'boolean' | 'jsonb';
+  nullable: boolean;
+  /** "Time in stage" ascending is "entered the stage" descending. */
+  invert?: boolean;
+};
 
 const SORTS: Record<string, SortSpec> = {
   createdAt: { expr: sql`contacts.created_at`, type: 'timestamptz', nullable: false },
@@ -17,7 +25,7 @@ const SORTS: Record<string, SortSpec> = {
 };
 
 /** Resolves sort names a feature adds with its own columns (time in stage, attributes…). */
-export type SortResolver = (name: string) => SortSpec | undefined;
+export type SortResolver = (name: string, ctx: FilterContext) => SortSpec | undefined;
 const resolvers: SortResolver[] = [];
 export const registerSortResolver = (r: SortResolver): void => {
   resolvers.push(r);
@@ -25,21 +33,21 @@ export const registerSortResolver = (r: SortResolver): void => {
 export const SORT_NAMES = (): string[] => Object.keys(SORTS);
 
 /** `-updatedAt` → descending updatedAt. `relevance` is the search rank, given by the caller. */
-export function resolveSort(sort: string, pointer: string, relevance?: SQL): { spec: SortSpec; desc: boolean; name: string } {
-  const desc = sort.startsWith('-');
-  const name = desc ? sort.slice(1) : sort;
+export function resolveSort(sort: string, pointer: string, ctx: FilterContext, relevance?: SQL): { spec: SortSpec; desc: boolean; name: string } {
+  const dash = sort.startsWith('-');
+  const name = dash ? sort.slice(1) : sort;
   const spec =
     name === 'relevance' && relevance
       ? { expr: relevance, type: 'int' as const, nullable: false }
       : Object.hasOwn(SORTS, name)
         ? SORTS[name]
-        : resolvers.map((r) => r(name)).find(Boolean);
+        : [stageOrAttributeSort, ...resolvers].map((r) => r(name, ctx)).find(Boolean);
   if (!spec) {
     throw new AppError('validation_failed', `Unknown sort "${sort.slice(0, 100)}"`, {
-      errors: [{ pointer, code: 'invalid_sort', message: `sort by ${[...Object.keys(SORTS), ...(relevance ? ['relevance'] : [])].join(', ')} (prefix - for descending), or a registered sort` }],
+      errors: [{ pointer, code: 'invalid_sort', message: `sort by ${[...Object.keys(SORTS), 'timeInStage', 'stageEnteredAt', 'attributes.<key>', ...(relevance ? ['relevance'] : [])].join(', ')} (prefix - for descending)` }],
     });
   }
-  return { spec, desc, name };
+  return { spec, desc: spec.invert ? !dash : dash, name: sort };
 }
 
 /** ORDER BY for the spec, ties broken by id in the same direction. */

@@ -6,6 +6,7 @@ import { AppError, forbidden, notFound } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
 import { compileFilter } from '../contact-lists/compile-filter.ts';
 import { resolveSort } from '../contact-lists/keyset.ts';
+import { contextFor } from '../contact-lists/contact-query.ts';
 import type { SavedView, SavedViewCreate, SavedViewUpdate } from './saved-views.schema.ts';
 import { savedViews, type SavedViewRow } from './saved-views.tables.ts';
 
@@ -26,9 +27,10 @@ const present = (r: SavedViewRow, actor: Actor): SavedView => ({
 });
 
 /** A saved view is only worth keeping if the list would accept it: check its filter and sort now. */
-function checkDefinition(actor: Actor, filter: unknown, sort: string | undefined, now: Date) {
-  if (filter) compileFilter(filter, { workspaceId: actor.workspaceId, country: 'ES', now }, '/filter');
-  if (sort) resolveSort(sort, '/sort');
+async function checkDefinition(db: Db, actor: Actor, filter: unknown, sort: string | undefined, now: Date) {
+  const ctx = await contextFor(db, actor, { filter: filter ?? undefined, sort }, now);
+  if (filter) compileFilter(filter, ctx, '/filter');
+  if (sort) resolveSort(sort, '/sort', ctx);
 }
 
 export function makeSavedViewsService(deps: { db: Db; clock: Clock }) {
@@ -50,7 +52,7 @@ export function makeSavedViewsService(deps: { db: Db; clock: Clock }) {
     /** Saves a named filter + sort + columns; private unless `visibility: shared`. */
     async create(actor: Actor, input: SavedViewCreate): Promise<SavedView> {
       const now = clock.now();
-      checkDefinition(actor, input.filter, input.sort, now);
+      await checkDefinition(db, actor, input.filter, input.sort, now);
       const [row] = await db
         .insert(savedViews)
         .values({ workspaceId: actor.workspaceId, id: uuidv7(now.getTime()), name: input.name, filter: input.filter ?? null, sort: input.sort, columns: input.columns, visibility: input.visibility, ownerPrincipal: principalOf(actor), createdAt: now, updatedAt: now })
@@ -76,7 +78,7 @@ export function makeSavedViewsService(deps: { db: Db; clock: Clock }) {
     /** Partial update honouring If-Match; `filter: null` clears the filter. */
     async update(actor: Actor, id: string, patch: SavedViewUpdate, opts: { ifMatch?: number } = {}): Promise<SavedView> {
       const now = clock.now();
-      checkDefinition(actor, patch.filter, patch.sort, now);
+      await checkDefinition(db, actor, patch.filter, patch.sort, now);
       return db.transaction(async (tx) => {
         const row = await getVisible(tx, actor, id);
         checkCanChange(actor, row);
