@@ -35,9 +35,9 @@ function form(file: { field?: string; name: string; type: string; content: Buffe
   return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
-async function upload(w: TestWorkspace, contact: string, file: Parameters<typeof form>[0]) {
+async function upload(w: TestWorkspace, contact: string, file: Parameters<typeof form>[0], headers: Record<string, string> = {}) {
   const f = form(file);
-  const res = await t.app.inject({ method: 'POST', url: `/v1/contacts/${contact}/documents`, payload: f.payload, headers: { ...f.headers, authorization: `Bearer ${w.apiKey}` } });
+  const res = await t.app.inject({ method: 'POST', url: `/v1/contacts/${contact}/documents`, payload: f.payload, headers: { ...f.headers, ...headers, authorization: `Bearer ${w.apiKey}` } });
   return { status: res.statusCode, headers: res.headers, body: JSON.parse(res.body) };
 }
 
@@ -106,6 +106,21 @@ describe('documents API', () => {
     expect(await rowCount()).toBe(rowsBefore);
     expect(storedFiles(ws.id)).toHaveLength(filesBefore);
     expect(storedFiles(ws.id).filter((f) => f.startsWith('.upload-'))).toEqual([]);
+  });
+
+  it('honours Idempotency-Key: the same file replays, another file with the same key is refused', async () => {
+    const key = { 'idempotency-key': `upload-${Date.now()}` };
+    const first = await upload(ws, contactId, { name: 'a.png', type: 'image/png', content: PNG }, key);
+    expect(first.status).toBe(201);
+    const rows = await rowCount();
+    const again = await upload(ws, contactId, { name: 'a.png', type: 'image/png', content: PNG }, key);
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    const different = await upload(ws, contactId, { name: 'a.png', type: 'image/png', content: Buffer.concat([PNG, Buffer.from([1])]) }, key);
+    expect(different.status).toBe(422);
+    expect(different.body.code).toBe('idempotency_key_reused');
+    expect(await rowCount()).toBe(rows);
   });
 
   it('asks for multipart and for the file field', async () => {

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import multipart from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../auth/authenticate.ts';
@@ -9,9 +11,28 @@ import { ElementListQuery } from '../lib/http/element-schemas.ts';
 import { ifMatchVersion, setEtag } from '../lib/http/etag.ts';
 import { contentDisposition } from './content-check.ts';
 import { Document, DocumentUpdate } from './documents.schema.ts';
-import { documentTooLarge } from './documents.service.ts';
+import { documentTooLarge, type IncomingFile } from './documents.service.ts';
 
 const tags = ['documents'];
+
+/** Files read before the handler, so the body idempotency fingerprints includes their hash. */
+const received = new WeakMap<FastifyRequest, IncomingFile>();
+
+async function readUpload(request: FastifyRequest, maxBytes: number): Promise<void> {
+  if (!request.isMultipart()) return;
+  const part = await request.file();
+  if (!part) return;
+  let content: Buffer;
+  try {
+    content = await part.toBuffer();
+  } catch (err) {
+    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw documentTooLarge(maxBytes);
+    throw err;
+  }
+  received.set(request, { fileName: part.filename, declaredType: part.mimetype, content });
+  // What `Idempotency-Key` compares: the same key with another file is a 422, not a replay.
+  request.body = { file: { name: part.filename, type: part.mimetype, sha256: createHash('sha256').update(content).digest('hex') } };
+}
 
 export const documentsRoutes =
   (deps: Deps): FastifyPluginAsyncZod =>
@@ -29,22 +50,17 @@ export const documentsRoutes =
         params: IdParams,
         response: { 201: Document, ...problemResponses(401, 404, 413, 415, 422) },
       },
+      // Runs before the idempotency check (preHandler), after authentication.
+      preValidation: async (request) => readUpload(request, documents.maxBytes),
     }, async (request, reply) => {
       const actor = actorOf(request);
       await documents.assertUploadTarget(actor, request.params.id);
       if (!request.isMultipart()) {
         throw new AppError('unsupported_media_type', 'Upload the file as multipart/form-data in a field named `file`');
       }
-      const part = await request.file();
-      if (!part) throw fieldError('/file', 'required', 'send the file in a multipart field named `file`');
-      let content: Buffer;
-      try {
-        content = await part.toBuffer();
-      } catch (err) {
-        if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw documentTooLarge(documents.maxBytes);
-        throw err;
-      }
-      const doc = await documents.upload(actor, request.params.id, { fileName: part.filename, declaredType: part.mimetype, content });
+      const file = received.get(request);
+      if (!file) throw fieldError('/file', 'required', 'send the file in a multipart field named `file`');
+      const doc = await documents.upload(actor, request.params.id, file);
       setEtag(reply, doc.version);
       return reply.status(201).header('location', `/v1/documents/${doc.id}`).send(doc);
     });
