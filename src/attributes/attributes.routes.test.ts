@@ -101,6 +101,14 @@ describe('attribute values on contacts', () => {
     expect(cleared.body.customAttributes).toEqual({ v_date: '2029-01-01', v_tags: ['mx', 'es'] });
   });
 
+  it('stores the longest text allowed even in 4-byte characters (it must fit the per-key index)', async () => {
+    await define({ key: 'v_long', label: 'Long', type: 'text' });
+    const longest = '😀'.repeat(250);
+    expect((await contactWith({ v_long: longest })).customAttributes.v_long).toBe(longest);
+    const tooLong = await ws.req('POST', '/v1/contacts', { email: 'too-long@example.com', customAttributes: { v_long: `${longest}x` } });
+    expect(tooLong.body.errors[0]).toMatchObject({ pointer: '/customAttributes/v_long', code: 'too_long' });
+  });
+
   it('enforces required attributes on create and refuses to clear them', async () => {
     const ws2 = await t.workspace();
     await define({ key: 'vat', label: 'VAT id', type: 'text', required: true }, ws2);

@@ -7,6 +7,7 @@ import { refreshAttention } from '../attention/attention.service.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
 import * as repo from './contacts.repo.ts';
 import { presentContact } from './contacts.present.ts';
+import { loadStageNames } from '../playbooks/playbooks.service.ts';
 import type { Contact } from './contacts.schema.ts';
 import type { ContactRow } from './contacts.tables.ts';
 import { identityOf } from './contacts.service.ts';
@@ -94,6 +95,7 @@ export async function mergeContacts(
     await repo.recordContactEvent(tx, actor, survivorId, 'contact.merged', { otherContactId: otherId, other: presentContact(other) }, now);
     await repo.recordContactEvent(tx, actor, otherId, 'contact.merged_into', { survivorContactId: survivorId }, now);
     await recordOutbox(tx, actor.workspaceId, { topic: 'contact.changed', payload: { contactId: survivorId, change: 'merged', otherContactId: otherId } }, now);
-    return presentContact(row!);
+    const stageNames = row!.stageId ? await loadStageNames(tx, actor.workspaceId, [row!.stageId]) : undefined;
+    return presentContact(row!, { now, stageNames });
   });
 }

@@ -150,7 +150,7 @@ describe('moving a contact through stages', () => {
     clock.advance(10 * SEC);
     const merged = await ws.req('POST', `/v1/contacts/${survivor.id}/merge`, { otherContactId: absorbed.id });
     expect(merged.status, merged.text).toBe(200);
-    expect(merged.body.stage).toMatchObject({ id: p.stages[1]!.id, enteredAt: '2026-11-25T10:00:00.000Z' });
+    expect(merged.body.stage).toMatchObject({ id: p.stages[1]!.id, name: 'Qualified', enteredAt: '2026-11-25T10:00:00.000Z', secondsInStage: 10 });
     const durations = await ws.req('GET', `/v1/contacts/${survivor.id}/stage-durations`);
     expect(durations.body.data).toEqual([expect.objectContaining({ stageId: p.stages[1]!.id, seconds: 10, current: true })]);
   });
