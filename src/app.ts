@@ -83,7 +83,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; be
   registerIdempotency(app, deps.database, deps.clock);
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async () => {
     try {
       await deps.database.raw('SELECT 1', []);
       return { status: 'ready', database: deps.database.kind };

@@ -31,6 +31,7 @@ export const testConfig = (overrides: Partial<Config> = {}): Config => ({
   ...overrides,
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are asserted field by field
 export type Response = { status: number; headers: Record<string, string | string[] | number | undefined>; body: any; text: string };
 
 export type TestWorkspace = {

@@ -12,7 +12,7 @@ afterAll(() => t.close());
 
 const LEAK = /\bat .+:\d+:\d+\)|SELECT |INSERT |pg_|ECONN|password|secret|stack/i;
 
-function expectProblem(res: { status: number; headers: Record<string, unknown>; body: any; text?: string }, status: number, code: string) {
+function expectProblem(res: { status: number; headers: Record<string, unknown>; body: Record<string, unknown>; text?: string }, status: number, code: string) {
   expect(res.status).toBe(status);
   expect(String(res.headers['content-type'])).toContain('application/problem+json');
   expect(res.body).toMatchObject({ status, code, type: `/problems/${code}` });
