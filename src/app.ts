@@ -16,6 +16,7 @@ import type { Deps } from './deps.ts';
 import { AppError } from './lib/errors.ts';
 import { registerIdempotency } from './lib/http/idempotency.ts';
 import { problemHandler } from './lib/http/problem.ts';
+import { registerRateLimit } from './lib/http/rate-limit.ts';
 import { uuidv7 } from './lib/ids.ts';
 import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { dealsRoutes } from './deals/deals.routes.ts';
@@ -80,6 +81,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; be
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
   registerAuthentication(app, deps.services.apiKeys);
+  if (deps.config.rateLimitPerMinute) await registerRateLimit(app, deps.config.rateLimitPerMinute);
   registerIdempotency(app, deps.database, deps.clock);
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));

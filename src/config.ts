@@ -13,6 +13,7 @@ const EnvSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   WORKERS: z.enum(['on', 'off']).default('on'),
   DOCUMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
 });
 
 export type Config = {
@@ -25,6 +26,8 @@ export type Config = {
   workers: boolean;
   /** Largest document a contact may get attached; default 10 MB. */
   documentMaxBytes?: number;
+  /** Requests per minute per API key; 0 or undefined turns the limit off. */
+  rateLimitPerMinute?: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -45,5 +48,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     workers: e.WORKERS === 'on',
     documentMaxBytes: e.DOCUMENT_MAX_BYTES,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
   };
 }
