@@ -205,3 +205,46 @@ describe('stage durations (pure)', () => {
     expect([...result.entries()].map(([id, d]) => [id, d.seconds, d.visits])).toEqual(expected);
   });
 });
+
+describe('board counts kept by the trigger', () => {
+  it('turns stale exactly when the stage limit passes, to the second', async () => {
+    clock.set('2026-12-10T10:00:00.000Z');
+    const p = await playbook();
+    const c = await contact();
+    await put(c.id, p.id, p.stages[0]!.id);
+    const stale = async () => (await ws.req('GET', `/v1/playbooks/${p.id}/board`)).body.columns[0].staleCount;
+    clock.set('2026-12-12T10:00:00.000Z');
+    expect(await stale()).toBe(0);
+    clock.set('2026-12-12T10:00:01.000Z');
+    expect(await stale()).toBe(1);
+  });
+
+  it('equal a full count after moves, trash, restore, merge and deletions', async () => {
+    const p = await playbook();
+    const [a, b] = p.stages;
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const c = await contact();
+      await put(c.id, p.id, (i % 2 ? a : b)!.id);
+      ids.push(c.id);
+      clock.advance(DAY / 3);
+    }
+    await ws.req('DELETE', `/v1/contacts/${ids[0]}`);
+    await ws.req('DELETE', `/v1/contacts/${ids[1]}`);
+    await ws.req('POST', `/v1/contacts/${ids[1]}/restore`);
+    await ws.req('POST', `/v1/contacts/${ids[2]}/merge`, { otherContactId: ids[3] });
+    await ws.req('DELETE', `/v1/contacts/${ids[4]}/stage`);
+    await put(ids[5]!, p.id, a!.id);
+    const counted = await t.database.raw(
+      `SELECT stage_id::text, count(*)::int AS n FROM contacts WHERE workspace_id = $1 AND stage_id IS NOT NULL AND deleted_at IS NULL GROUP BY 1 ORDER BY 1`,
+      [ws.id],
+    );
+    const kept = await t.database.raw(
+      `SELECT stage_id::text, sum(n)::int AS n FROM playbook_stage_day_counts WHERE workspace_id = $1 GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 1`,
+      [ws.id],
+    );
+    expect(kept.rows).toEqual(counted.rows);
+    const board = await ws.req('GET', `/v1/playbooks/${p.id}/board`);
+    expect(board.body.columns.slice(0, 2).map((c: { count: number }) => c.count)).toEqual([2, 1]);
+  });
+});

@@ -66,6 +66,7 @@ export async function updateStageRow(db: Db, workspaceId: string, id: string, ch
 }
 
 export async function deleteStageRow(db: Db, workspaceId: string, id: string): Promise<void> {
+  await db.execute(sql`DELETE FROM playbook_stage_day_counts WHERE workspace_id = ${workspaceId} AND stage_id = ${id}`);
   await db.delete(playbookStages).where(and(eq(playbookStages.workspaceId, workspaceId), eq(playbookStages.id, id)));
 }
 
@@ -117,19 +118,30 @@ export async function listStageHistory(db: Db, workspaceId: string, contactId: s
     .orderBy(asc(contactStageHistory.changedAt), asc(contactStageHistory.id));
 }
 
-/** Live contacts per stage of a playbook, and how many entered before their stage's stale limit. */
+/**
+ * Live contacts per stage of a playbook, and how many entered before the stage's stale cutoff
+ * (`now - staleAfterDays`). Totals and whole days come from playbook_stage_day_counts (kept by a
+ * trigger); only the cutoff's own UTC day is counted in the contacts_stage index.
+ */
 export async function stageCounts(db: Db, workspaceId: string, playbookId: string, now: Date): Promise<Map<string, { count: number; stale: number }>> {
   const rows = await queryRows<{ stage_id: string; n: number; stale: number }>(
     db,
-    sql`SELECT s.id AS stage_id,
-          (SELECT count(*) FROM contacts c
-            WHERE c.workspace_id = s.workspace_id AND c.stage_id = s.id AND c.deleted_at IS NULL)::int AS n,
-          (CASE WHEN s.stale_after_days IS NULL THEN 0 ELSE
-            (SELECT count(*) FROM contacts c
-              WHERE c.workspace_id = s.workspace_id AND c.stage_id = s.id AND c.deleted_at IS NULL
-                AND c.stage_entered_at < ${now.toISOString()}::timestamptz - make_interval(days => s.stale_after_days)) END)::int AS stale
-        FROM playbook_stages s
-        WHERE s.workspace_id = ${workspaceId} AND s.playbook_id = ${playbookId}`,
+    sql`WITH st AS (
+          SELECT s.workspace_id, s.playbook_id, s.id,
+                 ${now.toISOString()}::timestamptz - make_interval(days => s.stale_after_days) AS cutoff
+          FROM playbook_stages s WHERE s.workspace_id = ${workspaceId} AND s.playbook_id = ${playbookId})
+        SELECT st.id AS stage_id,
+          (SELECT coalesce(sum(d.n), 0) FROM playbook_stage_day_counts d
+            WHERE d.workspace_id = st.workspace_id AND d.playbook_id = st.playbook_id AND d.stage_id = st.id)::int AS n,
+          (CASE WHEN st.cutoff IS NULL THEN 0 ELSE
+            (SELECT coalesce(sum(d.n), 0) FROM playbook_stage_day_counts d
+              WHERE d.workspace_id = st.workspace_id AND d.playbook_id = st.playbook_id AND d.stage_id = st.id
+                AND d.day < (st.cutoff AT TIME ZONE 'UTC')::date)
+            + (SELECT count(*) FROM contacts c
+              WHERE c.workspace_id = st.workspace_id AND c.stage_id = st.id AND c.deleted_at IS NULL
+                AND c.stage_entered_at >= ((st.cutoff AT TIME ZONE 'UTC')::date)::timestamp AT TIME ZONE 'UTC'
+                AND c.stage_entered_at < st.cutoff) END)::int AS stale
+        FROM st`,
   );
   return new Map(rows.map((r) => [r.stage_id, { count: Number(r.n), stale: Number(r.stale) }]));
 }
