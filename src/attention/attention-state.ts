@@ -49,7 +49,7 @@ export function presentAttention(row: AttentionColumns): PendingAttention {
       ['email', row.attentionEmailSince],
     ] as const
   )
-    .filter((r): r is readonly [AttentionReason, Date] => r[1] !== null)
+    .filter((r): r is readonly [AttentionReason, Date] => r[1] instanceof Date)
     .sort((a, b) => a[1].getTime() - b[1].getTime())
     .map(([reason, since]) => ({ reason, since: since.toISOString() }));
   return { pending: reasons.length > 0, reasons };

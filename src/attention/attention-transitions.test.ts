@@ -113,7 +113,9 @@ describe('attention transitions', () => {
     await record(id, { channel: 'whatsapp', direction: 'outbound', at: T1 });
     expect((await attentionOf(id)).pending).toBe(false);
     const list = await ws.req('GET', `/v1/contacts/${id}/whatsapp-messages`);
-    const failed = await ws.req('PATCH', `/v1/whatsapp-messages/${list.body.data[0].id}`, { status: 'failed' });
+    const messageId = list.body.data[0].id;
+    await t.deps.services.delivery.deliverWhatsapp({ workspaceId: ws.id, messageId });
+    const failed = await ws.req('PATCH', `/v1/whatsapp-messages/${messageId}`, { status: 'failed' });
     expect(failed.status).toBe(200);
     expect(await attentionOf(id)).toEqual({ pending: true, reasons: [{ reason: 'email', since: T0 }] });
   });

@@ -122,6 +122,20 @@ describe('WhatsApp messages', () => {
   });
 });
 
+describe('WhatsApp delivery status', () => {
+  it('is refused while queued, then only moves forward (late callbacks do not undo read)', async () => {
+    const id = await newContact();
+    await ws.req('POST', `/v1/contacts/${id}/whatsapp-messages`, { direction: 'inbound', body: 'hola' });
+    const sent = await ws.req('POST', `/v1/contacts/${id}/whatsapp-messages`, { direction: 'outbound', purpose: 'transactional', text: 'Buenas' });
+    const url = `/v1/whatsapp-messages/${sent.body.id}`;
+    const early = await ws.req('PATCH', url, { status: 'delivered' });
+    expect(early.body).toMatchObject({ status: 422, errors: [{ pointer: '/status', code: 'not_sent_yet' }] });
+    await t.deps.services.delivery.deliverWhatsapp({ workspaceId: ws.id, messageId: sent.body.id });
+    expect((await ws.req('PATCH', url, { status: 'read' })).body).toMatchObject({ status: 'read', version: 3 });
+    expect((await ws.req('PATCH', url, { status: 'delivered' })).body).toMatchObject({ status: 'read', version: 3 });
+  });
+});
+
 describe('tenancy and the trash', () => {
   it("answers 404 for another workspace's contacts and records on every route, changing nothing", async () => {
     const theirs = await newContact(other);

@@ -18,6 +18,8 @@ import { pageByEventTime } from './page-by-time.ts';
 
 export const WHATSAPP_DELIVERY_TOPIC = 'whatsapp.deliver';
 
+const STATUS_RANK: Record<WhatsappMessageRow['status'], number> = { received: 0, queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
+
 export function presentWhatsappMessage(row: WhatsappMessageRow): WhatsappMessage {
   return {
     id: row.id,
@@ -171,7 +173,7 @@ export function makeWhatsappService(deps: CommunicationsDeps) {
       return { data: rows.map(presentWhatsappMessage), nextCursor };
     },
 
-    /** Delivery status of an outbound message; `failed` means the contact was not attended by it. */
+    /** Delivery status of a sent message, only forwards; `failed` means the contact was not attended by it. */
     async updateStatus(actor: Actor, id: string, patch: WhatsappUpdate, opts: { ifMatch?: number } = {}): Promise<WhatsappMessage> {
       const now = clock.now();
       return db.transaction(async (tx) => {
@@ -180,6 +182,9 @@ export function makeWhatsappService(deps: CommunicationsDeps) {
         const current = await getRow(tx, actor, id, true);
         checkVersion('WhatsApp message', current, opts.ifMatch);
         if (current.direction === 'inbound') throw fieldError('/status', 'inbound_message', 'A received message has no delivery status');
+        if (current.status === 'queued') throw fieldError('/status', 'not_sent_yet', 'The message is still queued for delivery');
+        // Provider callbacks arrive out of order: a status never moves back (read stays read).
+        if (STATUS_RANK[patch.status] <= STATUS_RANK[current.status]) return presentWhatsappMessage(current);
         const row = await whatsappRepo.update(tx, actor.workspaceId, id, { status: patch.status, updatedAt: now });
         await refreshAttention(tx, contact, now);
         return presentWhatsappMessage(row!);

@@ -34,7 +34,7 @@ export function presentContact(row: ContactRow, ctx: PresentContext = {}): Conta
     customAttributes: row.customAttributes ?? {},
     stage: presentStage(row, ctx),
     pendingAttention: presentAttention(row),
-    ignored: row.ignoredAt !== null,
+    ignored: Boolean(row.ignoredAt),
     // Without the service's clock (merge, bulk paths) the window falls back to the system time.
     whatsappWindow: whatsappWindow(row.lastInboundWhatsappAt, ctx.now ?? new Date()),
     mergedIntoId: row.mergedIntoId,
