@@ -108,7 +108,9 @@ describe('the vixiees CLI', { timeout: 180_000 }, () => {
 
   it('takes over a lock left by a process that died', () => {
     const dataDir = tempDataDir();
-    writeFileSync(join(dataDir, 'vixiees.lock'), JSON.stringify({ pid: 999_999, role: 'server', port: 1, token: 'x' }));
+    // The pid of a process that has surely exited.
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
+    writeFileSync(join(dataDir, 'vixiees.lock'), JSON.stringify({ pid: deadPid, role: 'server', port: 1, token: 'x' }));
     const r = cli(['workspace', 'create', '--name', 'After crash', '--json'], { DATABASE_URL: '', VIXIEES_DATA_DIR: dataDir });
     expect(r.code, r.stderr).toBe(0);
   });
