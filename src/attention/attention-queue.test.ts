@@ -62,6 +62,30 @@ describe('random event orders', () => {
   });
 });
 
+describe('concurrent events for one contact', () => {
+  it('are applied one at a time under the contact lock and end in the time-order state', async () => {
+    const id = await newContact();
+    const reference = await newContact();
+    const events = [
+      () => inboundEmail(ws, id, 10),
+      () => missedCall(ws, id, 20),
+      () => ws.req('POST', `/v1/contacts/${id}/emails`, { direction: 'outbound', sentAt: at(15) }),
+      () => ws.req('POST', `/v1/contacts/${id}/whatsapp-messages`, { direction: 'inbound', body: 'x', sentAt: at(30) }),
+      () => inboundEmail(ws, id, 5),
+    ];
+    const results = await Promise.all(events.map((e) => e()));
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    await inboundEmail(ws, reference, 5);
+    await inboundEmail(ws, reference, 10);
+    await ws.req('POST', `/v1/contacts/${reference}/emails`, { direction: 'outbound', sentAt: at(15) });
+    await missedCall(ws, reference, 20);
+    await ws.req('POST', `/v1/contacts/${reference}/whatsapp-messages`, { direction: 'inbound', body: 'x', sentAt: at(30) });
+    const [a, b] = [(await ws.req('GET', `/v1/contacts/${id}`)).body, (await ws.req('GET', `/v1/contacts/${reference}`)).body];
+    expect(a.pendingAttention).toEqual({ pending: true, reasons: [{ reason: 'call', since: at(20) }, { reason: 'whatsapp', since: at(30) }] });
+    expect(a.pendingAttention).toEqual(b.pendingAttention);
+  });
+});
+
 describe('the attention queue', () => {
   let q: TestWorkspace;
   let member: string;

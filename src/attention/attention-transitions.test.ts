@@ -23,7 +23,7 @@ const newContact = async () => {
   return res.body.id as string;
 };
 
-type Event = { channel: 'whatsapp' | 'call' | 'email'; direction: 'inbound' | 'outbound'; outcome?: 'answered' | 'missed'; at: string };
+type Event = { channel: 'whatsapp' | 'call' | 'email'; direction: 'inbound' | 'outbound'; outcome?: string; at: string };
 
 /** Records an event with its own time (as a webhook would) through the API. */
 const record = async (contactId: string, e: Event) => {
@@ -52,6 +52,7 @@ const EVENTS: { name: string; event: Omit<Event, 'at'>; raises: 'whatsapp' | 'ca
   { name: 'inbound email', event: { channel: 'email', direction: 'inbound' }, raises: 'email', clears: false },
   { name: 'outbound email', event: { channel: 'email', direction: 'outbound' }, raises: null, clears: true },
   { name: 'missed inbound call', event: { channel: 'call', direction: 'inbound', outcome: 'missed' }, raises: 'call', clears: false },
+  ...['busy', 'no_answer', 'voicemail', 'failed'].map((outcome) => ({ name: `inbound call ending ${outcome}`, event: { channel: 'call' as const, direction: 'inbound' as const, outcome }, raises: 'call' as const, clears: false })),
   { name: 'answered inbound call', event: { channel: 'call', direction: 'inbound', outcome: 'answered' }, raises: null, clears: true },
   { name: 'answered outbound call', event: { channel: 'call', direction: 'outbound', outcome: 'answered' }, raises: null, clears: true },
   { name: 'unanswered outbound call', event: { channel: 'call', direction: 'outbound', outcome: 'missed' }, raises: null, clears: true },
