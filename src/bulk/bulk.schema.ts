@@ -12,6 +12,8 @@ export const BulkAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('moveStage'), playbookId: z.uuid(), stageId: z.uuid() }).strict(),
   z.object({ type: z.literal('clearStage') }).strict(),
   z.object({ type: z.literal('setAttribute'), key: z.string().min(1).max(63), value: z.unknown() }).strict(),
+  z.object({ type: z.literal('ignore') }).strict(),
+  z.object({ type: z.literal('unignore') }).strict(),
   z.object({ type: z.literal('delete') }).strict(),
 ]);
 export type BulkAction = z.infer<typeof BulkAction>;

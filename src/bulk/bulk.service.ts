@@ -6,6 +6,7 @@ import { uuidv7 } from '../lib/ids.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { ContactStageService } from '../playbooks/contact-stage.ts';
+import type { AttentionService } from '../attention/attention.service.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
 import { compileWhere } from '../contact-lists/contact-query.ts';
 import * as repo from './bulk.repo.ts';
@@ -18,7 +19,7 @@ const FAILURES_SHOWN = 1000;
 export type BulkDeps = {
   db: Db;
   clock: Clock;
-  services: { contacts: ContactsService; contactStages: ContactStageService; workspaces: WorkspacesService };
+  services: { contacts: ContactsService; contactStages: ContactStageService; workspaces: WorkspacesService; attention: AttentionService };
 };
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -57,6 +58,11 @@ export function makeBulkService(deps: BulkDeps) {
         return;
       case 'clearStage':
         await contactStages.clearStage(actor, id, { source: 'bulk' });
+        return;
+      case 'ignore':
+      case 'unignore':
+        // Same state already: the attention service changes and records nothing.
+        await deps.services.attention[action.type](actor, id);
         return;
     }
   }

@@ -5,6 +5,7 @@ import { emailKey, normaliseEmail, normalisePhone } from '../contacts/identifier
 import type { AttributeDefinition } from '../attributes/attribute-values.ts';
 import { escapeLike, foldText, phoneDigits } from './fold.ts';
 import { STAGE_FIELDS } from './stage-fields.ts';
+import { ATTENTION_FIELDS } from './attention-fields.ts';
 
 /**
  * What a filter needs to know besides its value: the tenant, the phone country, the time (time in
@@ -128,6 +129,7 @@ export const FILTER_FIELDS: Record<string, FieldOps> = {
   createdAt: range('created_at'),
   updatedAt: range('updated_at'),
   ...STAGE_FIELDS,
+  ...ATTENTION_FIELDS,
   ...Object.fromEntries(
     CONSENT_NAMES.map((n) => [`consents.${n}`, consentField(`consent_${n.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`)}`)]),
   ),

@@ -3,6 +3,7 @@ import { AppError } from '../lib/errors.ts';
 import type { CursorKey } from '../lib/pagination.ts';
 import type { FilterContext } from './filter-fields.ts';
 import { stageOrAttributeSort } from './stage-fields.ts';
+import { ATTENTION_SORTS } from './attention-fields.ts';
 
 /**
  * A sort key: an expression, the type its cursor value is cast back to, and whether it may be
@@ -22,6 +23,7 @@ const SORTS: Record<string, SortSpec> = {
   // Folded names (accents and case removed, byte order): the same order on PGlite and PostgreSQL.
   lastName: { expr: sql`contacts.sort_last_name`, type: 'text', nullable: false },
   firstName: { expr: sql`contacts.sort_first_name`, type: 'text', nullable: false },
+  ...ATTENTION_SORTS,
 };
 
 /** Resolves sort names a feature adds with its own columns (time in stage, attributes…). */

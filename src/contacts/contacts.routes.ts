@@ -25,7 +25,7 @@ export const contactsRoutes =
 
     app.get('/v1/contacts', {
       schema: { tags, summary: 'List contacts (keyset pagination)', querystring: ContactListQuery, response: { 200: pageOf(Contact), ...problemResponses(400, 401) } },
-    }, async (request) => listContacts(deps.db, deps.cursors, actorOf(request), request.query));
+    }, async (request) => listContacts(deps.db, deps.cursors, actorOf(request), request.query, deps.clock.now()));
 
     app.get('/v1/contacts/:id', {
       schema: { tags, summary: 'Get a contact (also from the trash)', params: IdParams, response: { 200: Contact, ...problemResponses(401, 404) } },

@@ -145,6 +145,12 @@ export const ContactListQuery = z
     'consents.transactionalEmail': flag.optional(),
     'consents.marketingWhatsapp': flag.optional(),
     'consents.marketingEmail': flag.optional(),
+    pendingAttention: flag.optional(),
+    attentionReason: z.enum(['whatsapp', 'call', 'email']).optional(),
+    ignored: flag.optional(),
+    whatsappWindowOpen: flag.optional(),
+    playbookId: z.uuid().optional(),
+    stageId: z.uuid().optional(),
     deleted: flag.default('false').meta({ description: '`true` lists the trash' }),
     count: flag.default('false'),
   })

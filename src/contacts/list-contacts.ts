@@ -22,6 +22,13 @@ export function conditionsOf(q: ContactListQuery): FilterCondition[] {
   add('createdAt', 'lt', q.createdBefore);
   add('updatedAt', 'gte', q.updatedAfter);
   add('updatedAt', 'lt', q.updatedBefore);
+  const bool = (v: 'true' | 'false' | undefined) => (v === undefined ? undefined : v === 'true');
+  add('pendingAttention', 'eq', bool(q.pendingAttention));
+  add('attentionReason', 'eq', q.attentionReason);
+  add('ignored', 'eq', bool(q.ignored));
+  add('whatsappWindow', 'open', bool(q.whatsappWindowOpen));
+  add('playbookId', 'eq', q.playbookId);
+  add('stageId', 'eq', q.stageId);
   for (const name of CONSENT_NAMES) {
     const v = q[`consents.${name}`];
     if (v !== undefined) add(`consents.${name}`, 'eq', v === 'true');
