@@ -8,7 +8,6 @@ import type { Contact } from '../contacts/contacts.schema.ts';
 import { contacts, type ContactRow } from '../contacts/contacts.tables.ts';
 import { findWorkspace } from '../workspaces/workspaces.repo.ts';
 import { makeAttributesService } from '../attributes/attributes.service.ts';
-import { loadStageNames } from '../playbooks/playbooks.service.ts';
 import { compileFilter } from './compile-filter.ts';
 import { searchCondition, searchRank, type FilterContext } from './filter-fields.ts';
 import { afterCursor, orderBy, resolveSort } from './keyset.ts';
@@ -70,7 +69,12 @@ export async function prepareList(db: Db, cursors: CursorCodec, actor: Actor, re
     conditions.push(afterCursor(spec, desc, key));
   }
   const query = db
-    .select({ ...getTableColumns(contacts), sortKey: sql<string | null>`(${spec.expr})::text` })
+    .select({
+      ...getTableColumns(contacts),
+      sortKey: sql<string | null>`(${spec.expr})::text`,
+      // The stage's name in the same round trip (a page needs it for every contact in a stage).
+      stageName: sql<string | null>`(SELECT s.name FROM playbook_stages s WHERE s.workspace_id = contacts.workspace_id AND s.id = contacts.stage_id)`,
+    })
     .from(contacts)
     .where(sql.join(conditions, sql` AND `))
     .orderBy(orderBy(spec, desc))
@@ -81,14 +85,13 @@ export async function prepareList(db: Db, cursors: CursorCodec, actor: Actor, re
 /** A page of contacts: keyset over (sort key, id), so inserts elsewhere never repeat or skip a row. */
 export async function listPage(db: Db, cursors: CursorCodec, actor: Actor, req: ListRequest, place: RequestPlace, now: Date): Promise<Page<Contact>> {
   const { query, where, binding } = await prepareList(db, cursors, actor, req, place, now);
-  const rows = (await query) as (ContactRow & { sortKey: string | null })[];
+  const rows = (await query) as (ContactRow & { sortKey: string | null; stageName: string | null })[];
   const more = rows.length > req.limit;
   const page = more ? rows.slice(0, req.limit) : rows;
   const last = page.at(-1);
-  const stageIds = [...new Set(page.map((r) => r.stageId).filter((id): id is string => !!id))];
-  const stageNames = stageIds.length ? await loadStageNames(db, actor.workspaceId, stageIds) : undefined;
+  const stageNames = new Map(page.filter((r) => r.stageId && r.stageName !== null).map((r) => [r.stageId!, r.stageName!]));
   const result: Page<Contact> = {
-    data: page.map(({ sortKey: _k, ...row }) => presentContact(row as ContactRow, { now, stageNames })),
+    data: page.map(({ sortKey: _k, stageName: _s, ...row }) => presentContact(row as ContactRow, { now, stageNames })),
     nextCursor: more && last ? cursors.encode({ v: last.sortKey, id: last.id }, binding) : null,
   };
   if (req.count) result.count = await countMatching(db, where);
