@@ -84,7 +84,12 @@ export async function listQueueRows(
   const where = [eq(contacts.workspaceId, workspaceId), isNotNull(contacts.attentionSince), isNull(contacts.deletedAt)];
   if (filter.ownerId) where.push(eq(contacts.ownerId, filter.ownerId));
   if (filter.reason) where.push(isNotNull(REASON_COLUMNS[filter.reason]));
-  if (after) where.push(sql`(${contacts.attentionSince}, ${contacts.id}) > (${after.at}::timestamptz, ${after.id}::uuid)`);
+  if (after) {
+    // The plain range on attention_since lets the planner estimate the rows left (it cannot for a
+    // row comparison) and walk the index in order instead of sorting a bitmap scan.
+    where.push(sql`${contacts.attentionSince} >= ${after.at}::timestamptz`);
+    where.push(sql`(${contacts.attentionSince}, ${contacts.id}) > (${after.at}::timestamptz, ${after.id}::uuid)`);
+  }
   return db
     .select()
     .from(contacts)
