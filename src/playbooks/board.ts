@@ -9,8 +9,8 @@ import { presentStage } from './playbooks.service.ts';
 
 /**
  * The playbook as a board: per stage (in order) its live contact count, how many have been in it
- * longer than the stage's `staleAfterDays`, and its first contacts. One count query for the
- * whole board, one index range per column (contacts_stage), never one query per contact.
+ * longer than the stage's `staleAfterDays`, and its first contacts. Three queries whatever the
+ * size: stages, counts (from the day counters) and every column's first page (one LATERAL).
  */
 export async function playbookBoard(deps: { db: Db; clock: Clock }, actor: Actor, playbookId: string, q: BoardQuery): Promise<Board> {
   const { db, clock } = deps;
@@ -20,17 +20,16 @@ export async function playbookBoard(deps: { db: Db; clock: Clock }, actor: Actor
   const stages = await repo.listStageRows(db, actor.workspaceId, [playbookId]);
   const counts = await repo.stageCounts(db, actor.workspaceId, playbookId, now);
   const names = new Map(stages.map((s) => [s.id, s.name]));
-  const columns: Board['columns'] = [];
-  for (const stage of stages) {
-    const c = counts.get(stage.id) ?? { count: 0, stale: 0 };
-    const rows = c.count > 0 ? await repo.stageContactRows(db, actor.workspaceId, stage.id, q.sort, q.limit) : [];
-    columns.push({
-      stage: presentStage(stage),
-      count: c.count,
-      staleCount: c.stale,
-      contacts: rows.map((r) => presentContact(r, { now, stageNames: names })),
-    });
+  const byStage = new Map<string, Board['columns'][number]['contacts']>();
+  for (const row of await repo.boardColumnRows(db, actor.workspaceId, playbookId, q.sort, q.limit)) {
+    const list = byStage.get(row.stageId!) ?? [];
+    list.push(presentContact(row, { now, stageNames: names }));
+    byStage.set(row.stageId!, list);
   }
+  const columns: Board['columns'] = stages.map((stage) => {
+    const c = counts.get(stage.id) ?? { count: 0, stale: 0 };
+    return { stage: presentStage(stage), count: c.count, staleCount: c.stale, contacts: byStage.get(stage.id) ?? [] };
+  });
   return {
     playbook: {
       id: p.id,

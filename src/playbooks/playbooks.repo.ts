@@ -146,13 +146,22 @@ export async function stageCounts(db: Db, workspaceId: string, playbookId: strin
   return new Map(rows.map((r) => [r.stage_id, { count: Number(r.n), stale: Number(r.stale) }]));
 }
 
-/** The first contacts of a board column: longest in stage first, or most recent arrivals first. */
-export async function stageContactRows(db: Db, workspaceId: string, stageId: string, sort: 'longest' | 'recent', limit: number): Promise<ContactRow[]> {
-  const dir = sort === 'longest' ? asc : desc;
+/**
+ * The first contacts of every column of a board in one round trip: a LATERAL walk of the
+ * contacts_stage index per stage picks the ids, then one primary-key fetch. Longest in stage
+ * first, or most recent arrivals first.
+ */
+export async function boardColumnRows(db: Db, workspaceId: string, playbookId: string, sort: 'longest' | 'recent', limit: number): Promise<ContactRow[]> {
+  const dir = sort === 'longest' ? sql`ASC` : sql`DESC`;
+  const picked = sql`SELECT c.id FROM playbook_stages s CROSS JOIN LATERAL (
+      SELECT c.id FROM contacts c
+      WHERE c.workspace_id = s.workspace_id AND c.stage_id = s.id AND c.deleted_at IS NULL
+      ORDER BY c.stage_entered_at ${dir}, c.id ${dir} LIMIT ${limit}) c
+    WHERE s.workspace_id = ${workspaceId} AND s.playbook_id = ${playbookId}`;
+  const order = sort === 'longest' ? asc : desc;
   return db
     .select()
     .from(contacts)
-    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.stageId, stageId), isNull(contacts.deletedAt)))
-    .orderBy(dir(contacts.stageEnteredAt), dir(contacts.id))
-    .limit(limit);
+    .where(and(eq(contacts.workspaceId, workspaceId), sql`${contacts.id} IN (${picked})`))
+    .orderBy(order(contacts.stageEnteredAt), order(contacts.id));
 }
