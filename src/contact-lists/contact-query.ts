@@ -9,7 +9,7 @@ import { contacts, type ContactRow } from '../contacts/contacts.tables.ts';
 import { findWorkspace } from '../workspaces/workspaces.repo.ts';
 import { makeAttributesService } from '../attributes/attributes.service.ts';
 import { compileFilter } from './compile-filter.ts';
-import { searchCondition, searchRank, type FilterContext } from './filter-fields.ts';
+import { exactIdentifier, searchCondition, type FilterContext } from './filter-fields.ts';
 import { afterCursor, orderBy, resolveSort } from './keyset.ts';
 
 export const MAX_PAGE_SIZE = 500;
@@ -61,38 +61,45 @@ export async function prepareList(db: Db, cursors: CursorCodec, actor: Actor, re
   }
   const { where, ctx } = await compileWhere(db, actor, req, place, now);
   const sortText = req.sort ?? (req.q ? 'relevance' : '-createdAt');
-  const { spec, desc, name } = withStatus(() => resolveSort(sortText, `${place.prefix}/sort`, ctx, req.q ? searchRank(req.q, ctx) : undefined), place.status);
+  const { spec, desc, name } = withStatus(() => resolveSort(sortText, `${place.prefix}/sort`, ctx, !!req.q), place.status);
+  // Relevance: exact identifier matches head the first page; the rest pages newest first.
+  const exact = name === 'relevance' && req.q ? exactIdentifier(req.q, ctx) : undefined;
   const binding = `${actor.workspaceId}|${name}|${JSON.stringify({ f: req.filter ?? null, q: req.q ?? null, d: !!req.deleted })}`;
-  const conditions = [where];
+  const conditions = exact ? [where, sql`NOT ${exact}`] : [where];
   if (req.cursor) {
     const key = withCursorPointer(() => cursors.decode(req.cursor!, binding), `${place.prefix}/cursor`);
     conditions.push(afterCursor(spec, desc, key));
   }
+  const columns = {
+    ...getTableColumns(contacts),
+    sortKey: sql<string | null>`(${spec.expr})::text`,
+    // The stage's name in the same round trip (a page needs it for every contact in a stage).
+    stageName: sql<string | null>`(SELECT s.name FROM playbook_stages s WHERE s.workspace_id = contacts.workspace_id AND s.id = contacts.stage_id)`,
+  };
   const query = db
-    .select({
-      ...getTableColumns(contacts),
-      sortKey: sql<string | null>`(${spec.expr})::text`,
-      // The stage's name in the same round trip (a page needs it for every contact in a stage).
-      stageName: sql<string | null>`(SELECT s.name FROM playbook_stages s WHERE s.workspace_id = contacts.workspace_id AND s.id = contacts.stage_id)`,
-    })
+    .select(columns)
     .from(contacts)
     .where(sql.join(conditions, sql` AND `))
     .orderBy(orderBy(spec, desc))
     .limit(req.limit + 1);
-  return { query, where, binding, spec, sortName: name };
+  const exactQuery = exact && !req.cursor ? db.select({ ...columns, sortKey: sql<string | null>`NULL` }).from(contacts).where(sql`${where} AND ${exact}`).limit(req.limit) : undefined;
+  return { query, exactQuery, where, binding, spec, sortName: name };
 }
 
 /** A page of contacts: keyset over (sort key, id), so inserts elsewhere never repeat or skip a row. */
 export async function listPage(db: Db, cursors: CursorCodec, actor: Actor, req: ListRequest, place: RequestPlace, now: Date): Promise<Page<Contact>> {
-  const { query, where, binding } = await prepareList(db, cursors, actor, req, place, now);
-  const rows = (await query) as (ContactRow & { sortKey: string | null; stageName: string | null })[];
+  const { query, exactQuery, where, binding } = await prepareList(db, cursors, actor, req, place, now);
+  type Row = ContactRow & { sortKey: string | null; stageName: string | null };
+  const first = exactQuery ? ((await exactQuery) as Row[]) : [];
+  const rows = [...first, ...((await query) as Row[])];
   const more = rows.length > req.limit;
   const page = more ? rows.slice(0, req.limit) : rows;
   const last = page.at(-1);
   const stageNames = new Map(page.filter((r) => r.stageId && r.stageName !== null).map((r) => [r.stageId!, r.stageName!]));
   const result: Page<Contact> = {
     data: page.map(({ sortKey: _k, stageName: _s, ...row }) => presentContact(row as ContactRow, { now, stageNames })),
-    nextCursor: more && last ? cursors.encode({ v: last.sortKey, id: last.id }, binding) : null,
+    // After an exact match (first page only) the next page starts at the top of the rest.
+    nextCursor: more && last ? cursors.encode(last.sortKey === null && first.includes(last) ? { v: 'infinity', id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' } : { v: last.sortKey, id: last.id }, binding) : null,
   };
   if (req.count) result.count = await countMatching(db, where);
   return result;

@@ -11,7 +11,7 @@ const people = {
   maria: { firstName: 'María José', lastName: 'Pérez García', email: 'mariajo@correo.mx', phone: '+52 55 1234 5678', company: 'Telefónica' },
   joao: { firstName: 'João', lastName: 'Conceição', email: 'joao@empresa.com.br', phone: '+55 11 91234 5678', company: null },
   lopez: { firstName: 'Ana', lastName: 'López Ruiz', email: 'ana.lopez@garcia-asociados.es', phone: '+54 9 11 2345 6789', company: 'García y Asociados' },
-  noise: { firstName: 'Pedro', lastName: 'Sánchez', email: 'pedro612@correo.es', phone: '+57 300 1234567', company: 'Acme' },
+  noise: { firstName: 'Pedro', lastName: 'Sánchez', email: 'pedro612345678@correo.es', phone: '+57 300 1234567', company: 'Acme' },
 };
 
 beforeAll(async () => {
@@ -45,7 +45,7 @@ describe('the search box', () => {
     ['perez garc', ['maria']],
     ['@correo', ['maria', 'noise']],
     ['jgarcia@ej', ['jose']],
-    ['612 34 56', ['jose']],
+    ['612 34 56', ['jose', 'noise']],
     ['+34612345678', ['jose']],
     ['0034 612 345 678', ['jose']],
     ['(612) 34-56-78', ['jose']],
@@ -63,10 +63,19 @@ describe('the search box', () => {
     // "garcia" is in three names and one email domain; none is an identifier.
     const byName = names(await search('garcia'));
     expect(byName.sort()).toEqual(['jose', 'lopez', 'maria'].sort());
-    // The phone typed nationally is the exact identifier of José; Pedro's email merely contains 612.
-    expect(names(await search('612'))[0]).toBe('jose');
+    // The phone typed nationally is the exact identifier of José; Pedro's (newer) email merely contains its digits.
+    expect(names(await search('612 34 56 78'))).toEqual(['jose', 'noise']);
+    expect(names(await search('pedro612345678@correo.es'))).toEqual(['noise']);
+    // Without an exact identifier: newest first.
     const ranked = await ws.req('POST', '/v1/contacts/search', { q: 'jose' });
-    expect(names(ranked.body.data.map((c: { id: string }) => c.id))).toEqual(['jose', 'maria']);
+    expect(names(ranked.body.data.map((c: { id: string }) => c.id))).toEqual(['maria', 'jose']);
+    // An exact match alone on the first page still leads to the rest.
+    const one = await ws.req('POST', '/v1/contacts/search', { q: '612 34 56 78', limit: 1 });
+    expect(names(one.body.data.map((c: { id: string }) => c.id))).toEqual(['jose']);
+    const rest = await ws.req('POST', '/v1/contacts/search', { q: '612 34 56 78', limit: 1, cursor: one.body.nextCursor });
+    expect(rest.status, rest.text).toBe(200);
+    expect(names(rest.body.data.map((c: { id: string }) => c.id))).toEqual(['noise']);
+    expect(rest.body.nextCursor).toBeNull();
   });
 
   it('pages through ranked results without repeats', async () => {

@@ -62,16 +62,17 @@ export function searchCondition(q: string, _ctx: FilterContext): SQL {
   return digits ? sql`(contacts.search_digits LIKE ${`%${digits}%`} OR (${text}))` : sql`(${text})`;
 }
 
-/** 0 = the input is exactly one of the contact's identifiers, 1 = a name starts with it, 2 = other. */
-export function searchRank(q: string, ctx: FilterContext): SQL {
+/**
+ * Contacts whose identifier is exactly the input (an email, or a phone typed in any format):
+ * they head the search results. Undefined when the input cannot be an identifier.
+ */
+export function exactIdentifier(q: string, ctx: FilterContext): SQL | undefined {
   const exact: SQL[] = [];
   const email = normaliseEmail(q);
   if (email.ok) exact.push(identifierIs(ctx, 'email', emailKey(email.value)));
   const phone = phoneDigits(q) ? normalisePhone(q, ctx.country) : undefined;
   if (phone?.ok) exact.push(identifierIs(ctx, 'phone', phone.value));
-  const prefix = `${escapeLike(foldText(q))}%`;
-  const exactSql = exact.length ? sql.join(exact, sql` OR `) : sql`false`;
-  return sql`CASE WHEN ${exactSql} THEN 0 WHEN contacts.sort_first_name || ' ' || contacts.sort_last_name LIKE ${prefix} OR contacts.sort_last_name LIKE ${prefix} THEN 1 ELSE 2 END`;
+  return exact.length ? sql`(${sql.join(exact, sql` OR `)})` : undefined;
 }
 
 const consentField = (column: string): FieldOps => ({

@@ -34,19 +34,22 @@ export const registerSortResolver = (r: SortResolver): void => {
 };
 export const SORT_NAMES = (): string[] => Object.keys(SORTS);
 
-/** `-updatedAt` → descending updatedAt. `relevance` is the search rank, given by the caller. */
-export function resolveSort(sort: string, pointer: string, ctx: FilterContext, relevance?: SQL): { spec: SortSpec; desc: boolean; name: string } {
+/**
+ * `-updatedAt` → descending updatedAt. `relevance` (search only) is exact identifier matches
+ * first, then newest first: the caller puts the exact ones on the first page.
+ */
+export function resolveSort(sort: string, pointer: string, ctx: FilterContext, searching = false): { spec: SortSpec; desc: boolean; name: string } {
   const dash = sort.startsWith('-');
   const name = dash ? sort.slice(1) : sort;
   const spec =
-    name === 'relevance' && relevance
-      ? { expr: relevance, type: 'int' as const, nullable: false }
+    name === 'relevance' && searching && !dash
+      ? { ...SORTS.createdAt!, invert: true }
       : Object.hasOwn(SORTS, name)
         ? SORTS[name]
         : [stageOrAttributeSort, ...resolvers].map((r) => r(name, ctx)).find(Boolean);
   if (!spec) {
     throw new AppError('validation_failed', `Unknown sort "${sort.slice(0, 100)}"`, {
-      errors: [{ pointer, code: 'invalid_sort', message: `sort by ${[...Object.keys(SORTS), 'timeInStage', 'stageEnteredAt', 'attributes.<key>', ...(relevance ? ['relevance'] : [])].join(', ')} (prefix - for descending)` }],
+      errors: [{ pointer, code: 'invalid_sort', message: `sort by ${[...Object.keys(SORTS), 'timeInStage', 'stageEnteredAt', 'attributes.<key>', ...(searching ? ['relevance'] : [])].join(', ')} (prefix - for descending)` }],
     });
   }
   return { spec, desc: spec.invert ? !dash : dash, name: sort };
