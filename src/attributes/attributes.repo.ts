@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { contacts } from '../contacts/contacts.tables.ts';
 import { queryRows, type Db } from '../lib/db.ts';
 import { sqlStateOf } from '../lib/pg-errors.ts';
@@ -8,6 +8,19 @@ import { contactAttributes, type AttributeRow } from './attributes.tables.ts';
 
 export async function listAttributeRows(db: Db, workspaceId: string): Promise<AttributeRow[]> {
   return db.select().from(contactAttributes).where(eq(contactAttributes.workspaceId, workspaceId)).orderBy(asc(contactAttributes.position), asc(contactAttributes.key));
+}
+
+/**
+ * Key-share locks the definitions of `keys` until the caller's transaction ends, so a definition
+ * change (which locks FOR UPDATE) cannot slip between validating a contact's values and storing them.
+ */
+export async function lockAttributeKeys(db: Db, workspaceId: string, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await db
+    .select({ id: contactAttributes.id })
+    .from(contactAttributes)
+    .where(and(eq(contactAttributes.workspaceId, workspaceId), inArray(contactAttributes.key, keys)))
+    .for('key share');
 }
 
 export async function findAttributeRow(db: Db, workspaceId: string, id: string, lock = false): Promise<AttributeRow | undefined> {

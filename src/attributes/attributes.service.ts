@@ -51,7 +51,9 @@ function checkVersion(row: AttributeRow, ifMatch: number | undefined) {
 
 /** The contacts service's validator: values of a create or update against the definitions. */
 export const validateContactAttributes: CustomAttributeValidator = async (db, workspaceId, values, ctx = { creating: false, automated: false }) => {
-  if (Object.keys(values).length === 0 && !ctx.creating) return { values: {}, errors: [] };
+  const keys = Object.keys(values);
+  if (keys.length === 0 && !ctx.creating) return { values: {}, errors: [] };
+  await repo.lockAttributeKeys(db, workspaceId, keys);
   const defs = await repo.listAttributeRows(db, workspaceId);
   return checkAttributeValues(defs, values, ctx);
 };
