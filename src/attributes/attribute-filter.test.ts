@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backend, startTestApp, type TestApp } from '../../test/harness.ts';
 import { contacts } from '../contacts/contacts.tables.ts';
@@ -114,5 +115,38 @@ describe(`attribute filters (${backend()})`, () => {
     } catch (err) {
       expect((err as AppError).errors).toEqual([expect.objectContaining({ pointer: `/filter/0${pointer}`, code })]);
     }
+  });
+});
+
+describe(`attribute ranges agree with the values (${backend()})`, () => {
+  it('number and date ranges return exactly the contacts whose value is in range', async () => {
+    const ws = await t.workspace();
+    const a = systemActor(ws.id);
+    await t.deps.services.contactAttributes.create(a, { key: 'score', label: 'Score', type: 'number', required: false });
+    await t.deps.services.contactAttributes.create(a, { key: 'renewal', label: 'Renewal', type: 'date', required: false });
+    const values = new Map<string, { score?: number; renewal?: string }>();
+    for (let i = 0; i < 40; i++) {
+      // Deterministic spread: negatives, decimals, duplicates, gaps and missing values.
+      const score = i % 9 === 0 ? undefined : ((i * 37) % 101) - 50 + (i % 4) * 0.25;
+      const renewal = i % 7 === 0 ? undefined : new Date(Date.UTC(2026, 0, 1) + ((i * 53) % 400) * 86_400_000).toISOString().slice(0, 10);
+      const c = await t.deps.services.contacts.create(a, { email: `range${i}@example.com`, customAttributes: { ...(score === undefined ? {} : { score }), ...(renewal ? { renewal } : {}) } });
+      values.set(c.id, { score, renewal });
+    }
+    const wsDefs = await loadAttributeDefinitions(t.deps.db, ws.id);
+    const run = async (filter: AttributeFilter) =>
+      (await t.deps.db.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.workspaceId, ws.id), isNull(contacts.deletedAt), attributeCondition(wsDefs.get(filter.key)!, filter)))).map((r) => r.id).sort();
+    const expected = (pred: (v: { score?: number; renewal?: string }) => boolean) => [...values].filter(([, v]) => pred(v)).map(([id]) => id).sort();
+    const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: -60, max: 60 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: -5, max: 410 }), fc.integer({ min: 0, max: 120 }), async (lo, width, d0, dWidth) => {
+        const hi = lo + width / 2;
+        expect(await run({ key: 'score', op: 'between', value: [lo, hi] })).toEqual(expected((v) => v.score !== undefined && v.score >= lo && v.score <= hi));
+        expect(await run({ key: 'score', op: 'gte', value: lo })).toEqual(expected((v) => v.score !== undefined && v.score >= lo));
+        const [from, to] = [day(d0), day(d0 + dWidth)];
+        expect(await run({ key: 'renewal', op: 'between', value: [from, to] })).toEqual(expected((v) => v.renewal !== undefined && v.renewal >= from && v.renewal <= to));
+        expect(await run({ key: 'renewal', op: 'lte', value: to })).toEqual(expected((v) => v.renewal !== undefined && v.renewal <= to));
+      }),
+      { numRuns: 25 },
+    );
   });
 });
