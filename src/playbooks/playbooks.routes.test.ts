@@ -32,6 +32,7 @@ describe('playbooks API', () => {
     expect(got.status).toBe(200);
     expect(got.headers.etag).toBe('"1"');
     expect(got.body).toEqual(p);
+    expect((await ws.req('GET', `/v1/playbooks/${p.id}/stages`)).body.data).toEqual(p.stages);
   });
 
   it('rejects a duplicate playbook name, duplicate stage names and a bad kind, naming the field', async () => {
@@ -151,6 +152,7 @@ describe('playbooks API', () => {
       ['GET', `/v1/playbooks/${theirs.id}`],
       ['PATCH', `/v1/playbooks/${theirs.id}`, { name: 'Mine now' }],
       ['GET', `/v1/playbooks/${theirs.id}/board`],
+      ['GET', `/v1/playbooks/${theirs.id}/stages`],
       ['POST', `/v1/playbooks/${theirs.id}/stages`, { name: 'X' }],
       ['POST', `/v1/playbooks/${theirs.id}/stages/reorder`, { stageIds: [stage.id] }],
       ['GET', `/v1/playbooks/${theirs.id}/stages/${stage.id}`],

@@ -60,6 +60,10 @@ export const playbooksRoutes =
       return reply.status(201).header('location', `/v1/playbooks/${s.playbookId}/stages/${s.id}`).send(s);
     });
 
+    app.get('/v1/playbooks/:id/stages', {
+      schema: { tags, summary: 'The stages of a playbook, in order', params: IdParams, response: { 200: z.object({ data: z.array(Stage) }), ...problemResponses(401, 404) } },
+    }, async (request) => ({ data: (await playbooks.get(actorOf(request), request.params.id)).stages }));
+
     app.post('/v1/playbooks/:id/stages/reorder', {
       schema: { tags, summary: 'Set the order of the stages (admin): list every stage once', params: IdParams, body: StageOrder, response: { 200: Playbook, ...problemResponses(401, 403, 404, 422) } },
     }, async (request) => playbooks.reorderStages(actorOf(request), request.params.id, request.body.stageIds));
