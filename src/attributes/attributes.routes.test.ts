@@ -202,5 +202,8 @@ describe('changing a definition with stored values', () => {
     expect(after.body.customAttributes).toEqual({});
     expect(after.body.version).toBe(before + 1);
     expect((await ws.req('GET', `/v1/contact-attributes/${a.id}`)).status).toBe(404);
+    const outbox = await t.database.raw(`SELECT payload FROM outbox WHERE workspace_id = $1 AND topic = 'contact.attribute_values_rewritten'`, [ws.id]);
+    const payloads = outbox.rows.map((r) => (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload));
+    expect(payloads).toContainEqual(expect.objectContaining({ attributeId: a.id, key: 'c_del', change: 'cleared', contacts: 1 }));
   });
 });

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../lib/db.ts';
 import { AppError } from '../lib/errors.ts';
+import { recordOutbox } from '../lib/jobs/outbox.ts';
 import { attributeValueSql, countContactsWhere, rewriteAttributeValues } from './attributes.repo.ts';
 import type { ChangeMode } from './attributes.schema.ts';
 import type { AttributeOption, AttributeRow, AttributeType } from './attributes.tables.ts';
@@ -37,6 +38,15 @@ function conversion(from: AttributeRow, to: Target): { blocked: SQL | null; valu
   return undefined;
 }
 
+/**
+ * Rewrites the values and leaves one outbox event for the whole change (CRM sync, webhooks):
+ * per-contact events for a change that may touch a million contacts would drown the timeline.
+ */
+async function rewrite(tx: Db, workspaceId: string, def: AttributeRow, where: SQL, value: SQL, now: Date, change: 'cleared' | 'converted') {
+  const contacts = await rewriteAttributeValues(tx, workspaceId, def.key, where, value, now);
+  await recordOutbox(tx, workspaceId, { topic: 'contact.attribute_values_rewritten', payload: { attributeId: def.id, key: def.key, change, contacts } }, now);
+}
+
 /** Contacts whose value uses one of `removed` option values. */
 function usesOptions(def: AttributeRow, removed: string[]): SQL {
   const containment = removed.map((r) => JSON.stringify({ [def.key]: def.type === 'multi_select' ? [r] : r }));
@@ -63,7 +73,7 @@ export async function reconcileStoredValues(tx: Db, workspaceId: string, before:
     if (count === 0) return;
     if (!mode) throw inUse(count, `is stored as ${before.type}`, '/type');
     if (mode === 'clear') {
-      await rewriteAttributeValues(tx, workspaceId, key, has, sql`NULL::jsonb`, now);
+      await rewrite(tx, workspaceId, before, has, sql`NULL::jsonb`, now, 'cleared');
       return;
     }
     const conv = conversion(before, after);
@@ -82,7 +92,7 @@ export async function reconcileStoredValues(tx: Db, workspaceId: string, before:
         });
       }
     }
-    await rewriteAttributeValues(tx, workspaceId, key, has, conv.value, now);
+    await rewrite(tx, workspaceId, before, has, conv.value, now, 'converted');
     return;
   }
   if (before.type !== 'single_select' && before.type !== 'multi_select') return;
@@ -104,7 +114,7 @@ export async function reconcileStoredValues(tx: Db, workspaceId: string, before:
     before.type === 'single_select'
       ? sql`NULL::jsonb`
       : sql`(SELECT CASE WHEN count(*) = 0 THEN NULL ELSE jsonb_agg(e ORDER BY o) END FROM jsonb_array_elements(${v}) WITH ORDINALITY AS t(e, o) WHERE NOT (${list}::jsonb @> jsonb_build_array(e)))`;
-  await rewriteAttributeValues(tx, workspaceId, key, where, newValue, now);
+  await rewrite(tx, workspaceId, before, where, newValue, now, 'cleared');
 }
 
 /** Deleting a definition: refused while contacts hold a value unless `mode` is `clear`. */
@@ -113,5 +123,5 @@ export async function clearBeforeDelete(tx: Db, workspaceId: string, def: Attrib
   const count = await countContactsWhere(tx, workspaceId, has);
   if (count === 0) return;
   if (mode !== 'clear') throw inUse(count, 'would be lost', '/');
-  await rewriteAttributeValues(tx, workspaceId, def.key, has, sql`NULL::jsonb`, now);
+  await rewrite(tx, workspaceId, def, has, sql`NULL::jsonb`, now, 'cleared');
 }
