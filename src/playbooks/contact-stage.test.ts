@@ -82,6 +82,9 @@ describe('moving a contact through stages', () => {
       .where(and(eq(contactEvents.workspaceId, ws.id), eq(contactEvents.contactId, c.id), eq(contactEvents.type, 'contact.stage_changed')));
     expect(events).toHaveLength(3);
     expect(events.map((e) => e.data.secondsInPrevious).sort()).toEqual([30, 60, null].sort());
+    const timeline = await ws.req('GET', `/v1/contacts/${c.id}/timeline`);
+    expect(timeline.status).toBe(200);
+    expect(timeline.body.data.filter((i: { type: string }) => i.type === 'contact.stage_changed')).toHaveLength(3);
 
     const out = await ws.req('DELETE', `/v1/contacts/${c.id}/stage`);
     expect(out.status).toBe(200);
