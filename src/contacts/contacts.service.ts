@@ -11,6 +11,7 @@ import { CONSENT_COLUMNS, presentContact } from './contacts.present.ts';
 import type { ConsentChange, Consents, Contact, ContactCreate, ContactUpdate, Source } from './contacts.schema.ts';
 import type { ContactRow } from './contacts.tables.ts';
 import { identifiersOf, resolveIdentity, sameIdentifier, type IdentityFields } from './identity.ts';
+import { changedFields, diffConsents, mergeAttributes } from './contact-changes.ts';
 import { normaliseName } from './identifiers.ts';
 
 /**
@@ -289,33 +290,4 @@ function identifierTaken(holder: repo.Identifier & { contactId: string }, wanted
     extra: { contactId: holder.contactId },
     errors: [{ pointer: field?.pointer ?? '/', code: 'identifier_taken', message: `${label} belongs to contact ${holder.contactId}` }],
   });
-}
-
-function diffConsents(row: ContactRow, wanted: Partial<Consents> | undefined) {
-  if (!wanted) return [];
-  return (Object.keys(CONSENT_COLUMNS) as (keyof Consents)[])
-    .filter((k) => wanted[k] !== undefined && wanted[k] !== row[CONSENT_COLUMNS[k]])
-    .map((k) => ({ consent: k, value: wanted[k]! }));
-}
-
-function mergeAttributes(row: ContactRow, values: Record<string, unknown>): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...((row as unknown as { customAttributes?: Record<string, unknown> }).customAttributes ?? {}) };
-  for (const [k, v] of Object.entries(values)) {
-    if (v === null) delete merged[k];
-    else merged[k] = v;
-  }
-  return merged;
-}
-
-const TRACKED: (keyof ContactRow)[] = [
-  'firstName', 'lastName', 'email', 'phone', 'whatsappUserId', 'company', 'additionalEmails', 'additionalPhones',
-  'ownerId', 'externalRefId', 'externalRefUrl', 'consentTransactionalWhatsapp', 'consentTransactionalEmail',
-  'consentMarketingWhatsapp', 'consentMarketingEmail',
-];
-
-function changedFields(before: ContactRow, after: ContactRow): string[] {
-  const out = TRACKED.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map(String);
-  const ca = (r: ContactRow) => JSON.stringify((r as unknown as { customAttributes?: unknown }).customAttributes ?? {});
-  if (ca(before) !== ca(after)) out.push('customAttributes');
-  return out;
 }
