@@ -10,7 +10,7 @@ import { findWorkspace } from '../workspaces/workspaces.repo.ts';
 import { makeAttributesService } from '../attributes/attributes.service.ts';
 import { compileFilter } from './compile-filter.ts';
 import { exactIdentifier, searchCondition, type FilterContext } from './filter-fields.ts';
-import { afterCursor, orderBy, resolveSort } from './keyset.ts';
+import { orderBy, partCondition, partsFor, resolveSort } from './keyset.ts';
 
 export const MAX_PAGE_SIZE = 500;
 const EXACT_COUNT_LIMIT = 10_000;
@@ -65,33 +65,36 @@ export async function prepareList(db: Db, cursors: CursorCodec, actor: Actor, re
   // Relevance: exact identifier matches head the first page; the rest pages newest first.
   const exact = name === 'relevance' && req.q ? exactIdentifier(req.q, ctx) : undefined;
   const binding = `${actor.workspaceId}|${name}|${JSON.stringify({ f: req.filter ?? null, q: req.q ?? null, d: !!req.deleted })}`;
-  const conditions = exact ? [where, sql`NOT ${exact}`] : [where];
-  if (req.cursor) {
-    const key = withCursorPointer(() => cursors.decode(req.cursor!, binding), `${place.prefix}/cursor`);
-    conditions.push(afterCursor(spec, desc, key));
-  }
+  const base = exact ? sql`${where} AND NOT ${exact}` : where;
+  const key = req.cursor ? withCursorPointer(() => cursors.decode(req.cursor!, binding), `${place.prefix}/cursor`) : undefined;
   const columns = {
     ...getTableColumns(contacts),
     sortKey: sql<string | null>`(${spec.expr})::text`,
     // The stage's name in the same round trip (a page needs it for every contact in a stage).
     stageName: sql<string | null>`(SELECT s.name FROM playbook_stages s WHERE s.workspace_id = contacts.workspace_id AND s.id = contacts.stage_id)`,
   };
-  const query = db
-    .select(columns)
-    .from(contacts)
-    .where(sql.join(conditions, sql` AND `))
-    .orderBy(orderBy(spec, desc))
-    .limit(req.limit + 1);
+  const queries = partsFor(spec, key).map((part) => {
+    const after = partCondition(spec, desc, part, key);
+    return db
+      .select(columns)
+      .from(contacts)
+      .where(after ? sql`${base} AND ${after}` : base)
+      .orderBy(orderBy(spec, desc, part))
+      .limit(req.limit + 1);
+  });
+  const query = queries[0]!;
   const exactQuery = exact && !req.cursor ? db.select({ ...columns, sortKey: sql<string | null>`NULL` }).from(contacts).where(sql`${where} AND ${exact}`).limit(req.limit) : undefined;
-  return { query, exactQuery, where, binding, spec, sortName: name };
+  return { query, queries, exactQuery, where, binding, spec, sortName: name };
 }
 
 /** A page of contacts: keyset over (sort key, id), so inserts elsewhere never repeat or skip a row. */
 export async function listPage(db: Db, cursors: CursorCodec, actor: Actor, req: ListRequest, place: RequestPlace, now: Date): Promise<Page<Contact>> {
-  const { query, exactQuery, where, binding } = await prepareList(db, cursors, actor, req, place, now);
+  const { queries, exactQuery, where, binding } = await prepareList(db, cursors, actor, req, place, now);
   type Row = ContactRow & { sortKey: string | null; stageName: string | null };
   const first = exactQuery ? ((await exactQuery) as Row[]) : [];
-  const rows = [...first, ...((await query) as Row[])];
+  const rows = [...first];
+  // Values first, then (only if the page is not full yet) the contacts without a value.
+  for (const q of queries) if (rows.length <= req.limit) rows.push(...((await q) as Row[]));
   const more = rows.length > req.limit;
   const page = more ? rows.slice(0, req.limit) : rows;
   const last = page.at(-1);

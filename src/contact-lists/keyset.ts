@@ -55,24 +55,33 @@ export function resolveSort(sort: string, pointer: string, ctx: FilterContext, s
   return { spec, desc: spec.invert ? !dash : dash, name: sort };
 }
 
-/** ORDER BY for the spec, ties broken by id in the same direction. */
-export function orderBy(spec: SortSpec, desc: boolean): SQL {
-  const dir = desc ? sql`DESC` : sql`ASC`;
-  const nulls = spec.nullable ? sql` NULLS LAST` : sql``;
-  return sql`${spec.expr} ${dir}${nulls}, contacts.id ${dir}`;
+/**
+ * A nullable sort is read in two index-friendly parts: the rows with a value (ordered by it), then
+ * the rows without one (ordered by id). `OR expr IS NULL` in one query would defeat the index.
+ */
+export type Part = 'values' | 'nulls';
+
+/** The parts a page may read, given the cursor: once past the values, only the NULLs are left. */
+export function partsFor(spec: SortSpec, key: CursorKey | undefined): Part[] {
+  if (!spec.nullable) return ['values'];
+  return key && key.v === null ? ['nulls'] : ['values', 'nulls'];
 }
 
-/** Rows strictly after the cursor's row in this order. */
-export function afterCursor(spec: SortSpec, desc: boolean, key: CursorKey): SQL {
+/** ORDER BY for one part, ties broken by id in the same direction. */
+export function orderBy(spec: SortSpec, desc: boolean, part: Part = 'values'): SQL {
+  const dir = desc ? sql`DESC` : sql`ASC`;
+  return part === 'nulls' ? sql`contacts.id ${dir}` : sql`${spec.expr} ${dir}, contacts.id ${dir}`;
+}
+
+/** The rows of one part strictly after the cursor's row. */
+export function partCondition(spec: SortSpec, desc: boolean, part: Part, key: CursorKey | undefined): SQL | undefined {
   const cmp = desc ? sql`<` : sql`>`;
-  const id = sql`${key.id}::uuid`;
-  if (key.v === null) {
-    if (!spec.nullable) throw badCursor();
-    return sql`(${spec.expr} IS NULL AND contacts.id ${cmp} ${id})`;
-  }
-  const v = sql`${String(key.v)}::${sql.raw(spec.type)}`;
-  const row = sql`(${spec.expr}, contacts.id) ${cmp} (${v}, ${id})`;
-  return spec.nullable ? sql`(${row} OR ${spec.expr} IS NULL)` : row;
+  if (key?.v === null && !spec.nullable) throw badCursor();
+  if (part === 'nulls') return key?.v === null ? sql`${spec.expr} IS NULL AND contacts.id ${cmp} ${key.id}::uuid` : sql`${spec.expr} IS NULL`;
+  const notNull = spec.nullable ? sql`${spec.expr} IS NOT NULL` : undefined;
+  if (!key) return notNull;
+  const row = sql`(${spec.expr}, contacts.id) ${cmp} (${`${key.v}`}::${sql.raw(spec.type)}, ${key.id}::uuid)`;
+  return notNull ? sql`${notNull} AND ${row}` : row;
 }
 
 const badCursor = () =>
