@@ -24,12 +24,13 @@ export async function serve(opts: { workers: boolean; http: boolean }): Promise<
   }
   const database = await openAndMigrate(config, logger);
   const deps = await makeDeps(config, database);
-  const workers = opts.workers && config.workers ? await startWorkers(deps, logger) : undefined;
-
-  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
-  if (opts.http) {
-    const token = randomBytes(32).toString('base64url');
-    app = await buildApp(deps, { logger: { level: config.logLevel }, beforeReady: (a) => registerCliBridge(a, deps, token) });
+  const token = randomBytes(32).toString('base64url');
+  // Building the routes is CPU work and starting the workers is database work: overlap them.
+  const [workers, app] = await Promise.all([
+    opts.workers && config.workers ? startWorkers(deps, logger) : undefined,
+    opts.http ? buildApp(deps, { logger: { level: config.logLevel }, beforeReady: (a) => registerCliBridge(a, deps, token) }) : undefined,
+  ]);
+  if (app) {
     const address = await app.listen({ port: config.port, host: config.host });
     if (lock?.ok) lock.update({ host: config.host === '0.0.0.0' ? '127.0.0.1' : config.host, port: (app.server.address() as { port: number }).port, token });
     logger.info({ address, database: database.kind }, 'Vixiees is ready');
