@@ -11,6 +11,7 @@ import { makeAttributesService } from '../attributes/attributes.service.ts';
 import { compileFilter } from './compile-filter.ts';
 import { exactIdentifier, searchCondition, type FilterContext } from './filter-fields.ts';
 import { orderBy, partCondition, partsFor, resolveSort } from './keyset.ts';
+import { sortsWithValues } from './non-null.ts';
 
 export const MAX_PAGE_SIZE = 500;
 const EXACT_COUNT_LIMIT = 10_000;
@@ -73,7 +74,8 @@ export async function prepareList(db: Db, cursors: CursorCodec, actor: Actor, re
     // The stage's name in the same round trip (a page needs it for every contact in a stage).
     stageName: sql<string | null>`(SELECT s.name FROM playbook_stages s WHERE s.workspace_id = contacts.workspace_id AND s.id = contacts.stage_id)`,
   };
-  const queries = partsFor(spec, key).map((part) => {
+  const valuesOnly = sortsWithValues(req.filter).has(name.replace(/^-/, ''));
+  const queries = partsFor(spec, key, valuesOnly).map((part) => {
     const after = partCondition(spec, desc, part, key);
     return db
       .select(columns)

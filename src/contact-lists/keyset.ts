@@ -62,8 +62,8 @@ export function resolveSort(sort: string, pointer: string, ctx: FilterContext, s
 export type Part = 'values' | 'nulls';
 
 /** The parts a page may read, given the cursor: once past the values, only the NULLs are left. */
-export function partsFor(spec: SortSpec, key: CursorKey | undefined): Part[] {
-  if (!spec.nullable) return ['values'];
+export function partsFor(spec: SortSpec, key: CursorKey | undefined, valuesOnly = false): Part[] {
+  if (!spec.nullable || valuesOnly) return ['values'];
   return key && key.v === null ? ['nulls'] : ['values', 'nulls'];
 }
 
