@@ -9,7 +9,7 @@ import { makeContactStageService } from './playbooks/contact-stage.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { openDatabase, type Database, type Db } from './lib/db.ts';
 import { migrate } from './lib/migrate.ts';
-import { findTemplateFor, rotateInstanceSecrets } from './lib/data-dir-template.ts';
+import { rotateInstanceSecrets, seedFromTemplate } from './lib/data-dir-template.ts';
 import { makeCursorCodec, type CursorCodec } from './lib/pagination.ts';
 import { makeTasksService } from './tasks/tasks.service.ts';
 import { makeDealsService } from './deals/deals.service.ts';
@@ -79,9 +79,9 @@ export async function makeDeps(config: Config, database: Database, clock: Clock 
 
 /** Opens the configured database and applies pending migrations. */
 export async function openAndMigrate(config: Config, logger?: Logger): Promise<Database> {
-  const template = config.databaseUrl ? undefined : findTemplateFor(config.dataDir);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, loadDataDir: template });
-  if (template) await rotateInstanceSecrets(database);
+  const seeded = !config.databaseUrl && seedFromTemplate(config.dataDir);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  if (seeded) await rotateInstanceSecrets(database);
   const applied = await migrate(database);
   if (applied.length) logger?.info({ applied }, 'migrations applied');
   return database;
