@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Author, Instant } from '../lib/http/element-schemas.ts';
+import { HttpUrl } from '../lib/http/common-schemas.ts';
 
 export const Direction = z.enum(['inbound', 'outbound']);
 export const Purpose = z.enum(['transactional', 'marketing']).meta({ description: 'Decides which consent the message needs' });
@@ -7,15 +8,6 @@ export const CallOutcome = z.enum(['answered', 'missed', 'busy', 'no_answer', 'v
 export const WhatsappType = z.enum(['text', 'template', 'media']);
 export const WhatsappDeliveryStatus = z.enum(['sent', 'delivered', 'read', 'failed']);
 
-const isHttpUrl = (s: string): boolean => {
-  try {
-    const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
-  } catch {
-    return false;
-  }
-};
-const HttpUrl = z.string().max(2048).refine(isHttpUrl, { message: 'must be an absolute http(s) URL', params: { code: 'invalid_url' } });
 const EmailAddress = z.email({ message: 'must be an email address' }).max(320);
 const when = (what: string) => Instant.optional().meta({ description: `${what}; defaults to now. Not in the future.` });
 

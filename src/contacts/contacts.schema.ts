@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HttpUrl } from '../lib/http/common-schemas.ts';
 import { PendingAttention, WhatsappWindow } from '../attention/attention-state.ts';
 
 export const SOURCES = [
@@ -10,20 +11,7 @@ export type Source = z.infer<typeof Source>;
 export const CONSENT_NAMES = ['transactionalWhatsapp', 'transactionalEmail', 'marketingWhatsapp', 'marketingEmail'] as const;
 export const ConsentName = z.enum(CONSENT_NAMES);
 
-const isHttpUrl = (s: string): boolean => {
-  try {
-    const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
-  } catch {
-    return false;
-  }
-};
-
 const shortText = (max: number) => z.string().max(max);
-const HttpUrl = z
-  .string()
-  .max(2048)
-  .refine(isHttpUrl, { message: 'must be an absolute http(s) URL', params: { code: 'invalid_url' } });
 
 export const ExternalRef = z
   .object({ id: z.string().trim().min(1).max(200), url: HttpUrl.nullish() })

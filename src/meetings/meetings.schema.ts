@@ -1,24 +1,12 @@
 import { z } from 'zod';
 import { Author, Instant } from '../lib/http/element-schemas.ts';
+import { HttpUrl } from '../lib/http/common-schemas.ts';
 
 export const MeetingSource = z.enum(['manual', 'calendly']);
 
-const isHttpUrl = (s: string): boolean => {
-  try {
-    const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
-  } catch {
-    return false;
-  }
-};
-
 const title = z.string().trim().min(1, { message: 'must not be empty' }).max(500);
 const location = z.string().trim().max(500).meta({ description: 'Where: an address or a room' });
-const link = z
-  .string()
-  .max(2048)
-  .refine(isHttpUrl, { message: 'must be an absolute http(s) URL', params: { code: 'invalid_url' } })
-  .meta({ description: 'Video-call or booking link' });
+const link = HttpUrl.meta({ description: 'Video-call or booking link' });
 
 const editable = {
   title,

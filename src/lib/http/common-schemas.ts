@@ -26,3 +26,18 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
     nextCursor: z.string().nullable(),
     count: z.object({ value: z.number().int(), exact: z.boolean() }).optional(),
   });
+
+const isHttpUrl = (s: string): boolean => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
+  } catch {
+    return false;
+  }
+};
+
+/** An absolute http(s) URL (external references, recordings, meeting links): never javascript: or relative. */
+export const HttpUrl = z
+  .string()
+  .max(2048)
+  .refine(isHttpUrl, { message: 'must be an absolute http(s) URL', params: { code: 'invalid_url' } });
