@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db.ts';
-import type { Queue } from './queue.ts';
+import type { JobPayload, Queue } from './queue.ts';
+
+const BATCH = 500;
 
 /**
- * Moves committed outbox rows into the job queue. The job id is the outbox id, so a crash
- * between enqueue and marking the row published re-enqueues a job pg-boss already has: a no-op.
+ * Moves committed outbox rows into the job queue, a batch per statement, until none is left.
+ * The job id is the outbox id, so a crash between enqueue and marking the rows published
+ * re-enqueues jobs pg-boss already has: a no-op.
  */
 export function startOutboxRelay(database: Database, queue: Queue, logger: Logger, intervalMs = 200) {
   let running = false;
@@ -14,17 +17,20 @@ export function startOutboxRelay(database: Database, queue: Queue, logger: Logge
     running = true;
     let moved = 0;
     try {
-      const { rows } = await database.raw(
-        `SELECT workspace_id, id, topic, payload FROM outbox WHERE published_at IS NULL ORDER BY created_at LIMIT 200`,
-        [],
-      );
-      for (const row of rows) {
-        await queue.send(String(row.topic), row.payload as never, { id: String(row.id) });
-        await database.raw(`UPDATE outbox SET published_at = now() WHERE workspace_id = $1 AND id = $2`, [
-          row.workspace_id,
-          row.id,
-        ]);
-        moved++;
+      for (;;) {
+        const { rows } = await database.raw(
+          `SELECT workspace_id, id, topic, payload FROM outbox WHERE published_at IS NULL ORDER BY created_at, id LIMIT ${BATCH}`,
+          [],
+        );
+        if (rows.length === 0) break;
+        await queue.sendMany(rows.map((r) => ({ topic: String(r.topic), payload: r.payload as JobPayload, id: String(r.id) })));
+        await database.raw(
+          `UPDATE outbox SET published_at = now()
+           WHERE (workspace_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
+          [rows.map((r) => r.workspace_id), rows.map((r) => r.id)],
+        );
+        moved += rows.length;
+        if (rows.length < BATCH || stopped) break;
       }
     } catch (err) {
       logger.error({ err }, 'outbox relay failed; will retry');

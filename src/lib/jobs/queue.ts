@@ -15,6 +15,8 @@ export type Queue = {
   register(topic: string, handler?: JobHandler, opts?: { retryLimit?: number }): Promise<void>;
   /** Enqueues; `id` makes the enqueue idempotent (pg-boss ignores a second job with the same id). */
   send(topic: string, payload: JobPayload, opts?: { id?: string; startAfterSeconds?: number }): Promise<void>;
+  /** Enqueues a batch in one statement, idempotent per job id. */
+  sendMany(jobs: { topic: string; payload: JobPayload; id: string }[]): Promise<void>;
   boss: PgBoss;
   stop(): Promise<void>;
 };
@@ -46,6 +48,11 @@ export async function startQueue(database: Database, opts: { databaseUrl?: strin
     async send(topic, payload, so) {
       await declare(topic);
       await boss.send(topic, payload, { id: so?.id, startAfter: so?.startAfterSeconds });
+    },
+    async sendMany(jobs) {
+      for (const topic of new Set(jobs.map((j) => j.topic))) await declare(topic);
+      // One INSERT for the batch; pg-boss skips ids it already holds (ON CONFLICT DO NOTHING).
+      await boss.insert(jobs.map((j) => ({ name: j.topic, data: j.payload, id: j.id })));
     },
     stop: () => boss.stop({ graceful: true, wait: true, timeout: 5000 }),
   };
