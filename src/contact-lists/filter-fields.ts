@@ -54,11 +54,23 @@ const range = (column: string): FieldOps => ({
   },
 });
 
+/**
+ * One word of the search box. For an email the trigram index is given only the part before the
+ * domain's first dot: ".com", ".es" trigrams are in nearly every row and would make the index read
+ * most of the workspace; the full word is still required, checked on the few rows found.
+ */
+function wordCondition(w: string): SQL {
+  const at = w.indexOf('@');
+  const dot = at >= 0 ? w.indexOf('.', at) : -1;
+  if (dot <= at + 1) return sql`contacts.search_text LIKE ${`%${escapeLike(w)}%`}`;
+  return sql`(contacts.search_text LIKE ${`%${escapeLike(w.slice(0, dot))}%`} AND strpos(contacts.search_text, ${w}) > 0)`;
+}
+
 /** The search box as a filter: name fragments (every word must match), email, phone digits, company. */
 export function searchCondition(q: string, _ctx: FilterContext): SQL {
   const digits = phoneDigits(q);
   const words = foldText(q).split(' ').filter(Boolean);
-  const text = sql.join(words.map((w) => sql`contacts.search_text LIKE ${`%${escapeLike(w)}%`}`), sql` AND `);
+  const text = sql.join(words.map(wordCondition), sql` AND `);
   return digits ? sql`(contacts.search_digits LIKE ${`%${digits}%`} OR (${text}))` : sql`(${text})`;
 }
 
