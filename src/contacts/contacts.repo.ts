@@ -82,6 +82,19 @@ export async function insertIdentifiers(db: Db, workspaceId: string, contactId: 
   await db.insert(contactIdentifiers).values(ids.map((i) => ({ workspaceId, contactId, kind: i.kind, value: i.value })));
 }
 
+/**
+ * Inserts the identifiers that are free and returns those it claimed. ON CONFLICT DO NOTHING
+ * waits for a concurrent claimant to finish, so there is no race between a check and the insert.
+ */
+export async function insertIdentifiersIfFree(db: Db, workspaceId: string, contactId: string, ids: Identifier[]): Promise<Identifier[]> {
+  if (ids.length === 0) return [];
+  return db
+    .insert(contactIdentifiers)
+    .values(ids.map((i) => ({ workspaceId, contactId, kind: i.kind, value: i.value })))
+    .onConflictDoNothing()
+    .returning({ kind: contactIdentifiers.kind, value: contactIdentifiers.value });
+}
+
 export async function deleteIdentifiers(db: Db, workspaceId: string, contactId: string, ids?: Identifier[]): Promise<void> {
   const base = and(eq(contactIdentifiers.workspaceId, workspaceId), eq(contactIdentifiers.contactId, contactId));
   if (!ids) {
@@ -130,25 +143,25 @@ export async function recordContactEvent(
   });
 }
 
-export async function recordConsent(
-  db: Db,
-  actor: Actor,
-  contactId: string,
-  change: { consent: ConsentName; value: boolean; source: string; proof?: Record<string, unknown> | null },
-  at: Date,
-): Promise<void> {
-  await db.insert(consentRecords).values({
-    workspaceId: actor.workspaceId,
-    id: uuidv7(at.getTime()),
-    contactId,
-    consent: change.consent,
-    value: change.value,
-    changedAt: at,
-    actorType: actor.type,
-    actorId: actor.userId ?? actor.principalId,
-    source: change.source,
-    proof: change.proof ?? null,
-  });
+export type ConsentRecordInput = { consent: ConsentName; value: boolean; source: string; proof?: Record<string, unknown> | null };
+
+/** Records consent changes (one row each, one statement for all). */
+export async function recordConsents(db: Db, actor: Actor, contactId: string, changes: ConsentRecordInput[], at: Date): Promise<void> {
+  if (changes.length === 0) return;
+  await db.insert(consentRecords).values(
+    changes.map((change) => ({
+      workspaceId: actor.workspaceId,
+      id: uuidv7(at.getTime()),
+      contactId,
+      consent: change.consent,
+      value: change.value,
+      changedAt: at,
+      actorType: actor.type,
+      actorId: actor.userId ?? actor.principalId,
+      source: change.source,
+      proof: change.proof ?? null,
+    })),
+  );
 }
 
 export async function listConsentRecords(db: Db, workspaceId: string, contactId: string) {

@@ -4,8 +4,8 @@ import type { Db } from '../lib/db.ts';
 import { AppError, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
-import { isUniqueViolation } from '../lib/pg-errors.ts';
-import { findUser, findWorkspace } from '../workspaces/workspaces.repo.ts';
+import { findUser } from '../workspaces/workspaces.repo.ts';
+import { workspaceSettings } from '../workspaces/workspace-settings.ts';
 import * as repo from './contacts.repo.ts';
 import { CONSENT_COLUMNS, presentContact } from './contacts.present.ts';
 import type { ConsentChange, Consents, Contact, ContactCreate, ContactUpdate, Source } from './contacts.schema.ts';
@@ -59,9 +59,7 @@ export function makeContactsService(deps: ContactsDeps) {
   }
 
   async function defaultCountryOf(tx: Db, workspaceId: string): Promise<string> {
-    const ws = await findWorkspace(tx, workspaceId);
-    if (!ws) throw notFound('Workspace', workspaceId);
-    return ws.defaultCountry;
+    return (await workspaceSettings(tx, workspaceId)).defaultCountry;
   }
 
   async function checkOwner(tx: Db, actor: Actor, ownerId: string | null | undefined, errors: FieldError[]) {
@@ -73,16 +71,13 @@ export function makeContactsService(deps: ContactsDeps) {
 
   /** Claims identifiers for `contactId`; a taken one is a 409 naming the contact that holds it. */
   async function claimIdentifiers(tx: Db, actor: Actor, contactId: string, wanted: ReturnType<typeof identifiersOf>) {
-    const holders = await repo.findIdentifierHolders(tx, actor.workspaceId, wanted, contactId);
+    const claimed = await repo.insertIdentifiersIfFree(tx, actor.workspaceId, contactId, wanted);
+    if (claimed.length === wanted.length) return;
+    const missing = wanted.filter((w) => !claimed.some((c) => sameIdentifier(c, w)));
+    const holders = await repo.findIdentifierHolders(tx, actor.workspaceId, missing, contactId);
     if (holders.length > 0) throw identifierTaken(holders[0]!, wanted);
-    try {
-      await repo.insertIdentifiers(tx, actor.workspaceId, contactId, wanted);
-    } catch (err) {
-      // Another transaction claimed it between our check and insert.
-      if (isUniqueViolation(err)) throw new AppError('contact_identifier_taken', 'An identifier was taken by another contact just now; retry to see which');
-      throw err;
-    }
   }
+
 
   const sourceFor = (actor: Actor): Source => (actor.type === 'api_key' ? 'api' : actor.type === 'system' ? 'api' : 'manual');
 
@@ -130,9 +125,18 @@ export function makeContactsService(deps: ContactsDeps) {
         });
         await claimIdentifiers(tx, actor, id, identifiersOf(fields, externalRefId, pointers));
         // The starting value of every consent is part of the proof trail, defaults included.
-        for (const [consent, value] of Object.entries(consents)) {
-          await repo.recordConsent(tx, actor, id, { consent: consent as keyof Consents, value, source, proof: { reason: 'contact_created', explicit: input.consents?.[consent as keyof Consents] !== undefined } }, now);
-        }
+        await repo.recordConsents(
+          tx,
+          actor,
+          id,
+          (Object.entries(consents) as [keyof Consents, boolean][]).map(([consent, value]) => ({
+            consent,
+            value,
+            source,
+            proof: { reason: 'contact_created', explicit: input.consents?.[consent] !== undefined },
+          })),
+          now,
+        );
         await repo.recordContactEvent(tx, actor, id, 'contact.created', { source }, now);
         await recordOutbox(tx, actor.workspaceId, { topic: 'contact.changed', payload: { contactId: id, change: 'created' } }, now);
         return present(tx, row);
@@ -183,9 +187,7 @@ export function makeContactsService(deps: ContactsDeps) {
 
         const row = await repo.updateContactRow(tx, actor.workspaceId, id, changes);
         const changed = changedFields(current, row!);
-        for (const c of consentChanges) {
-          await repo.recordConsent(tx, actor, id, { ...c, source: opts.consentSource ?? sourceFor(actor) }, now);
-        }
+        await repo.recordConsents(tx, actor, id, consentChanges.map((c) => ({ ...c, source: opts.consentSource ?? sourceFor(actor) })), now);
         if (changed.length) {
           await repo.recordContactEvent(tx, actor, id, 'contact.updated', { fields: changed }, now);
           await recordOutbox(tx, actor.workspaceId, { topic: 'contact.changed', payload: { contactId: id, change: 'updated', fields: changed } }, now);
@@ -204,7 +206,7 @@ export function makeContactsService(deps: ContactsDeps) {
           current[column] === change.value
             ? current
             : await repo.updateContactRow(tx, actor.workspaceId, id, { [column]: change.value, updatedAt: now });
-        await repo.recordConsent(tx, actor, id, { consent: change.consent, value: change.value, source: change.source ?? sourceFor(actor), proof: change.proof ?? null }, now);
+        await repo.recordConsents(tx, actor, id, [{ consent: change.consent, value: change.value, source: change.source ?? sourceFor(actor), proof: change.proof ?? null }], now);
         await repo.recordContactEvent(tx, actor, id, 'contact.consent_changed', { consent: change.consent, value: change.value, source: change.source ?? sourceFor(actor) }, now);
         return present(tx, row!);
       });

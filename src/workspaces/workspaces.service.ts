@@ -7,6 +7,7 @@ import { AppError, notFound } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
 import { isUniqueViolation } from '../lib/pg-errors.ts';
 import { users, workspaces } from './workspaces.tables.ts';
+import { forgetWorkspaceSettings } from './workspace-settings.ts';
 import type { UserCreate, WorkspaceCreate, WorkspaceUpdate } from './workspaces.schema.ts';
 
 const presentWorkspace = (w: typeof workspaces.$inferSelect) => ({
@@ -65,6 +66,7 @@ export function makeWorkspacesService(deps: { db: Db; clock: Clock }) {
         .where(eq(workspaces.id, actor.workspaceId))
         .returning();
       if (!ws) throw notFound('Workspace');
+      forgetWorkspaceSettings(ws.id);
       return presentWorkspace(ws);
     },
     async listUsers(actor: Actor) {
