@@ -71,6 +71,9 @@ async function openPostgres(url: string): Promise<Database> {
     idle_in_transaction_session_timeout: 30_000,
     statement_timeout: 30_000,
   });
+  // A server restart kills idle connections: without a listener the pool's 'error' event would
+  // crash the process. The pool drops the dead client and opens a new one on the next query.
+  pool.on('error', (err) => process.emitWarning(`idle PostgreSQL connection lost: ${err.message}`));
   // Surface a wrong URL at start, not at the first request.
   const probe = await pool.connect();
   probe.release();
