@@ -53,8 +53,16 @@ export async function insertApiKey(
   return { ...present(row!), secret };
 }
 
+/**
+ * Every API request authenticates, so a verified key is remembered for a moment instead of
+ * costing a query each time. Revoking through this process forgets it at once; another process
+ * (several API servers on PostgreSQL) stops accepting it within AUTH_CACHE_MS.
+ */
+const AUTH_CACHE_MS = 2_000;
+
 export function makeApiKeysService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
+  const verified = new Map<string, { actor: Actor; until: number }>();
   return {
     /** Creates a key of at most the creator's own role; the secret is returned once. */
     async create(actor: Actor, input: { name: string; role?: Role }) {
@@ -76,7 +84,10 @@ export function makeApiKeysService(deps: { db: Db; clock: Clock }) {
         .set({ revokedAt: clock.now() })
         .where(and(eq(apiKeys.workspaceId, actor.workspaceId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
         .returning();
-      if (row) return present(row);
+      if (row) {
+        for (const [hash, entry] of verified) if (entry.actor.principalId === row.id) verified.delete(hash);
+        return present(row);
+      }
       const [existing] = await db.select().from(apiKeys).where(and(eq(apiKeys.workspaceId, actor.workspaceId), eq(apiKeys.id, id)));
       if (!existing) throw notFound('API key', id);
       return present(existing);
@@ -84,9 +95,19 @@ export function makeApiKeysService(deps: { db: Db; clock: Clock }) {
     /** Resolves a presented secret to the actor it stands for, or nothing. */
     async authenticate(secret: string): Promise<Actor | undefined> {
       if (!secret.startsWith(KEY_PREFIX) || secret.length > 200) return undefined;
-      const [row] = await db.select().from(apiKeys).where(eq(apiKeys.secretHash, hashApiKey(secret))).limit(1);
-      if (!row || row.revokedAt) return undefined;
-      return { workspaceId: row.workspaceId, role: row.role, userId: row.userId, type: 'api_key', principalId: row.id };
+      const hash = hashApiKey(secret);
+      const hit = verified.get(hash);
+      if (hit && hit.until > Date.now()) return hit.actor;
+      const [row] = await db.select().from(apiKeys).where(eq(apiKeys.secretHash, hash)).limit(1);
+      if (!row || row.revokedAt) {
+        verified.delete(hash);
+        return undefined;
+      }
+      const actor: Actor = { workspaceId: row.workspaceId, role: row.role, userId: row.userId, type: 'api_key', principalId: row.id };
+      // Bounded: a flood of distinct valid keys cannot grow memory without limit.
+      if (verified.size > 10_000) verified.clear();
+      verified.set(hash, { actor, until: Date.now() + AUTH_CACHE_MS });
+      return actor;
     },
   };
 }
