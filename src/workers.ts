@@ -2,19 +2,21 @@ import type { Logger } from 'pino';
 import type { Deps } from './deps.ts';
 import { purgeExpiredIdempotencyKeys } from './lib/http/idempotency.ts';
 import { startOutboxRelay } from './lib/jobs/outbox-relay.ts';
-import { startQueue, type JobHandler } from './lib/jobs/queue.ts';
+import { startQueue, type JobWorker } from './lib/jobs/queue.ts';
 import { EMAIL_DELIVERY_TOPIC } from './communications/emails.service.ts';
 import { WHATSAPP_DELIVERY_TOPIC } from './communications/whatsapp.service.ts';
 import { makeBulkService, BULK_TOPIC } from './bulk/bulk.service.ts';
 
 /** Job handlers by topic. Features add theirs here; a topic without a handler is only declared. */
-export function jobHandlers(_deps: Deps): Record<string, JobHandler | undefined> {
+export function jobHandlers(deps: Deps): Record<string, JobWorker | undefined> {
+  const { delivery } = deps.services;
+  const bulk = makeBulkService(deps);
   return {
     // Consumed by CRM sync and outbound webhooks once they exist.
     'contact.changed': undefined,
-    [WHATSAPP_DELIVERY_TOPIC]: (payload) => _deps.services.delivery.deliverWhatsapp(payload),
-    [EMAIL_DELIVERY_TOPIC]: (payload) => _deps.services.delivery.deliverEmail(payload),
-    [BULK_TOPIC]: (payload) => makeBulkService(_deps).run(payload.workspaceId, String(payload.jobId)),
+    [WHATSAPP_DELIVERY_TOPIC]: { run: (p) => delivery.deliverWhatsapp(p), giveUp: (p) => delivery.failWhatsapp(p) },
+    [EMAIL_DELIVERY_TOPIC]: { run: (p) => delivery.deliverEmail(p), giveUp: (p) => delivery.failEmail(p) },
+    [BULK_TOPIC]: { run: (p) => bulk.run(p.workspaceId, String(p.jobId)), giveUp: (p) => bulk.abandon(p.workspaceId, String(p.jobId)) },
   };
 }
 

@@ -143,6 +143,13 @@ export function makeBulkService(deps: BulkDeps) {
     },
 
     run,
+
+    /** Retries are spent (an unexpected error kept stopping the job): it ends `failed`, not `running`. */
+    async abandon(workspaceId: string, jobId: string): Promise<void> {
+      const job = await repo.findJob(db, workspaceId, jobId);
+      if (!job || job.status === 'succeeded' || job.status === 'failed') return;
+      await repo.setJobStatus(db, workspaceId, jobId, 'failed', clock.now());
+    },
   };
 }
 

@@ -16,7 +16,7 @@ const createMany = async (count: number, extra: object = {}) => {
   return ids;
 };
 /** What the queue does with the outbox event: the real handler from workers.ts. */
-const runJob = (jobId: string) => jobHandlers(t.deps)[BULK_TOPIC]!({ workspaceId: ws.id, jobId }, { id: jobId, retryCount: 0 });
+const runJob = (jobId: string) => jobHandlers(t.deps)[BULK_TOPIC]!.run({ workspaceId: ws.id, jobId }, { id: jobId, retryCount: 0, lastAttempt: false });
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -68,6 +68,19 @@ describe('bulk actions', () => {
     expect(history.body.data.filter((r: { consent: string; value: boolean }) => r.consent === 'marketingWhatsapp' && r.value)).toHaveLength(1);
     const all = await ws.req('POST', '/v1/contacts/search', { filter: { field: 'id', op: 'in', value: ids }, limit: 500 });
     expect(all.body.data.every((c: { consents: { marketingWhatsapp: boolean } }) => c.consents.marketingWhatsapp)).toBe(true);
+  });
+
+  it('ends a job whose retries are spent as failed, not running forever', async () => {
+    const ids = await createMany(101);
+    const res = await ws.req('POST', '/v1/contacts/bulk', { selection: { ids }, action: { type: 'setConsent', consent: 'marketingEmail', value: true } });
+    expect(res.status, res.text).toBe(202);
+    await jobHandlers(t.deps)[BULK_TOPIC]!.giveUp!({ workspaceId: ws.id, jobId: res.body.id }, new Error('database gone'));
+    const job = await ws.req('GET', `/v1/jobs/${res.body.id}`);
+    expect(job.body.status).toBe('failed');
+    expect(job.body.finishedAt).not.toBeNull();
+    // A late redelivery does not bring it back to life.
+    await runJob(res.body.id);
+    expect((await ws.req('GET', `/v1/jobs/${res.body.id}`)).body.status).toBe('failed');
   });
 
   it('acts on every contact matching a filter, as a job, and lists the failures with reasons', async () => {

@@ -73,7 +73,27 @@ export function makeDeliveryService(deps: { db: Db; clock: Clock; adapter: Deliv
     return c?.phone ?? c?.whatsappUserId ?? undefined;
   }
 
+  /** The message could not be delivered: it is `failed`, and (not being a reply) no longer attends the contact. */
+  async function markFailed(repoFor: typeof whatsappRepo | typeof emailsRepo, workspaceId: string, messageId: string, contactId: string) {
+    await db.transaction(async (tx) => {
+      const contact = await lockContact(tx, workspaceId, contactId);
+      await repoFor.update(tx, workspaceId, messageId, { status: 'failed', updatedAt: clock.now() });
+      if (contact) await refreshAttention(tx, contact, clock.now());
+    });
+  }
+
   return {
+    /** Retries spent: a message still `queued` becomes `failed`. */
+    async failWhatsapp(payload: JobPayload): Promise<void> {
+      const m = await whatsappRepo.find(db, payload.workspaceId, String(payload.messageId));
+      if (m && m.status === 'queued') await markFailed(whatsappRepo, payload.workspaceId, m.id, m.contactId);
+    },
+
+    async failEmail(payload: JobPayload): Promise<void> {
+      const m = await emailsRepo.find(db, payload.workspaceId, String(payload.messageId));
+      if (m && m.status === 'queued') await markFailed(emailsRepo, payload.workspaceId, m.id, m.contactId);
+    },
+
     async deliverWhatsapp(payload: JobPayload): Promise<void> {
       const { workspaceId } = payload;
       const m = await whatsappRepo.find(db, workspaceId, String(payload.messageId));
@@ -81,11 +101,7 @@ export function makeDeliveryService(deps: { db: Db; clock: Clock; adapter: Deliv
       const to = await recipientOf(workspaceId, m.contactId);
       if (!to) {
         // The contact lost its number meanwhile: the message fails, and did not attend the contact.
-        await db.transaction(async (tx) => {
-          const contact = await lockContact(tx, workspaceId, m.contactId);
-          await whatsappRepo.update(tx, workspaceId, m.id, { status: 'failed', updatedAt: clock.now() });
-          if (contact) await refreshAttention(tx, contact, clock.now());
-        });
+        await markFailed(whatsappRepo, workspaceId, m.id, m.contactId);
         return;
       }
       const result = await adapter.sendWhatsapp({

@@ -167,12 +167,12 @@ describe('delivery', () => {
     expect(sent.status).toBe(201);
     const jobs = await outboxFor(sent.body.id);
     expect(jobs).toHaveLength(1);
-    const handler = jobHandlers(t.deps)[jobs[0]!.topic]!;
+    const handler = jobHandlers(t.deps)[jobs[0]!.topic]!.run;
     // As after a crash between delivering and marking the message sent, then a retry.
-    await handler(jobs[0]!.payload, { id: 'a', retryCount: 0 });
+    await handler(jobs[0]!.payload, { id: 'a', retryCount: 0, lastAttempt: false });
     await t.database.raw(`UPDATE whatsapp_messages SET status = 'queued' WHERE workspace_id = $1 AND id = $2`, [ws.id, sent.body.id]);
-    await handler(jobs[0]!.payload, { id: 'a', retryCount: 1 });
-    await handler(jobs[0]!.payload, { id: 'a', retryCount: 2 });
+    await handler(jobs[0]!.payload, { id: 'a', retryCount: 1, lastAttempt: false });
+    await handler(jobs[0]!.payload, { id: 'a', retryCount: 2, lastAttempt: false });
     const deliveries = await queryRows<{ recipient: string; payload: { text: string } }>(t.deps.db, sql`SELECT recipient, payload FROM outbound_deliveries WHERE workspace_id = ${ws.id} AND message_id = ${sent.body.id}`);
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]!.payload.text).toBe('¿Te llamo?');
@@ -185,8 +185,8 @@ describe('delivery', () => {
     const sent = await ws.req('POST', `/v1/contacts/${id}/emails/send`, { purpose: 'transactional', subject: 'Tu cita', body: 'Mañana a las 10' });
     expect(sent.body).toMatchObject({ direction: 'outbound', status: 'queued', to: [`send${seq}@example.com`] });
     const [job] = await outboxFor(sent.body.id);
-    await jobHandlers(t.deps)[job!.topic]!(job!.payload, { id: 'b', retryCount: 0 });
-    await jobHandlers(t.deps)[job!.topic]!(job!.payload, { id: 'b', retryCount: 1 });
+    await jobHandlers(t.deps)[job!.topic]!.run(job!.payload, { id: 'b', retryCount: 0, lastAttempt: false });
+    await jobHandlers(t.deps)[job!.topic]!.run(job!.payload, { id: 'b', retryCount: 1, lastAttempt: false });
     expect((await ws.req('GET', `/v1/emails/${sent.body.id}`)).body.status).toBe('sent');
     expect(Number((await queryRows<{ n: number }>(t.deps.db, sql`SELECT count(*)::int AS n FROM outbound_deliveries WHERE workspace_id = ${ws.id} AND message_id = ${sent.body.id}`))[0]!.n)).toBe(1);
   });
@@ -196,8 +196,22 @@ describe('delivery', () => {
     const sent = await ws.req('POST', `/v1/contacts/${id}/emails/send`, { purpose: 'transactional', subject: 'x', body: 'y' });
     expect((await ws.req('DELETE', `/v1/emails/${sent.body.id}`)).status).toBe(204);
     const [job] = await outboxFor(sent.body.id);
-    await jobHandlers(t.deps)[job!.topic]!(job!.payload, { id: 'c', retryCount: 0 });
+    await jobHandlers(t.deps)[job!.topic]!.run(job!.payload, { id: 'c', retryCount: 0, lastAttempt: false });
     expect(Number((await queryRows<{ n: number }>(t.deps.db, sql`SELECT count(*)::int AS n FROM outbound_deliveries WHERE workspace_id = ${ws.id} AND message_id = ${sent.body.id}`))[0]!.n)).toBe(0);
+  });
+
+  it('marks a message failed when its delivery retries are spent, and the contact is waiting again', async () => {
+    const id = await newContact();
+    await receiveWhatsapp(id, '2026-11-24T07:59:00.000Z');
+    const sent = await sendText(id);
+    expect((await ws.req('GET', `/v1/contacts/${id}`)).body.pendingAttention.pending).toBe(false);
+    const [job] = await outboxFor(sent.body.id);
+    await jobHandlers(t.deps)[job!.topic]!.giveUp!(job!.payload, new Error('provider down'));
+    expect((await ws.req('GET', `/v1/whatsapp-messages/${sent.body.id}`)).body.status).toBe('failed');
+    expect((await ws.req('GET', `/v1/contacts/${id}`)).body.pendingAttention.pending).toBe(true);
+    // A later give-up (or a late duplicate) changes nothing more; a sent message is never failed.
+    await jobHandlers(t.deps)[job!.topic]!.giveUp!(job!.payload, new Error('again'));
+    expect((await ws.req('GET', `/v1/whatsapp-messages/${sent.body.id}`)).body.status).toBe('failed');
   });
 });
 

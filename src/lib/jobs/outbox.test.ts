@@ -19,8 +19,10 @@ const received: JobPayload[] = [];
 beforeAll(async () => {
   database = await openTestDatabase();
   queue = await startQueue(database, { databaseUrl: testConfig().databaseUrl, logger });
-  await queue.register(topic, async (payload) => {
-    received.push(payload);
+  await queue.register(topic, {
+    run: async (payload) => {
+      received.push(payload);
+    },
   });
 });
 afterAll(async () => {
@@ -66,6 +68,31 @@ describe('outbox and job queue', () => {
     expect(left[0]!.n).toBe(0);
   });
 });
+
+it('gives a job up after its last attempt, once, so its record can be marked failed', async () => {
+  const failing = `test.failing.${Date.now()}`;
+  const attempts: boolean[] = [];
+  const givenUp: unknown[] = [];
+  await queue.register(
+    failing,
+    {
+      run: async (_payload, job) => {
+        attempts.push(job.lastAttempt);
+        throw new Error('provider down');
+      },
+      giveUp: async (payload, error) => {
+        givenUp.push({ payload, message: (error as Error).message });
+      },
+    },
+    { retryLimit: 1 },
+  );
+  const ws = uuidv7();
+  await queue.send(failing, { workspaceId: ws, what: 'x' });
+  // retryDelay is 2 s with back-off: the retry comes a few seconds after the first failure.
+  await waitFor(() => givenUp.length === 1, 25_000);
+  expect(attempts).toEqual([false, true]);
+  expect(givenUp).toEqual([{ payload: { workspaceId: ws, what: 'x' }, message: 'provider down' }]);
+}, 40_000);
 
 it('runs on the backend under test', () => {
   expect(inject('testDatabaseUrl') ? 'postgres' : 'pglite').toBe(database.kind);

@@ -3,7 +3,13 @@ import type { Logger } from 'pino';
 import type { Database } from '../db.ts';
 
 export type JobPayload = Record<string, unknown> & { workspaceId: string };
-export type JobHandler = (payload: JobPayload, job: { id: string; retryCount: number }) => Promise<void>;
+export type JobHandler = (payload: JobPayload, job: { id: string; retryCount: number; lastAttempt: boolean }) => Promise<void>;
+
+/**
+ * A job's work, and what to do when its retries are spent (the job then stays `failed` in
+ * pg-boss, its dead letter): mark the business record failed so nobody waits on it forever.
+ */
+export type JobWorker = { run: JobHandler; giveUp?: (payload: JobPayload, error: unknown) => Promise<void> };
 
 /**
  * The job queue: pg-boss on the same database (no extra infrastructure). On PGlite it runs
@@ -12,7 +18,7 @@ export type JobHandler = (payload: JobPayload, job: { id: string; retryCount: nu
  */
 export type Queue = {
   /** Declares a queue and, when `handler` is given, works it in this process. */
-  register(topic: string, handler?: JobHandler, opts?: { retryLimit?: number }): Promise<void>;
+  register(topic: string, worker?: JobWorker, opts?: { retryLimit?: number }): Promise<void>;
   /** Enqueues; `id` makes the enqueue idempotent (pg-boss ignores a second job with the same id). */
   send(topic: string, payload: JobPayload, opts?: { id?: string; startAfterSeconds?: number }): Promise<void>;
   /** Enqueues a batch in one statement, idempotent per job id. */
@@ -38,11 +44,21 @@ export async function startQueue(database: Database, opts: { databaseUrl?: strin
 
   return {
     boss,
-    async register(topic, handler, ro) {
+    async register(topic, worker, ro) {
       await declare(topic, ro?.retryLimit);
-      if (!handler) return;
-      await boss.work<JobPayload>(topic, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async (jobs) => {
-        for (const job of jobs) await handler(job.data, { id: job.id, retryCount: 0 });
+      if (!worker) return;
+      await boss.work<JobPayload>(topic, { pollingIntervalSeconds: 0.5, batchSize: 1, includeMetadata: true }, async (jobs) => {
+        for (const job of jobs) {
+          const lastAttempt = job.retryCount >= job.retryLimit;
+          try {
+            await worker.run(job.data, { id: job.id, retryCount: job.retryCount, lastAttempt });
+          } catch (err) {
+            if (lastAttempt && worker.giveUp) {
+              await worker.giveUp(job.data, err).catch((e: unknown) => opts.logger.error({ err: e, topic }, 'job give-up failed'));
+            }
+            throw err;
+          }
+        }
       });
     },
     async send(topic, payload, so) {
