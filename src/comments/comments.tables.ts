@@ -1,19 +1,12 @@
-import { bigint, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { authored, elementKey } from '../lib/element-columns.ts';
 
 export const comments = pgTable(
   'comments',
   {
-    workspaceId: uuid('workspace_id').notNull(),
-    id: uuid('id').notNull(),
-    contactId: uuid('contact_id').notNull(),
+    ...elementKey,
     body: text('body').notNull(),
-    authorType: text('author_type').notNull(),
-    authorId: text('author_id'),
-    createdAt: ts('created_at').notNull(),
-    updatedAt: ts('updated_at').notNull(),
-    version: bigint('version', { mode: 'number' }).notNull().default(1),
+    ...authored,
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
 );

@@ -1,6 +1,5 @@
-import { bigint, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { bigint, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { authored, elementKey, ts } from '../lib/element-columns.ts';
 
 export type Direction = 'inbound' | 'outbound';
 export type Purpose = 'transactional' | 'marketing';
@@ -9,20 +8,10 @@ export type EmailStatus = 'received' | 'queued' | 'sent' | 'failed';
 export type WhatsappType = 'text' | 'template' | 'media';
 export type WhatsappStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
 
-const authored = {
-  authorType: text('author_type').notNull(),
-  authorId: text('author_id'),
-  createdAt: ts('created_at').notNull(),
-  updatedAt: ts('updated_at').notNull(),
-  version: bigint('version', { mode: 'number' }).notNull().default(1),
-};
-
 export const calls = pgTable(
   'calls',
   {
-    workspaceId: uuid('workspace_id').notNull(),
-    id: uuid('id').notNull(),
-    contactId: uuid('contact_id').notNull(),
+    ...elementKey,
     direction: text('direction').$type<Direction>().notNull(),
     outcome: text('outcome').$type<CallOutcome>().notNull(),
     startedAt: ts('started_at').notNull(),
@@ -37,9 +26,7 @@ export type CallRow = typeof calls.$inferSelect;
 export const emails = pgTable(
   'emails',
   {
-    workspaceId: uuid('workspace_id').notNull(),
-    id: uuid('id').notNull(),
-    contactId: uuid('contact_id').notNull(),
+    ...elementKey,
     direction: text('direction').$type<Direction>().notNull(),
     fromAddress: text('from_address'),
     toAddresses: text('to_addresses').array().notNull().default([]),
@@ -59,9 +46,7 @@ export type EmailRow = typeof emails.$inferSelect;
 export const whatsappMessages = pgTable(
   'whatsapp_messages',
   {
-    workspaceId: uuid('workspace_id').notNull(),
-    id: uuid('id').notNull(),
-    contactId: uuid('contact_id').notNull(),
+    ...elementKey,
     direction: text('direction').$type<Direction>().notNull(),
     type: text('type').$type<WhatsappType>().notNull(),
     body: text('body'),

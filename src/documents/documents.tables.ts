@@ -1,23 +1,16 @@
-import { bigint, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { bigint, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { authored, elementKey } from '../lib/element-columns.ts';
 
 export const documents = pgTable(
   'documents',
   {
-    workspaceId: uuid('workspace_id').notNull(),
-    id: uuid('id').notNull(),
-    contactId: uuid('contact_id').notNull(),
+    ...elementKey,
     name: text('name').notNull(),
     contentType: text('content_type').notNull(),
     sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
     sha256: text('sha256').notNull(),
     storageKey: text('storage_key').notNull(),
-    authorType: text('author_type').notNull(),
-    authorId: text('author_id'),
-    createdAt: ts('created_at').notNull(),
-    updatedAt: ts('updated_at').notNull(),
-    version: bigint('version', { mode: 'number' }).notNull().default(1),
+    ...authored,
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
 );

@@ -1,24 +1,17 @@
-import { bigint, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { authored, elementKey, ts } from '../lib/element-columns.ts';
 
 export const meetings = pgTable(
   'meetings',
   {
-    workspaceId: uuid('workspace_id').notNull(),
-    id: uuid('id').notNull(),
-    contactId: uuid('contact_id').notNull(),
+    ...elementKey,
     title: text('title').notNull(),
     startsAt: ts('starts_at').notNull(),
     endsAt: ts('ends_at').notNull(),
     location: text('location'),
     link: text('link'),
     source: text('source').$type<'manual' | 'calendly'>().notNull().default('manual'),
-    authorType: text('author_type').notNull(),
-    authorId: text('author_id'),
-    createdAt: ts('created_at').notNull(),
-    updatedAt: ts('updated_at').notNull(),
-    version: bigint('version', { mode: 'number' }).notNull().default(1),
+    ...authored,
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
 );
