@@ -25,8 +25,10 @@ export async function startWorkers(deps: Deps, logger: Logger) {
   const queue = await startQueue(deps.database, { databaseUrl: deps.config.databaseUrl, logger });
   for (const [topic, handler] of Object.entries(jobHandlers(deps))) await queue.register(topic, handler);
   const relay = startOutboxRelay(deps.database, queue, logger);
+  // Hourly housekeeping: expired idempotency keys, and document files no row points at.
   const purge = setInterval(() => {
     purgeExpiredIdempotencyKeys(deps.database, deps.clock.now()).catch((err) => logger.error({ err }, 'idempotency purge failed'));
+    deps.services.documents.sweepOrphanFiles().catch((err) => logger.error({ err }, 'document sweep failed'));
   }, 60 * 60 * 1000);
   purge.unref();
   return {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -15,6 +15,8 @@ export type DocumentStorage = {
   open(key: string): Promise<Readable | undefined>;
   /** Removes the content; a missing one is not an error. */
   remove(key: string): Promise<void>;
+  /** Every stored key with its last change, for the orphan sweep. */
+  list(): AsyncIterable<{ key: string; modifiedAt: Date }>;
 };
 
 const KEY_RE = /^[0-9a-f-]{36}\/[0-9a-f-]{36}$/;
@@ -52,6 +54,18 @@ export function localDiskStorage(root: string): DocumentStorage {
     },
     async remove(key) {
       await rm(pathOf(key), { force: true });
+    },
+    async *list() {
+      const workspaces = await readdir(base, { withFileTypes: true }).catch(() => []);
+      for (const ws of workspaces) {
+        if (!ws.isDirectory()) continue;
+        for (const file of await readdir(join(base, ws.name)).catch(() => [] as string[])) {
+          const key = `${ws.name}/${file}`;
+          if (!KEY_RE.test(key)) continue; // an in-flight upload's temp file
+          const info = await stat(join(base, ws.name, file)).catch(() => undefined);
+          if (info) yield { key, modifiedAt: info.mtime };
+        }
+      }
     },
   };
 }

@@ -152,6 +152,24 @@ export function makeDocumentsService(deps: DocumentsDeps) {
     },
 
     /** Deletes the row, then the bytes: a crash in between leaves an orphan file, never a row without content. */
+    /**
+     * Removes stored files that no document row points at and that are older than `graceMs`:
+     * left by a crash between writing a file and committing its row, or between deleting a row
+     * and its file. The grace keeps an upload that is still committing.
+     */
+    async sweepOrphanFiles(graceMs = 60 * 60 * 1000): Promise<number> {
+      const cutoff = clock.now().getTime() - graceMs;
+      let removed = 0;
+      for await (const { key, modifiedAt } of storage.list()) {
+        if (modifiedAt.getTime() > cutoff) continue;
+        const [workspaceId, id] = key.split('/') as [string, string];
+        if (await repo.findDocumentRow(db, workspaceId, id)) continue;
+        await storage.remove(key);
+        removed++;
+      }
+      return removed;
+    },
+
     async remove(actor: Actor, id: string, opts: { ifMatch?: number } = {}): Promise<void> {
       const row = await db.transaction(async (tx) => {
         const current = await getRow(tx, actor, id, true);
