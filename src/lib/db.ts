@@ -7,6 +7,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { SQL } from 'drizzle-orm';
+import { retryTransactions } from './transaction-retry.ts';
 
 /**
  * Both drivers give a `PgDatabase`, so repositories are written once. A transaction is also a
@@ -87,7 +88,8 @@ async function openPostgres(url: string): Promise<Database> {
   const raw = runOn(pool);
   return {
     kind: 'postgres',
-    db: drizzlePg(pool) as unknown as Db,
+    // Only a server has concurrent transactions that can deadlock; PGlite runs them one at a time.
+    db: retryTransactions(drizzlePg(pool) as unknown as Db),
     raw,
     session: async (fn) => {
       const client = await pool.connect();
