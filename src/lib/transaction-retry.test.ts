@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/harness.ts';
 import { queryRows, type Db } from './db.ts';
+import { transactionRetries } from './transaction-retry.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -27,6 +28,7 @@ describe('transactions that lose a deadlock', () => {
     const firstLocked = { done: false };
     const secondLocked = { done: false };
     let runs = 0;
+    const retriesBefore = transactionRetries();
     const one = t.deps.db.transaction(async (tx) => {
       runs++;
       await bump(tx, a);
@@ -46,5 +48,6 @@ describe('transactions that lose a deadlock', () => {
     expect(rows.map((r) => r.version)).toEqual([3, 3]);
     // On PostgreSQL the two really deadlock and one body runs twice; on PGlite they run in turn.
     expect(runs).toBe(t.database.kind === 'postgres' ? 3 : 2);
+    expect(transactionRetries() - retriesBefore).toBe(runs - 2);
   });
 });

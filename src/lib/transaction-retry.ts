@@ -5,6 +5,10 @@ import { sqlStateOf } from './pg-errors.ts';
 /** Deadlock and serialization failure: PostgreSQL rolled the whole transaction back, so running it again is safe. */
 const RETRYABLE = new Set(['40P01', '40001']);
 const ATTEMPTS = 4;
+let retried = 0;
+
+/** How many transactions this process has run again so far (for metrics and tests). */
+export const transactionRetries = (): number => retried;
 
 /**
  * Makes every top-level `db.transaction(...)` run again (after a short random pause) when the
@@ -21,6 +25,7 @@ export function retryTransactions(db: Db): Db {
         return await run(body, config);
       } catch (err) {
         if (attempt >= ATTEMPTS || !RETRYABLE.has(sqlStateOf(err) ?? '')) throw err;
+        retried++;
         await sleep(Math.random() * 20 * attempt);
       }
     }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backend, startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
 import { systemActor } from '../lib/actor.ts';
 import { uuidv7 } from '../lib/ids.ts';
+import { transactionRetries } from '../lib/transaction-retry.ts';
 
 /**
  * The board's day counters are hot rows. On PostgreSQL (real concurrency) concurrent batches and
@@ -55,9 +56,12 @@ describe(`stage day counters under concurrency (${backend()})`, () => {
       await t.deps.services.contactStages.setStage(actor, c.id, { playbookId: p.id, stageId: i % 2 ? a : b });
       ids.push(c.id);
     }
+    // Deadlocks would be retried and so hidden: count the retries too.
+    const retriesBefore = transactionRetries();
     for (let round = 0; round < 6; round++) {
       await Promise.all(ids.map((id, i) => t.deps.services.contactStages.setStage(actor, id, { playbookId: p.id, stageId: (i + round) % 2 ? b : a })));
     }
+    expect(transactionRetries() - retriesBefore).toBe(0);
     const { counted, kept } = await drift();
     expect(kept).toEqual(counted);
   });
