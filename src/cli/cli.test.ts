@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -95,6 +95,8 @@ describe('the vixiees CLI', { timeout: 180_000 }, () => {
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));
     }
+    // The signal reached the server itself: it shut down and released the data folder.
+    expect(existsSync(join(dataDir, 'vixiees.lock'))).toBe(false);
   });
 
   it('refuses clearly, without hanging, when another command holds the embedded database', () => {
