@@ -5,15 +5,14 @@
  * With DATABASE_URL a fresh database is created on that server and dropped afterwards.
  * Rows are generated set-based (INSERT … SELECT generate_series), plus a second workspace of noise.
  */
-import { randomBytes } from 'node:crypto';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import pg from 'pg';
 import { attributeCondition, attributeSortExpression, type AttributeFilter } from '../src/attributes/attribute-filter.ts';
 import type { AttributeDefinition } from '../src/attributes/attribute-values.ts';
 import { ensureAttributeIndex } from '../src/attributes/attributes.repo.ts';
 import { contacts } from '../src/contacts/contacts.tables.ts';
 import { openDatabase, type Database } from '../src/lib/db.ts';
 import { migrate } from '../src/lib/migrate.ts';
+import { createScratchDatabase } from '../src/lib/scratch-database.ts';
 
 const N = Number(process.argv[2] ?? 200_000);
 const WS = '01900000-0000-7000-8000-000000000001';
@@ -30,22 +29,13 @@ const DEFS: Record<string, AttributeDefinition> = {
 async function open(): Promise<{ database: Database; drop(): Promise<void> }> {
   const server = process.env.DATABASE_URL;
   if (!server) return { database: await openDatabase({ inMemory: true }), drop: async () => undefined };
-  const name = `vixiees_plan_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString() });
+  const scratch = await createScratchDatabase(server, 'vixiees_plan');
+  const database = await openDatabase({ databaseUrl: scratch.url });
   return {
     database,
     async drop() {
       await database.close();
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await scratch.drop();
     },
   };
 }

@@ -4,11 +4,10 @@
  * Puts every contact of the workspace in one of 6 stages, entered over the last 60 days, then
  * times the board service and prints the plans of its count and column queries.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { fixedClock } from '../src/lib/clock.ts';
 import { openDatabase, type Database } from '../src/lib/db.ts';
 import { migrate } from '../src/lib/migrate.ts';
+import { createScratchDatabase } from '../src/lib/scratch-database.ts';
 import { systemActor } from '../src/lib/actor.ts';
 import { playbookBoard } from '../src/playbooks/board.ts';
 import { stageCounts } from '../src/playbooks/playbooks.repo.ts';
@@ -21,22 +20,13 @@ const NOW = '2026-11-24T08:00:00.000Z';
 async function open(): Promise<{ database: Database; drop(): Promise<void> }> {
   const server = process.env.DATABASE_URL;
   if (!server) return { database: await openDatabase({ inMemory: true }), drop: async () => undefined };
-  const name = `vixiees_board_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString() });
+  const scratch = await createScratchDatabase(server, 'vixiees_board');
+  const database = await openDatabase({ databaseUrl: scratch.url });
   return {
     database,
     async drop() {
       await database.close();
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await scratch.drop();
     },
   };
 }

@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { makeDeps } from '../src/deps.ts';
 import { openDatabase, type Database } from '../src/lib/db.ts';
 import { migrate } from '../src/lib/migrate.ts';
+import { createScratchDatabase } from '../src/lib/scratch-database.ts';
 import { client } from './http.ts';
 import { benchList, benchSearch } from './list-search.ts';
 import { loadWorld } from './load.ts';
@@ -34,23 +34,8 @@ if (!['pglite', 'postgres'].includes(backend) || !(size > 0)) throw new Error('u
 /** A fresh throwaway database (PostgreSQL) or data dir (PGlite), never the main ones. */
 async function scratch(): Promise<{ url?: string; dataDir?: string; database: Database; drop(): Promise<void> }> {
   if (backend === 'postgres') {
-    const name = `vixiees_bench_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: opts.server });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(opts.server!);
-    url.pathname = `/${name}`;
-    const database = await openDatabase({ databaseUrl: url.toString() });
-    return {
-      url: url.toString(), database,
-      async drop() {
-        const c = new pg.Client({ connectionString: opts.server });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    };
+    const { url, drop } = await createScratchDatabase(opts.server!, 'vixiees_bench');
+    return { url, database: await openDatabase({ databaseUrl: url }), drop };
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'vixiees-bench-'));
   const database = await openDatabase({ dataDir });

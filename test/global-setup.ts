@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../src/lib/db.ts';
 import { migrate } from '../src/lib/migrate.ts';
+import { createScratchDatabase } from '../src/lib/scratch-database.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,24 +23,13 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) {
-    const name = `vixiees_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const database = await openDatabase({ databaseUrl: url.toString() });
+    const { url, drop } = await createScratchDatabase(serverUrl, 'vixiees_test');
+    const database = await openDatabase({ databaseUrl: url });
     await migrate(database);
     await database.close();
-    project.provide('testDatabaseUrl', url.toString());
+    project.provide('testDatabaseUrl', url);
     project.provide('pgliteDumpPath', null);
-    return async () => {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
+    return drop;
   }
   const database = await openDatabase({ inMemory: true });
   await migrate(database);
