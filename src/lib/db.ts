@@ -20,7 +20,13 @@ export type RawSql = (text: string, params?: unknown[]) => Promise<{ rows: Recor
 
 export type Database = {
   kind: 'pglite' | 'postgres';
+  /** Tenant work: every query runs for the workspace of the current tenant scope (row-level security). */
   db: Db;
+  /**
+   * Work across workspaces, on purpose: housekeeping, the outbox relay, finding an API key by its
+   * hash, test assertions. Bypasses row-level security; never hand it to a request's service.
+   */
+  systemDb: Db;
   raw: RawSql;
   /** Runs `fn` on one connection (session-level locks, multi-statement scripts). */
   session<T>(fn: (raw: RawSql) => Promise<T>): Promise<T>;
@@ -54,9 +60,11 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
     const r = await client.query(text, params);
     return { rows: r.rows as Record<string, unknown>[] };
   };
+  const db = drizzlePglite(client) as unknown as Db;
   return {
     kind: 'pglite',
-    db: drizzlePglite(client) as unknown as Db,
+    db,
+    systemDb: db,
     raw,
     session: (fn) => fn(raw),
     pglite: client,
@@ -86,10 +94,12 @@ async function openPostgres(url: string): Promise<Database> {
       return { rows: (last?.rows ?? []) as Record<string, unknown>[] };
     };
   const raw = runOn(pool);
+  // Only a server has concurrent transactions that can deadlock; PGlite runs them one at a time.
+  const db = retryTransactions(drizzlePg(pool) as unknown as Db);
   return {
     kind: 'postgres',
-    // Only a server has concurrent transactions that can deadlock; PGlite runs them one at a time.
-    db: retryTransactions(drizzlePg(pool) as unknown as Db),
+    db,
+    systemDb: db,
     raw,
     session: async (fn) => {
       const client = await pool.connect();
