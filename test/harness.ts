@@ -55,7 +55,17 @@ export type TestApp = {
 };
 
 /** The real app over a real database, driven in process through `app.inject`. */
-export async function startTestApp(opts: { clock?: Clock; config?: Partial<Config> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: {
+    clock?: Clock;
+    config?: Partial<Config>;
+    /**
+     * false: the app's own queries run as the owner role, with row-level security out of the way,
+     * so a test can prove the application's workspace conditions alone keep tenants apart.
+     */
+    rowLevelSecurity?: boolean;
+  } = {},
+): Promise<TestApp> {
   const database = await openTestDatabase();
   const deps = await makeDeps(testConfig(opts.config), database, opts.clock ?? systemClock);
   const app = await buildApp(deps, { logger: false });
