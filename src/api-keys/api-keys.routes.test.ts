@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
+import { buildApp } from '../app.ts';
+import { makeDeps } from '../deps.ts';
+import { fixedClock } from '../lib/clock.ts';
 import { queryRows } from '../lib/db.ts';
 import { hashApiKey } from './api-keys.service.ts';
 
@@ -92,5 +95,56 @@ describe('workspace and users', () => {
     expect((await other.req('GET', `/v1/users/${u.body.id}`)).status).toBe(404);
     const theirList = await other.req('GET', '/v1/users');
     expect(theirList.body.data.map((x: { id: string }) => x.id)).not.toContain(u.body.id);
+  });
+});
+
+describe('lastUsedAt', () => {
+  const clock = fixedClock('2026-11-28T09:00:00.000Z');
+  let c: TestApp;
+  let w: TestWorkspace;
+  let second: Awaited<ReturnType<typeof buildApp>>;
+  beforeAll(async () => {
+    c = await startTestApp({ clock });
+    w = await c.workspace();
+    // A second API process over the same database (as two servers behind a load balancer).
+    second = await buildApp(await makeDeps(c.deps.config, c.database, clock), { logger: false });
+  });
+  afterAll(async () => {
+    await second.close();
+    await c.close();
+  });
+
+  const lastUsed = async (id: string) =>
+    (await queryRows<{ last_used_at: Date | string | null }>(c.database.systemDb, sql`SELECT last_used_at FROM api_keys WHERE id = ${id}`))[0]!.last_used_at;
+  const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+
+  it('is written on first use, then at most once a minute per key, whichever process serves it', async () => {
+    const key = await w.req('POST', '/v1/api-keys', { name: 'integration', role: 'member' });
+    expect(iso(await lastUsed(key.body.id))).toBeNull();
+    const use = w.as(key.body.secret);
+
+    expect((await use('GET', '/v1/contacts')).status).toBe(200);
+    expect(iso(await lastUsed(key.body.id))).toBe('2026-11-28T09:00:00.000Z');
+
+    // Within the minute: past the 2 s verification cache, through both processes, no write.
+    for (const step of [1_000, 5_000, 20_000, 30_000]) {
+      clock.set(new Date(Date.parse('2026-11-28T09:00:00.000Z') + step));
+      expect((await use('GET', '/v1/contacts')).status).toBe(200);
+      const res = await second.inject({ method: 'GET', url: '/v1/contacts', headers: { authorization: `Bearer ${key.body.secret}` } });
+      expect(res.statusCode).toBe(200);
+    }
+    expect(iso(await lastUsed(key.body.id))).toBe('2026-11-28T09:00:00.000Z');
+
+    clock.set('2026-11-28T09:01:05.000Z');
+    const res = await second.inject({ method: 'GET', url: '/v1/contacts', headers: { authorization: `Bearer ${key.body.secret}` } });
+    expect(res.statusCode).toBe(200);
+    expect(iso(await lastUsed(key.body.id))).toBe('2026-11-28T09:01:05.000Z');
+    // The first process learns the fresh value when its cached entry expires: no second write.
+    clock.set('2026-11-28T09:01:30.000Z');
+    expect((await use('GET', '/v1/contacts')).status).toBe(200);
+    expect(iso(await lastUsed(key.body.id))).toBe('2026-11-28T09:01:05.000Z');
+
+    const listed = await w.req('GET', '/v1/api-keys');
+    expect(listed.body.data.find((k: { id: string }) => k.id === key.body.id).lastUsedAt).toBe('2026-11-28T09:01:05.000Z');
   });
 });

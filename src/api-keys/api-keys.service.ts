@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import { requireRole, type Actor, type Role } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import { notFound } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
+import { TtlCache } from '../lib/ttl-cache.ts';
 import { apiKeys } from './api-keys.tables.ts';
 
 /** Keys look like `vx_live_<id prefix>_<secret>`: recognisable by secret scanners, and the prefix names the key in lists. */
@@ -56,13 +57,45 @@ export async function insertApiKey(
 /**
  * Every API request authenticates, so a verified key is remembered for a moment instead of
  * costing a query each time. Revoking through this process forgets it at once; another process
- * (several API servers on PostgreSQL) stops accepting it within AUTH_CACHE_MS.
+ * (several API servers on PostgreSQL) stops accepting it within AUTH_CACHE_MS (R30 allows 5 s).
  */
 const AUTH_CACHE_MS = 2_000;
+/** Enough for every key of a large instance; past it the least recently used key is looked up again. */
+const AUTH_CACHE_MAX = 10_000;
+/** `lastUsedAt` is for humans ("used 3 min ago"), so it is written at most once a minute per key. */
+export const LAST_USED_EVERY_MS = 60_000;
 
-export function makeApiKeysService(deps: { db: Db; clock: Clock }) {
-  const { db, clock } = deps;
-  const verified = new Map<string, { actor: Actor; until: number }>();
+type Verified = { actor: Actor; lastUsedAt: number | null };
+
+/**
+ * `db` serves the tenant work (create, list, revoke: the actor's workspace is known).
+ * `systemDb` finds a key by its hash, before any workspace is known, so it must see every
+ * workspace's keys: it bypasses row-level security, and is used for that lookup and the
+ * `lastUsedAt` bookkeeping only.
+ */
+export function makeApiKeysService(deps: { db: Db; systemDb: Db; clock: Clock }) {
+  const { db, systemDb, clock } = deps;
+  const verified = new TtlCache<string, Verified>({ clock, ttlMs: AUTH_CACHE_MS, max: AUTH_CACHE_MAX });
+
+  /** Records use, unless this key was recorded less than a minute ago (here or by another process). */
+  async function touch(entry: Verified): Promise<void> {
+    const now = clock.now();
+    if (entry.lastUsedAt !== null && now.getTime() - entry.lastUsedAt < LAST_USED_EVERY_MS) return;
+    const previous = entry.lastUsedAt;
+    // Marked first so concurrent requests of this process do not all write.
+    entry.lastUsedAt = now.getTime();
+    const recent = new Date(now.getTime() - LAST_USED_EVERY_MS);
+    try {
+      await systemDb
+        .update(apiKeys)
+        .set({ lastUsedAt: now })
+        .where(and(eq(apiKeys.workspaceId, entry.actor.workspaceId), eq(apiKeys.id, entry.actor.principalId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, recent))));
+    } catch {
+      // Bookkeeping must not fail the request it describes; the next request tries again.
+      entry.lastUsedAt = previous;
+    }
+  }
+
   return {
     /** Creates a key of at most the creator's own role; the secret is returned once. */
     async create(actor: Actor, input: { name: string; role?: Role }) {
@@ -85,29 +118,32 @@ export function makeApiKeysService(deps: { db: Db; clock: Clock }) {
         .where(and(eq(apiKeys.workspaceId, actor.workspaceId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
         .returning();
       if (row) {
-        for (const [hash, entry] of verified) if (entry.actor.principalId === row.id) verified.delete(hash);
+        verified.deleteWhere((entry) => entry.actor.principalId === row.id);
         return present(row);
       }
       const [existing] = await db.select().from(apiKeys).where(and(eq(apiKeys.workspaceId, actor.workspaceId), eq(apiKeys.id, id)));
       if (!existing) throw notFound('API key', id);
       return present(existing);
     },
-    /** Resolves a presented secret to the actor it stands for, or nothing. */
+    /**
+     * Resolves a presented secret to the actor it stands for, or nothing. Only a secret shaped like
+     * a key costs a hash and a query; failures are budgeted per IP before this is called.
+     */
     async authenticate(secret: string): Promise<Actor | undefined> {
       if (!secret.startsWith(KEY_PREFIX) || secret.length > 200) return undefined;
       const hash = hashApiKey(secret);
-      const hit = verified.get(hash);
-      if (hit && hit.until > Date.now()) return hit.actor;
-      const [row] = await db.select().from(apiKeys).where(eq(apiKeys.secretHash, hash)).limit(1);
-      if (!row || row.revokedAt) {
-        verified.delete(hash);
-        return undefined;
+      let entry = verified.get(hash);
+      if (!entry) {
+        const [row] = await systemDb.select().from(apiKeys).where(eq(apiKeys.secretHash, hash)).limit(1);
+        if (!row || row.revokedAt) return undefined;
+        entry = {
+          actor: { workspaceId: row.workspaceId, role: row.role, userId: row.userId, type: 'api_key', principalId: row.id },
+          lastUsedAt: row.lastUsedAt?.getTime() ?? null,
+        };
+        verified.set(hash, entry);
       }
-      const actor: Actor = { workspaceId: row.workspaceId, role: row.role, userId: row.userId, type: 'api_key', principalId: row.id };
-      // Bounded: a flood of distinct valid keys cannot grow memory without limit.
-      if (verified.size > 10_000) verified.clear();
-      verified.set(hash, { actor, until: Date.now() + AUTH_CACHE_MS });
-      return actor;
+      await touch(entry);
+      return entry.actor;
     },
   };
 }
