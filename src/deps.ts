@@ -37,11 +37,11 @@ export type Deps = {
   services: ReturnType<typeof makeServices>;
 };
 
-function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config) {
+function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config, systemDb: Db) {
   return {
     workspaces: makeWorkspacesService({ db, clock }),
     savedViews: makeSavedViewsService({ db, clock }),
-    apiKeys: makeApiKeysService({ db, clock }),
+    apiKeys: makeApiKeysService({ db, systemDb, clock }),
     contacts: makeContactsService({ db, clock, validateCustomAttributes: validateContactAttributes, stageNames: loadStageNames }),
     playbooks: makePlaybooksService({ db, clock }),
     contactStages: makeContactStageService({ db, clock }),
@@ -73,7 +73,7 @@ export async function makeDeps(config: Config, database: Database, clock: Clock 
     db: database.db,
     clock,
     cursors,
-    services: makeServices(database.db, clock, cursors, config),
+    services: makeServices(database.db, clock, cursors, config, database.systemDb),
   };
 }
 
