@@ -38,11 +38,12 @@ export type Deps = {
 };
 
 function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config, systemDb: Db) {
+  const workspaces = makeWorkspacesService({ db, clock });
   return {
-    workspaces: makeWorkspacesService({ db, clock }),
+    workspaces,
     savedViews: makeSavedViewsService({ db, clock }),
     apiKeys: makeApiKeysService({ db, systemDb, clock }),
-    contacts: makeContactsService({ db, clock, validateCustomAttributes: validateContactAttributes, stageNames: loadStageNames }),
+    contacts: makeContactsService({ db, clock, validateCustomAttributes: validateContactAttributes, stageNames: loadStageNames, workspaceSettings: workspaces.settings.get }),
     playbooks: makePlaybooksService({ db, clock }),
     contactStages: makeContactStageService({ db, clock }),
     contactAttributes: makeAttributesService({ db, clock }),

@@ -5,6 +5,7 @@ import { buildApp } from '../app.ts';
 import { makeDeps } from '../deps.ts';
 import { fixedClock } from '../lib/clock.ts';
 import { queryRows } from '../lib/db.ts';
+import { SETTINGS_TTL_MS } from '../workspaces/workspace-settings.ts';
 import { hashApiKey } from './api-keys.service.ts';
 
 let t: TestApp;
@@ -23,7 +24,7 @@ describe('API keys', () => {
     expect(created.status).toBe(201);
     expect(created.body.secret).toMatch(/^vx_live_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/);
     expect(created.body.secret.startsWith(created.body.prefix)).toBe(true);
-    const stored = await queryRows<{ secret_hash: string }>(t.deps.db, sql`SELECT secret_hash FROM api_keys WHERE workspace_id = ${ws.id} AND id = ${created.body.id}`);
+    const stored = await queryRows<{ secret_hash: string }>(t.database.systemDb, sql`SELECT secret_hash FROM api_keys WHERE workspace_id = ${ws.id} AND id = ${created.body.id}`);
     expect(stored[0]!.secret_hash).toBe(hashApiKey(created.body.secret));
     expect(JSON.stringify(stored)).not.toContain(created.body.secret);
     const list = await ws.req('GET', '/v1/api-keys');
@@ -146,5 +147,19 @@ describe('lastUsedAt', () => {
 
     const listed = await w.req('GET', '/v1/api-keys');
     expect(listed.body.data.find((k: { id: string }) => k.id === key.body.id).lastUsedAt).toBe('2026-11-28T09:01:05.000Z');
+  });
+
+  it('workspace settings: seen at once by the process that changed them, by another within SETTINGS_TTL_MS of its clock', async () => {
+    const s = await c.workspace({ defaultCountry: 'ES' });
+    const viaSecond = (body: unknown) =>
+      second.inject({ method: 'POST', url: '/v1/contacts', headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    expect((await viaSecond({ phone: '612 345 678' })).json().phone).toBe('+34612345678');
+    expect((await s.req('PATCH', '/v1/workspace', { defaultCountry: 'MX' })).status).toBe(200);
+    expect((await s.req('POST', '/v1/contacts', { phone: '55 1234 5678' })).body.phone).toBe('+525512345678');
+    // The other process still parses with its cached country until the TTL passes on its clock.
+    clock.advance(SETTINGS_TTL_MS - 1_000);
+    expect((await viaSecond({ phone: '612 345 679' })).json().phone).toBe('+34612345679');
+    clock.advance(1_000);
+    expect((await viaSecond({ phone: '55 1234 5679' })).json().phone).toBe('+525512345679');
   });
 });

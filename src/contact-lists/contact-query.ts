@@ -6,7 +6,7 @@ import type { CursorCodec, Page } from '../lib/pagination.ts';
 import { presentContact } from '../contacts/contacts.present.ts';
 import type { Contact } from '../contacts/contacts.schema.ts';
 import { contacts, type ContactRow } from '../contacts/contacts.tables.ts';
-import { workspaceSettings } from '../workspaces/workspace-settings.ts';
+import { readWorkspaceSettings } from '../workspaces/workspace-settings.ts';
 import { makeAttributesService } from '../attributes/attributes.service.ts';
 import { compileFilter } from './compile-filter.ts';
 import { exactIdentifier, searchCondition, type FilterContext } from './filter-fields.ts';
@@ -34,7 +34,7 @@ export type RequestPlace = { prefix: string; status: 400 | 422 };
 export async function contextFor(db: Db, actor: Actor, req: Pick<ListRequest, 'filter' | 'q' | 'sort'>, now: Date): Promise<FilterContext> {
   const tree = JSON.stringify(req.filter ?? null);
   const text = req.q !== undefined || tree.includes('"phone"') || tree.includes('"q"');
-  const country = text ? (await workspaceSettings(db, actor.workspaceId)).defaultCountry : 'ES';
+  const country = text ? (await readWorkspaceSettings(db, actor.workspaceId)).defaultCountry : 'ES';
   const wantsAttributes = tree.includes('"attributes.') || (req.sort ?? '').includes('attributes.');
   const attributes = wantsAttributes
     ? new Map((await makeAttributesService({ db, clock: { now: () => now } }).list(actor)).map((a) => [a.key, a]))

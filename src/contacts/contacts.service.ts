@@ -5,7 +5,7 @@ import { AppError, notFound, validationFailed, type FieldError } from '../lib/er
 import { uuidv7 } from '../lib/ids.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
 import { findUser } from '../workspaces/workspaces.repo.ts';
-import { workspaceSettings } from '../workspaces/workspace-settings.ts';
+import { readWorkspaceSettings, type WorkspaceSettingsReader } from '../workspaces/workspace-settings.ts';
 import * as repo from './contacts.repo.ts';
 import { CONSENT_COLUMNS, presentContact } from './contacts.present.ts';
 import type { ConsentChange, Consents, Contact, ContactCreate, ContactUpdate, Source } from './contacts.schema.ts';
@@ -28,7 +28,8 @@ export type CustomAttributeValidator = (
 /** Names of the given stages (one query for a whole page); supplied by the playbooks feature. */
 export type StageNameLoader = (db: Db, workspaceId: string, stageIds: string[]) => Promise<ReadonlyMap<string, string>>;
 
-export type ContactsDeps = { db: Db; clock: Clock; validateCustomAttributes?: CustomAttributeValidator; stageNames?: StageNameLoader };
+/** `workspaceSettings`: the workspaces service's cached reader; uncached when absent. */
+export type ContactsDeps = { db: Db; clock: Clock; validateCustomAttributes?: CustomAttributeValidator; stageNames?: StageNameLoader; workspaceSettings?: WorkspaceSettingsReader };
 
 const rejectAllAttributes: CustomAttributeValidator = async (_db, _ws, values) => ({
   values: {},
@@ -44,6 +45,7 @@ export type WriteOptions = { ifMatch?: number; consentSource?: string };
 export function makeContactsService(deps: ContactsDeps) {
   const { db, clock } = deps;
   const validateAttributes = deps.validateCustomAttributes ?? rejectAllAttributes;
+  const workspaceSettings = deps.workspaceSettings ?? readWorkspaceSettings;
 
   /** Presents a row with the clock and its stage's name (see PresentContext). */
   async function present(tx: Db, row: ContactRow): Promise<Contact> {

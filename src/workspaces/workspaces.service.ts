@@ -7,7 +7,7 @@ import { AppError, notFound } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
 import { isUniqueViolation } from '../lib/pg-errors.ts';
 import { users, workspaces } from './workspaces.tables.ts';
-import { forgetWorkspaceSettings } from './workspace-settings.ts';
+import { makeWorkspaceSettingsCache } from './workspace-settings.ts';
 import type { UserCreate, WorkspaceCreate, WorkspaceUpdate } from './workspaces.schema.ts';
 
 const presentWorkspace = (w: typeof workspaces.$inferSelect) => ({
@@ -31,7 +31,10 @@ const presentUser = (u: typeof users.$inferSelect) => ({
 
 export function makeWorkspacesService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
+  const settings = makeWorkspaceSettingsCache({ clock });
   return {
+    /** Cached settings for hot paths (contact writes); see makeWorkspaceSettingsCache. */
+    settings,
     /**
      * Creates a workspace, its owner user and a first owner API key (set-up through the CLI).
      * There is no actor yet: whoever runs the CLI on the server is trusted.
@@ -66,7 +69,7 @@ export function makeWorkspacesService(deps: { db: Db; clock: Clock }) {
         .where(eq(workspaces.id, actor.workspaceId))
         .returning();
       if (!ws) throw notFound('Workspace');
-      forgetWorkspaceSettings(ws.id);
+      settings.forget(ws.id);
       return presentWorkspace(ws);
     },
     async listUsers(actor: Actor) {
