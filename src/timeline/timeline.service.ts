@@ -4,7 +4,7 @@ import type { Actor } from '../lib/actor.ts';
 import { queryRows, type Db } from '../lib/db.ts';
 import { AppError } from '../lib/errors.ts';
 import type { CursorCodec, Page } from '../lib/pagination.ts';
-import { ITEM_COLUMNS, TIMELINE_SOURCES, type TimelineSource } from './timeline-sources.ts';
+import { TIMELINE_SOURCES, type Field, type TimelineSource } from './timeline-sources.ts';
 import type { TimelineItem, TimelineQuery } from './timeline.schema.ts';
 
 export type TimelineDeps = { db: Db; cursors: CursorCodec; sources?: TimelineSource[] };
@@ -12,17 +12,23 @@ export type TimelineDeps = { db: Db; cursors: CursorCodec; sources?: TimelineSou
 type Row = { id: string; type: string; at: string; actor_type: string; actor_id: string | null; data: unknown };
 type After = { at: string; id: string } | undefined;
 
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}(:\d{2})?|Z)$/;
-const camel = (s: string) => s.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-
-/** Row JSON → API shape: camelCase keys, timestamps as ISO UTC with milliseconds. */
+/** The `data` column as sent by the driver: parsed JSON, or its text on paths that leave jsonb as a string. */
 function presentData(value: unknown): Record<string, unknown> {
-  const raw = (typeof value === 'string' ? JSON.parse(value) : value ?? {}) as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    out[camel(k)] = typeof v === 'string' && ISO_TIMESTAMP.test(v) ? new Date(v.replace(' ', 'T')).toISOString() : v;
-  }
-  return out;
+  return (typeof value === 'string' ? JSON.parse(value) : value ?? {}) as Record<string, unknown>;
+}
+
+// Source definitions are code, not input: their column names go into the SQL as written.
+const FORMAT: Record<Field['as'], (column: string) => string> = {
+  value: (c) => `t.${c}`,
+  instant: (c) => `to_char(t.${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+  date: (c) => `to_char(t.${c}, 'YYYY-MM-DD')`,
+};
+
+/** The entry's `data`: the allow-listed fields, each formatted by its column's type. */
+function dataOf(s: TimelineSource): SQL {
+  if (!s.fields) return sql.raw(`t.${s.dataColumn ?? 'data'}`);
+  const pairs = Object.entries(s.fields).map(([field, f]) => `'${field}', ${FORMAT[f.as](f.column)}`);
+  return sql.raw(`jsonb_build_object(${pairs.join(', ')})`);
 }
 
 /** The sources a `?type=` filter keeps, each with the per-row type condition it needs. */
@@ -46,17 +52,12 @@ function selectSources(sources: TimelineSource[], filter: string | undefined): {
 function sourceQuery(s: TimelineSource, types: string[] | undefined, workspaceId: string, contactId: string, after: After, take: number): SQL {
   const occ = sql.raw(`t.${s.occurredAt}`);
   const typeExpr = s.typeColumn ? sql.raw(`t.${s.typeColumn}`) : sql`${s.type}::text`;
-  const renamed = Object.entries(s.renamed ?? {});
-  const hidden = [...ITEM_COLUMNS, ...(s.hidden ?? []), ...renamed.map(([column]) => column)];
-  // Source definitions are code, not input: their names go into the SQL as written.
-  const extra = renamed.length ? sql.raw(` || jsonb_build_object(${renamed.map(([column, field]) => `'${field}', t.${column}`).join(', ')})`) : sql``;
-  const data = s.data ?? sql`(to_jsonb(t) - ${sql.raw(`ARRAY[${hidden.map((c) => `'${c}'`).join(',')}]::text[]`)})${extra}`;
   const where: SQL[] = [sql`t.workspace_id = ${workspaceId}`, sql`t.contact_id = ${contactId}`];
   if (after) where.push(sql`(${occ}, t.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
   if (types) where.push(sql`${typeExpr} IN (${sql.join(types.map((x) => sql`${x}`), sql`, `)})`);
   return sql`(SELECT t.id, ${typeExpr} AS type,
       to_char(${occ} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, ${occ} AS sort_at,
-      ${sql.raw(`t.${s.actorTypeColumn}`)} AS actor_type, ${sql.raw(`t.${s.actorIdColumn}`)} AS actor_id, ${data} AS data
+      ${sql.raw(`t.${s.actorTypeColumn}`)} AS actor_type, ${sql.raw(`t.${s.actorIdColumn}`)} AS actor_id, ${dataOf(s)} AS data
     FROM ${sql.identifier(s.table)} t
     WHERE ${sql.join(where, sql` AND `)}
     ORDER BY ${occ} DESC, t.id DESC LIMIT ${take})`;
@@ -99,7 +100,7 @@ export function makeTimelineService(deps: TimelineDeps) {
           occurredAt: new Date(r.at).toISOString(),
           actor: { type: r.actor_type as Actor['type'], id: r.actor_id },
           data: presentData(r.data),
-        })),
+        })) as TimelineItem[],
         nextCursor: more && last ? cursors.encode({ v: last.at, id: String(last.id) }, binding) : null,
       };
     },
