@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiKeysRoutes } from './api-keys/api-keys.routes.ts';
 import { registerAuthentication } from './auth/authenticate.ts';
@@ -15,6 +15,7 @@ import { bulkRoutes } from './bulk/bulk.routes.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './lib/errors.ts';
 import { registerIdempotency } from './lib/http/idempotency.ts';
+import { openApiOptions } from './lib/http/openapi.ts';
 import { problemHandler } from './lib/http/problem.ts';
 import { registerRateLimit } from './lib/http/rate-limit.ts';
 import { uuidv7 } from './lib/ids.ts';
@@ -69,15 +70,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; be
     }
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'Vixiees API', version: '1', description: 'Sales-engagement CRM. Authenticate with `Authorization: Bearer <api key>`.' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
-      security: [{ apiKey: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, openApiOptions());
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
   registerAuthentication(app, deps.services.apiKeys);

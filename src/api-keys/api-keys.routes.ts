@@ -13,8 +13,10 @@ const ApiKey = z.object({
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
-});
-const ApiKeyCreate = z.object({ name: z.string().trim().min(1).max(100), role: RoleSchema.optional() }).strict();
+}).meta({ id: 'ApiKey' });
+/** Only the create answer carries the secret. */
+const ApiKeyWithSecret = ApiKey.extend({ secret: z.string().meta({ description: 'The key to send as `Authorization: Bearer …`; shown only here' }) }).meta({ id: 'ApiKeyWithSecret' });
+const ApiKeyCreate = z.object({ name: z.string().trim().min(1).max(100), role: RoleSchema.optional() }).strict().meta({ id: 'ApiKeyCreate' });
 const tags = ['api-keys'];
 
 export const apiKeysRoutes =
@@ -23,17 +25,17 @@ export const apiKeysRoutes =
     const { apiKeys } = deps.services;
 
     app.post('/v1/api-keys', {
-      schema: { tags, summary: 'Create an API key; `secret` is shown only in this response', body: ApiKeyCreate, response: { 201: ApiKey.extend({ secret: z.string() }), ...problemResponses(401, 403, 422) } },
+      schema: { operationId: 'createApiKey', tags, summary: 'Create an API key; `secret` is shown only in this response', body: ApiKeyCreate, response: { 201: ApiKeyWithSecret, ...problemResponses(401, 403, 422) } },
     }, async (request, reply) => {
       const key = await apiKeys.create(actorOf(request), request.body);
       return reply.status(201).header('location', `/v1/api-keys/${key.id}`).send(key);
     });
 
     app.get('/v1/api-keys', {
-      schema: { tags, summary: 'API keys of the workspace (never their secrets)', response: { 200: z.object({ data: z.array(ApiKey) }), ...problemResponses(401, 403) } },
+      schema: { operationId: 'listApiKeys', tags, summary: 'API keys of the workspace (never their secrets)', response: { 200: z.object({ data: z.array(ApiKey) }), ...problemResponses(401, 403) } },
     }, async (request) => ({ data: await apiKeys.list(actorOf(request)) }));
 
     app.delete('/v1/api-keys/:id', {
-      schema: { tags, summary: 'Revoke an API key (immediate)', params: IdParams, response: { 200: ApiKey, ...problemResponses(401, 403, 404) } },
+      schema: { operationId: 'revokeApiKey', tags, summary: 'Revoke an API key (immediate)', params: IdParams, response: { 200: ApiKey, ...problemResponses(401, 403, 404) } },
     }, async (request) => apiKeys.revoke(actorOf(request), request.params.id));
   };

@@ -14,11 +14,11 @@ export const attentionRoutes =
     const { attention } = deps.services;
 
     app.get('/v1/attention-queue', {
-      schema: { tags, summary: 'Contacts pending attention, longest waiting first', querystring: AttentionQueueQuery, response: { 200: pageOf(Contact), ...problemResponses(400, 401) } },
+      schema: { operationId: 'listAttentionQueue', tags, summary: 'Contacts pending attention, longest waiting first', querystring: AttentionQueueQuery, response: { 200: pageOf(Contact), ...problemResponses(400, 401) } },
     }, async (request) => attention.queue(actorOf(request), request.query));
 
     app.post('/v1/contacts/:id/ignore', {
-      schema: { tags, summary: 'Ignore a contact: deletes its pending tasks, clears its reasons, silences it', params: IdParams, response: { 200: Contact, ...problemResponses(401, 404) } },
+      schema: { operationId: 'ignoreContact', etag: true, tags, summary: 'Ignore a contact: deletes its pending tasks, clears its reasons, silences it', params: IdParams, response: { 200: Contact, ...problemResponses(401, 404) } },
     }, async (request, reply) => {
       const contact = await attention.ignore(actorOf(request), request.params.id);
       setEtag(reply, contact.version);
@@ -26,7 +26,7 @@ export const attentionRoutes =
     });
 
     app.post('/v1/contacts/:id/unignore', {
-      schema: { tags, summary: 'Stop ignoring a contact (restores nothing)', params: IdParams, response: { 200: Contact, ...problemResponses(401, 404) } },
+      schema: { operationId: 'unignoreContact', etag: true, tags, summary: 'Stop ignoring a contact (restores nothing)', params: IdParams, response: { 200: Contact, ...problemResponses(401, 404) } },
     }, async (request, reply) => {
       const contact = await attention.unignore(actorOf(request), request.params.id);
       setEtag(reply, contact.version);

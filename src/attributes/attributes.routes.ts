@@ -14,11 +14,11 @@ export const attributesRoutes =
     const { contactAttributes } = deps.services;
 
     app.get('/v1/contact-attributes', {
-      schema: { tags, summary: 'Contact attribute definitions, in display order', response: { 200: z.object({ data: z.array(Attribute) }), ...problemResponses(401) } },
+      schema: { operationId: 'listContactAttributes', tags, summary: 'Contact attribute definitions, in display order', response: { 200: z.object({ data: z.array(Attribute) }), ...problemResponses(401) } },
     }, async (request) => ({ data: await contactAttributes.list(actorOf(request)) }));
 
     app.post('/v1/contact-attributes', {
-      schema: { tags, summary: 'Define a contact attribute (admin)', body: AttributeCreate, response: { 201: Attribute, ...problemResponses(401, 403, 409, 422) } },
+      schema: { operationId: 'createContactAttribute', etag: true, tags, summary: 'Define a contact attribute (admin)', body: AttributeCreate, response: { 201: Attribute, ...problemResponses(401, 403, 409, 422) } },
     }, async (request, reply) => {
       const a = await contactAttributes.create(actorOf(request), request.body);
       setEtag(reply, a.version);
@@ -26,7 +26,7 @@ export const attributesRoutes =
     });
 
     app.get('/v1/contact-attributes/:id', {
-      schema: { tags, summary: 'A contact attribute definition', params: IdParams, response: { 200: Attribute, ...problemResponses(401, 404) } },
+      schema: { operationId: 'getContactAttribute', etag: true, tags, summary: 'A contact attribute definition', params: IdParams, response: { 200: Attribute, ...problemResponses(401, 404) } },
     }, async (request, reply) => {
       const a = await contactAttributes.get(actorOf(request), request.params.id);
       setEtag(reply, a.version);
@@ -35,6 +35,9 @@ export const attributesRoutes =
 
     app.patch('/v1/contact-attributes/:id', {
       schema: {
+        operationId: 'updateContactAttribute',
+        etag: true,
+        ifMatch: true,
         tags,
         summary: 'Change a definition (admin). A type change or removed options with stored values is refused (409 `attribute_in_use` with the count) unless ?mode=convert|clear',
         params: IdParams, querystring: ChangeModeQuery, body: AttributeUpdate, response: { 200: Attribute, ...problemResponses(401, 403, 404, 409, 412, 422) },
@@ -46,7 +49,7 @@ export const attributesRoutes =
     });
 
     app.delete('/v1/contact-attributes/:id', {
-      schema: { tags, summary: 'Delete a definition (admin); with stored values only with ?mode=clear', params: IdParams, querystring: DeleteModeQuery, response: { 204: z.null(), ...problemResponses(401, 403, 404, 409, 412) } },
+      schema: { operationId: 'deleteContactAttribute', ifMatch: true, tags, summary: 'Delete a definition (admin); with stored values only with ?mode=clear', params: IdParams, querystring: DeleteModeQuery, response: { 204: z.null(), ...problemResponses(401, 403, 404, 409, 412) } },
     }, async (request, reply) => {
       await contactAttributes.remove(actorOf(request), request.params.id, { mode: request.query.mode, ifMatch: ifMatchVersion(request) });
       return reply.status(204).send(null);

@@ -25,12 +25,12 @@ export const AttributeCreate = z
     required: z.boolean().default(false),
     position: z.number().int().min(0).max(10_000).optional(),
   })
-  .strict();
+  .strict().meta({ id: 'ContactAttributeCreate' });
 export type AttributeCreate = z.infer<typeof AttributeCreate>;
 
 export const AttributeUpdate = z
   .object({ label: label.optional(), type: AttributeType.optional(), options: options.optional(), required: z.boolean().optional(), position: z.number().int().min(0).max(10_000).optional() })
-  .strict();
+  .strict().meta({ id: 'ContactAttributeUpdate' });
 export type AttributeUpdate = z.infer<typeof AttributeUpdate>;
 
 export const ChangeModeQuery = z
@@ -50,5 +50,5 @@ export const Attribute = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
-});
+}).meta({ id: 'ContactAttribute' });
 export type Attribute = z.infer<typeof Attribute>;

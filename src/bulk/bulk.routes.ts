@@ -12,6 +12,7 @@ export const bulkRoutes =
 
     app.post('/v1/contacts/bulk', {
       schema: {
+        operationId: 'applyContactBulkAction',
         tags: ['contacts'],
         summary: 'Apply one action to listed contacts (≤ 1000 ids) or to all contacts matching a filter; up to 100 ids answer 200, more or a filter 202 with a job',
         body: BulkRequest,
@@ -24,6 +25,6 @@ export const bulkRoutes =
     });
 
     app.get('/v1/jobs/:id', {
-      schema: { tags: ['jobs'], summary: 'A long-running job: status, progress {done, failed, total}, failures with reasons', params: IdParams, response: { 200: Job, ...problemResponses(401, 404) } },
+      schema: { operationId: 'getJob', tags: ['jobs'], summary: 'A long-running job: status, progress {done, failed, total}, failures with reasons', params: IdParams, response: { 200: Job, ...problemResponses(401, 404) } },
     }, async (request) => bulk.get(actorOf(request), request.params.id));
   };

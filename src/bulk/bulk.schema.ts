@@ -15,7 +15,7 @@ export const BulkAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ignore') }).strict(),
   z.object({ type: z.literal('unignore') }).strict(),
   z.object({ type: z.literal('delete') }).strict(),
-]);
+]).meta({ id: 'ContactBulkAction' });
 export type BulkAction = z.infer<typeof BulkAction>;
 
 export const BulkRequest = z
@@ -33,7 +33,7 @@ export const BulkRequest = z
       }),
     action: BulkAction,
   })
-  .strict();
+  .strict().meta({ id: 'ContactBulkRequest' });
 export type BulkRequest = z.infer<typeof BulkRequest>;
 
 export const JobFailure = z.object({ contactId: z.uuid(), code: z.string(), message: z.string() });
@@ -48,5 +48,5 @@ export const Job = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   finishedAt: z.string().nullable(),
-});
+}).meta({ id: 'Job' });
 export type Job = z.infer<typeof Job>;

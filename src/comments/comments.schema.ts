@@ -3,10 +3,10 @@ import { Author } from '../lib/http/element-schemas.ts';
 
 const body = z.string().trim().min(1, { message: 'must not be empty' }).max(20_000).meta({ description: 'Internal note; never sent to the contact' });
 
-export const CommentCreate = z.object({ body }).strict();
+export const CommentCreate = z.object({ body }).strict().meta({ id: 'CommentCreate' });
 export type CommentCreate = z.infer<typeof CommentCreate>;
 
-export const CommentUpdate = z.object({ body: body.optional() }).strict();
+export const CommentUpdate = z.object({ body: body.optional() }).strict().meta({ id: 'CommentUpdate' });
 export type CommentUpdate = z.infer<typeof CommentUpdate>;
 
 export const Comment = z.object({
@@ -17,5 +17,5 @@ export const Comment = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
-});
+}).meta({ id: 'Comment' });
 export type Comment = z.infer<typeof Comment>;

@@ -20,7 +20,7 @@ export const CallCreate = z
     durationSeconds: z.number().int().min(0).max(86_400).nullish(),
     recordingUrl: HttpUrl.nullish(),
   })
-  .strict();
+  .strict().meta({ id: 'CallCreate' });
 export type CallCreate = z.infer<typeof CallCreate>;
 
 export const CallUpdate = z
@@ -29,7 +29,7 @@ export const CallUpdate = z
     durationSeconds: z.number().int().min(0).max(86_400).nullish(),
     recordingUrl: HttpUrl.nullish(),
   })
-  .strict();
+  .strict().meta({ id: 'CallUpdate' });
 export type CallUpdate = z.infer<typeof CallUpdate>;
 
 export const Call = z.object({
@@ -44,7 +44,7 @@ export const Call = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
-});
+}).meta({ id: 'Call' });
 export type Call = z.infer<typeof Call>;
 
 // ---- emails ----
@@ -62,7 +62,7 @@ export const EmailCreate = z
     threadId: z.string().min(1).max(998).nullish(),
     sentAt: when('When it was sent'),
   })
-  .strict();
+  .strict().meta({ id: 'EmailCreate' });
 export type EmailCreate = z.infer<typeof EmailCreate>;
 
 export const EmailSend = z
@@ -74,7 +74,7 @@ export const EmailSend = z
     from: EmailAddress.optional().meta({ description: "Defaults to the workspace's sender" }),
     threadId: z.string().min(1).max(998).optional(),
   })
-  .strict();
+  .strict().meta({ id: 'EmailSend' });
 export type EmailSend = z.infer<typeof EmailSend>;
 
 export const Email = z.object({
@@ -94,7 +94,7 @@ export const Email = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
-});
+}).meta({ id: 'Email' });
 export type Email = z.infer<typeof Email>;
 
 // ---- WhatsApp ----
@@ -128,14 +128,14 @@ export const WhatsappOutbound = z
   })
   .strict();
 
-export const WhatsappCreate = z.discriminatedUnion('direction', [WhatsappInbound, WhatsappOutbound]);
+export const WhatsappCreate = z.discriminatedUnion('direction', [WhatsappInbound, WhatsappOutbound]).meta({ id: 'WhatsappMessageCreate' });
 export type WhatsappCreate = z.infer<typeof WhatsappCreate>;
 export type WhatsappInbound = z.infer<typeof WhatsappInbound>;
 export type WhatsappOutbound = z.infer<typeof WhatsappOutbound>;
 
 export const WhatsappUpdate = z
   .object({ status: WhatsappDeliveryStatus.meta({ description: 'Delivery status reported by the provider' }) })
-  .strict();
+  .strict().meta({ id: 'WhatsappMessageStatusUpdate' });
 export type WhatsappUpdate = z.infer<typeof WhatsappUpdate>;
 
 export const WhatsappMessage = z.object({
@@ -156,5 +156,5 @@ export const WhatsappMessage = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
-});
+}).meta({ id: 'WhatsappMessage' });
 export type WhatsappMessage = z.infer<typeof WhatsappMessage>;

@@ -14,29 +14,29 @@ export const emailsRoutes =
     const { emails } = deps.services;
 
     app.post('/v1/contacts/:id/emails', {
-      schema: { tags, summary: 'Record an email received or sent elsewhere (does not send)', params: IdParams, body: EmailCreate, response: { 201: Email, ...problemResponses(401, 404, 409, 422) } },
+      schema: { operationId: 'recordEmail', tags, summary: 'Record an email received or sent elsewhere (does not send)', params: IdParams, body: EmailCreate, response: { 201: Email, ...problemResponses(401, 404, 409, 422) } },
     }, async (request, reply) => {
       const email = await emails.create(actorOf(request), request.params.id, request.body);
       return reply.status(201).header('location', `/v1/emails/${email.id}`).send(email);
     });
 
     app.post('/v1/contacts/:id/emails/send', {
-      schema: { tags, summary: 'Send an email (consent checked for its purpose; delivered by a job)', params: IdParams, body: EmailSend, response: { 201: Email, ...problemResponses(401, 404, 422) } },
+      schema: { operationId: 'sendEmail', tags, summary: 'Send an email (consent checked for its purpose; delivered by a job)', params: IdParams, body: EmailSend, response: { 201: Email, ...problemResponses(401, 404, 422) } },
     }, async (request, reply) => {
       const email = await emails.send(actorOf(request), request.params.id, request.body);
       return reply.status(201).header('location', `/v1/emails/${email.id}`).send(email);
     });
 
     app.get('/v1/contacts/:id/emails', {
-      schema: { tags, summary: "A contact's emails, newest first", params: IdParams, querystring: ElementListQuery, response: { 200: pageOf(Email), ...problemResponses(400, 401, 404) } },
+      schema: { operationId: 'listContactEmails', tags, summary: "A contact's emails, newest first", params: IdParams, querystring: ElementListQuery, response: { 200: pageOf(Email), ...problemResponses(400, 401, 404) } },
     }, async (request) => emails.list(actorOf(request), request.params.id, request.query));
 
     app.get('/v1/emails/:id', {
-      schema: { tags, summary: 'Get an email', params: IdParams, response: { 200: Email, ...problemResponses(401, 404) } },
+      schema: { operationId: 'getEmail', tags, summary: 'Get an email', params: IdParams, response: { 200: Email, ...problemResponses(401, 404) } },
     }, async (request) => emails.get(actorOf(request), request.params.id));
 
     app.delete('/v1/emails/:id', {
-      schema: { tags, summary: 'Delete an email record', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 404) } },
+      schema: { operationId: 'deleteEmail', tags, summary: 'Delete an email record', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 404) } },
     }, async (request, reply) => {
       await emails.remove(actorOf(request), request.params.id);
       return reply.status(204).send(null);

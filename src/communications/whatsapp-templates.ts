@@ -16,12 +16,12 @@ export const TemplateCategory = z.enum(['marketing', 'utility', 'authentication'
 
 export const WhatsappTemplateCreate = z
   .object({ name: TemplateName, language: TemplateLanguage, category: TemplateCategory, body: z.string().min(1).max(1024) })
-  .strict();
+  .strict().meta({ id: 'WhatsappTemplateCreate' });
 export type WhatsappTemplateCreate = z.infer<typeof WhatsappTemplateCreate>;
 
 export const WhatsappTemplateUpdate = z
   .object({ category: TemplateCategory.optional(), body: z.string().min(1).max(1024).optional() })
-  .strict();
+  .strict().meta({ id: 'WhatsappTemplateUpdate' });
 export type WhatsappTemplateUpdate = z.infer<typeof WhatsappTemplateUpdate>;
 
 export const WhatsappTemplate = z.object({
@@ -33,7 +33,7 @@ export const WhatsappTemplate = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
-});
+}).meta({ id: 'WhatsappTemplate' });
 export type WhatsappTemplate = z.infer<typeof WhatsappTemplate>;
 
 const present = (row: WhatsappTemplateRow): WhatsappTemplate => ({

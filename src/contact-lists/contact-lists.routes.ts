@@ -13,6 +13,7 @@ export const contactListsRoutes =
   async (app) => {
     app.post('/v1/contacts/search', {
       schema: {
+        operationId: 'searchContacts',
         tags,
         summary: 'List contacts matching a JSON filter tree (AND / OR / NOT), with search, any sort and keyset pagination',
         body: ContactSearch,

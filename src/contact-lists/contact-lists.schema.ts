@@ -22,5 +22,5 @@ export const ContactSearch = z
     count: z.boolean().default(false),
     deleted: z.boolean().default(false),
   })
-  .strict();
+  .strict().meta({ id: 'ContactSearch' });
 export type ContactSearch = z.infer<typeof ContactSearch>;

@@ -16,7 +16,7 @@ export const contactsRoutes =
     const { contacts } = deps.services;
 
     app.post('/v1/contacts', {
-      schema: { tags, summary: 'Create a contact', body: ContactCreate, response: { 201: Contact, ...problemResponses(401, 409, 422) } },
+      schema: { operationId: 'createContact', etag: true, tags, summary: 'Create a contact', body: ContactCreate, response: { 201: Contact, ...problemResponses(401, 409, 422) } },
     }, async (request, reply) => {
       const contact = await contacts.create(actorOf(request), request.body);
       setEtag(reply, contact.version);
@@ -24,11 +24,11 @@ export const contactsRoutes =
     });
 
     app.get('/v1/contacts', {
-      schema: { tags, summary: 'List contacts (keyset pagination)', querystring: ContactListQuery, response: { 200: pageOf(Contact), ...problemResponses(400, 401) } },
+      schema: { operationId: 'listContacts', tags, summary: 'List contacts (keyset pagination)', querystring: ContactListQuery, response: { 200: pageOf(Contact), ...problemResponses(400, 401) } },
     }, async (request) => listContacts(deps.db, deps.cursors, actorOf(request), request.query, deps.clock.now()));
 
     app.get('/v1/contacts/:id', {
-      schema: { tags, summary: 'Get a contact (also from the trash)', params: IdParams, response: { 200: Contact, ...problemResponses(401, 404) } },
+      schema: { operationId: 'getContact', etag: true, tags, summary: 'Get a contact (also from the trash)', params: IdParams, response: { 200: Contact, ...problemResponses(401, 404) } },
     }, async (request, reply) => {
       const contact = await contacts.get(actorOf(request), request.params.id);
       setEtag(reply, contact.version);
@@ -36,7 +36,7 @@ export const contactsRoutes =
     });
 
     app.patch('/v1/contacts/:id', {
-      schema: { tags, summary: 'Update a contact; `null` clears a field; honours If-Match', params: IdParams, body: ContactUpdate, response: { 200: Contact, ...problemResponses(401, 404, 409, 412, 422) } },
+      schema: { operationId: 'updateContact', etag: true, ifMatch: true, tags, summary: 'Update a contact; `null` clears a field; honours If-Match', params: IdParams, body: ContactUpdate, response: { 200: Contact, ...problemResponses(401, 404, 409, 412, 422) } },
     }, async (request, reply) => {
       const contact = await contacts.update(actorOf(request), request.params.id, request.body, { ifMatch: ifMatchVersion(request) });
       setEtag(reply, contact.version);
@@ -44,14 +44,14 @@ export const contactsRoutes =
     });
 
     app.delete('/v1/contacts/:id', {
-      schema: { tags, summary: 'Move a contact to the trash (restorable)', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 404, 412) } },
+      schema: { operationId: 'deleteContact', ifMatch: true, tags, summary: 'Move a contact to the trash (restorable)', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 404, 412) } },
     }, async (request, reply) => {
       await contacts.remove(actorOf(request), request.params.id, { ifMatch: ifMatchVersion(request) });
       return reply.status(204).send(null);
     });
 
     app.post('/v1/contacts/:id/restore', {
-      schema: { tags, summary: 'Restore a contact from the trash', params: IdParams, response: { 200: Contact, ...problemResponses(401, 404, 409) } },
+      schema: { operationId: 'restoreContact', etag: true, tags, summary: 'Restore a contact from the trash', params: IdParams, response: { 200: Contact, ...problemResponses(401, 404, 409) } },
     }, async (request, reply) => {
       const contact = await contacts.restore(actorOf(request), request.params.id);
       setEtag(reply, contact.version);
@@ -59,7 +59,7 @@ export const contactsRoutes =
     });
 
     app.post('/v1/contacts/:id/merge', {
-      schema: { tags, summary: 'Merge another contact into this one', params: IdParams, body: MergeRequest, response: { 200: Contact, ...problemResponses(401, 404, 422) } },
+      schema: { operationId: 'mergeContacts', etag: true, tags, summary: 'Merge another contact into this one', params: IdParams, body: MergeRequest, response: { 200: Contact, ...problemResponses(401, 404, 422) } },
     }, async (request, reply) => {
       const contact = await mergeContacts(deps, actorOf(request), request.params.id, request.body.otherContactId);
       setEtag(reply, contact.version);
@@ -67,7 +67,7 @@ export const contactsRoutes =
     });
 
     app.post('/v1/contacts/:id/consents', {
-      schema: { tags, summary: 'Record a consent change with its proof', params: IdParams, body: ConsentChange, response: { 200: Contact, ...problemResponses(401, 404, 422) } },
+      schema: { operationId: 'recordContactConsent', etag: true, tags, summary: 'Record a consent change with its proof', params: IdParams, body: ConsentChange, response: { 200: Contact, ...problemResponses(401, 404, 422) } },
     }, async (request, reply) => {
       const contact = await contacts.setConsent(actorOf(request), request.params.id, request.body);
       setEtag(reply, contact.version);
@@ -76,6 +76,7 @@ export const contactsRoutes =
 
     app.get('/v1/contacts/:id/consents', {
       schema: {
+        operationId: 'listContactConsents',
         tags,
         summary: 'Consent history of a contact, newest first',
         params: IdParams,

@@ -5,11 +5,11 @@ import { PendingAttention, WhatsappWindow } from '../attention/attention-state.t
 export const SOURCES = [
   'manual', 'csv', 'api', 'call', 'whatsapp', 'email', 'crm', 'web', 'typeform', 'calendly', 'meta_ads', 'bankflip',
 ] as const;
-export const Source = z.enum(SOURCES);
+export const Source = z.enum(SOURCES).meta({ id: 'ContactSource' });
 export type Source = z.infer<typeof Source>;
 
 export const CONSENT_NAMES = ['transactionalWhatsapp', 'transactionalEmail', 'marketingWhatsapp', 'marketingEmail'] as const;
-export const ConsentName = z.enum(CONSENT_NAMES);
+export const ConsentName = z.enum(CONSENT_NAMES).meta({ id: 'ConsentName' });
 
 const shortText = (max: number) => z.string().max(max);
 
@@ -23,7 +23,7 @@ export const Consents = z.object({
   transactionalEmail: z.boolean(),
   marketingWhatsapp: z.boolean(),
   marketingEmail: z.boolean(),
-});
+}).meta({ id: 'Consents' });
 export type Consents = z.infer<typeof Consents>;
 
 const identifierFields = {
@@ -51,7 +51,7 @@ export const ContactCreate = z
     consents: Consents.partial().strict().optional(),
     customAttributes: z.record(z.string(), z.unknown()).optional(),
   })
-  .strict();
+  .strict().meta({ id: 'ContactCreate' });
 export type ContactCreate = z.infer<typeof ContactCreate>;
 
 export const ContactUpdate = z
@@ -61,7 +61,7 @@ export const ContactUpdate = z
     consents: Consents.partial().strict().optional(),
     customAttributes: z.record(z.string(), z.unknown()).optional(),
   })
-  .strict();
+  .strict().meta({ id: 'ContactUpdate' });
 export type ContactUpdate = z.infer<typeof ContactUpdate>;
 
 /** Fields the server owns: writing them is named as such, not as an unknown field. */
@@ -74,7 +74,7 @@ export const ContactStage = z.object({
   name: z.string(),
   enteredAt: z.string(),
   secondsInStage: z.number().int(),
-});
+}).meta({ id: 'ContactStage' });
 export type ContactStage = z.infer<typeof ContactStage>;
 
 export const Contact = z.object({
@@ -103,7 +103,7 @@ export const Contact = z.object({
   updatedAt: z.string(),
   deletedAt: z.string().nullable(),
   version: z.number().int(),
-}).passthrough();
+}).passthrough().meta({ id: 'Contact' });
 export type Contact = z.infer<typeof Contact>;
 
 const flag = z.enum(['true', 'false']);
@@ -152,9 +152,9 @@ export const ConsentChange = z
     source: z.string().min(1).max(100).optional().meta({ description: 'Which source carried the change (form, message…); default: the API' }),
     proof: z.record(z.string(), z.unknown()).optional().meta({ description: 'Evidence: form id, message id, text shown…' }),
   })
-  .strict();
+  .strict().meta({ id: 'ConsentChange' });
 export type ConsentChange = z.infer<typeof ConsentChange>;
 
 export const MergeRequest = z
   .object({ otherContactId: z.uuid().meta({ description: 'The contact absorbed into this one' }) })
-  .strict();
+  .strict().meta({ id: 'ContactMerge' });

@@ -15,7 +15,7 @@ export const dealsRoutes =
     const { deals } = deps.services;
 
     app.post('/v1/contacts/:id/deals', {
-      schema: { tags, summary: 'Create a deal for a contact', params: IdParams, body: DealCreate, response: { 201: Deal, ...problemResponses(401, 404, 422) } },
+      schema: { operationId: 'createDeal', etag: true, tags, summary: 'Create a deal for a contact', params: IdParams, body: DealCreate, response: { 201: Deal, ...problemResponses(401, 404, 422) } },
     }, async (request, reply) => {
       const item = await deals.create(actorOf(request), request.params.id, request.body);
       setEtag(reply, item.version);
@@ -23,11 +23,11 @@ export const dealsRoutes =
     });
 
     app.get('/v1/contacts/:id/deals', {
-      schema: { tags, summary: "A contact's deals, newest first", params: IdParams, querystring: ElementListQuery, response: { 200: pageOf(Deal), ...problemResponses(400, 401, 404) } },
+      schema: { operationId: 'listContactDeals', tags, summary: "A contact's deals, newest first", params: IdParams, querystring: ElementListQuery, response: { 200: pageOf(Deal), ...problemResponses(400, 401, 404) } },
     }, async (request) => deals.list(actorOf(request), request.params.id, request.query));
 
     app.get('/v1/deals/:id', {
-      schema: { tags, summary: 'Get a deal', params: IdParams, response: { 200: Deal, ...problemResponses(401, 404) } },
+      schema: { operationId: 'getDeal', etag: true, tags, summary: 'Get a deal', params: IdParams, response: { 200: Deal, ...problemResponses(401, 404) } },
     }, async (request, reply) => {
       const item = await deals.get(actorOf(request), request.params.id);
       setEtag(reply, item.version);
@@ -35,7 +35,7 @@ export const dealsRoutes =
     });
 
     app.patch('/v1/deals/:id', {
-      schema: { tags, summary: 'Update a deal; `null` clears a field; honours If-Match', params: IdParams, body: DealUpdate, response: { 200: Deal, ...problemResponses(401, 404, 412, 422) } },
+      schema: { operationId: 'updateDeal', etag: true, ifMatch: true, tags, summary: 'Update a deal; `null` clears a field; honours If-Match', params: IdParams, body: DealUpdate, response: { 200: Deal, ...problemResponses(401, 404, 412, 422) } },
     }, async (request, reply) => {
       const item = await deals.update(actorOf(request), request.params.id, request.body, { ifMatch: ifMatchVersion(request) });
       setEtag(reply, item.version);
@@ -43,7 +43,7 @@ export const dealsRoutes =
     });
 
     app.delete('/v1/deals/:id', {
-      schema: { tags, summary: 'Delete a deal', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 404, 412) } },
+      schema: { operationId: 'deleteDeal', ifMatch: true, tags, summary: 'Delete a deal', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 404, 412) } },
     }, async (request, reply) => {
       await deals.remove(actorOf(request), request.params.id, { ifMatch: ifMatchVersion(request) });
       return reply.status(204).send(null);

@@ -27,10 +27,10 @@ export const DealCreate = z
     status: DealStatus.optional().meta({ description: 'Defaults to `open`' }),
     expectedCloseDate: z.iso.date({ message: 'must be a date YYYY-MM-DD' }).nullish(),
   })
-  .strict();
+  .strict().meta({ id: 'DealCreate' });
 export type DealCreate = z.infer<typeof DealCreate>;
 
-export const DealUpdate = DealCreate.partial().extend({ title: title.optional() }).strict();
+export const DealUpdate = DealCreate.partial().extend({ title: title.optional() }).strict().meta({ id: 'DealUpdate' });
 export type DealUpdate = z.infer<typeof DealUpdate>;
 
 export const Deal = z.object({
@@ -46,5 +46,5 @@ export const Deal = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
-});
+}).meta({ id: 'Deal' });
 export type Deal = z.infer<typeof Deal>;

@@ -43,6 +43,8 @@ export const documentsRoutes =
 
     app.post('/v1/contacts/:id/documents', {
       schema: {
+        operationId: 'createDocument',
+        etag: true,
         tags,
         summary: 'Attach a file to a contact (multipart/form-data, field `file`)',
         description: 'Allowed: PDF, PNG, JPEG, GIF, WebP, plain text, CSV, DOCX, XLSX. The content must match the declared type.',
@@ -66,11 +68,11 @@ export const documentsRoutes =
     });
 
     app.get('/v1/contacts/:id/documents', {
-      schema: { tags, summary: "A contact's documents, newest first", params: IdParams, querystring: ElementListQuery, response: { 200: pageOf(Document), ...problemResponses(400, 401, 404) } },
+      schema: { operationId: 'listContactDocuments', tags, summary: "A contact's documents, newest first", params: IdParams, querystring: ElementListQuery, response: { 200: pageOf(Document), ...problemResponses(400, 401, 404) } },
     }, async (request) => documents.list(actorOf(request), request.params.id, request.query));
 
     app.get('/v1/documents/:id', {
-      schema: { tags, summary: "Get a document's metadata", params: IdParams, response: { 200: Document, ...problemResponses(401, 404) } },
+      schema: { operationId: 'getDocument', etag: true, tags, summary: "Get a document's metadata", params: IdParams, response: { 200: Document, ...problemResponses(401, 404) } },
     }, async (request, reply) => {
       const doc = await documents.get(actorOf(request), request.params.id);
       setEtag(reply, doc.version);
@@ -78,7 +80,7 @@ export const documentsRoutes =
     });
 
     app.get('/v1/documents/:id/content', {
-      schema: { tags, summary: 'Download the file, as an attachment with its type and name', params: IdParams, produces: ['application/octet-stream'], response: { 200: z.unknown().meta({ description: 'The file bytes' }), ...problemResponses(401, 404) } },
+      schema: { operationId: 'downloadDocument', tags, summary: 'Download the file, as an attachment with its type and name', params: IdParams, produces: ['application/octet-stream'], response: { 200: z.unknown().meta({ description: 'The file bytes' }), ...problemResponses(401, 404) } },
     }, async (request, reply) => {
       const { document, content } = await documents.open(actorOf(request), request.params.id);
       const type = document.contentType.startsWith('text/') ? `${document.contentType}; charset=utf-8` : document.contentType;
@@ -92,7 +94,7 @@ export const documentsRoutes =
     });
 
     app.patch('/v1/documents/:id', {
-      schema: { tags, summary: 'Rename a document; honours If-Match', params: IdParams, body: DocumentUpdate, response: { 200: Document, ...problemResponses(401, 404, 412, 422) } },
+      schema: { operationId: 'updateDocument', etag: true, ifMatch: true, tags, summary: 'Rename a document; honours If-Match', params: IdParams, body: DocumentUpdate, response: { 200: Document, ...problemResponses(401, 404, 412, 422) } },
     }, async (request, reply) => {
       const doc = await documents.update(actorOf(request), request.params.id, request.body, { ifMatch: ifMatchVersion(request) });
       setEtag(reply, doc.version);
@@ -100,7 +102,7 @@ export const documentsRoutes =
     });
 
     app.delete('/v1/documents/:id', {
-      schema: { tags, summary: 'Delete a document and its content', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 404, 412) } },
+      schema: { operationId: 'deleteDocument', ifMatch: true, tags, summary: 'Delete a document and its content', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 404, 412) } },
     }, async (request, reply) => {
       await documents.remove(actorOf(request), request.params.id, { ifMatch: ifMatchVersion(request) });
       return reply.status(204).send(null);

@@ -4,7 +4,7 @@ import { Author } from '../lib/http/element-schemas.ts';
 export const DocumentUpdate = z
   .object({ name: z.string().trim().min(1, { message: 'must not be empty' }).max(255).meta({ description: 'File name shown and used on download' }) })
   .partial()
-  .strict();
+  .strict().meta({ id: 'DocumentUpdate' });
 export type DocumentUpdate = z.infer<typeof DocumentUpdate>;
 
 export const Document = z.object({
@@ -19,5 +19,5 @@ export const Document = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
-});
+}).meta({ id: 'Document' });
 export type Document = z.infer<typeof Document>;

@@ -15,7 +15,7 @@ export const meetingsRoutes =
     const { meetings } = deps.services;
 
     app.post('/v1/contacts/:id/meetings', {
-      schema: { tags, summary: 'Create a meeting for a contact', params: IdParams, body: MeetingCreate, response: { 201: Meeting, ...problemResponses(401, 404, 422) } },
+      schema: { operationId: 'createMeeting', etag: true, tags, summary: 'Create a meeting for a contact', params: IdParams, body: MeetingCreate, response: { 201: Meeting, ...problemResponses(401, 404, 422) } },
     }, async (request, reply) => {
       const item = await meetings.create(actorOf(request), request.params.id, request.body);
       setEtag(reply, item.version);
@@ -23,11 +23,11 @@ export const meetingsRoutes =
     });
 
     app.get('/v1/contacts/:id/meetings', {
-      schema: { tags, summary: "A contact's meetings, newest first", params: IdParams, querystring: ElementListQuery, response: { 200: pageOf(Meeting), ...problemResponses(400, 401, 404) } },
+      schema: { operationId: 'listContactMeetings', tags, summary: "A contact's meetings, newest first", params: IdParams, querystring: ElementListQuery, response: { 200: pageOf(Meeting), ...problemResponses(400, 401, 404) } },
     }, async (request) => meetings.list(actorOf(request), request.params.id, request.query));
 
     app.get('/v1/meetings/:id', {
-      schema: { tags, summary: 'Get a meeting', params: IdParams, response: { 200: Meeting, ...problemResponses(401, 404) } },
+      schema: { operationId: 'getMeeting', etag: true, tags, summary: 'Get a meeting', params: IdParams, response: { 200: Meeting, ...problemResponses(401, 404) } },
     }, async (request, reply) => {
       const item = await meetings.get(actorOf(request), request.params.id);
       setEtag(reply, item.version);
@@ -35,7 +35,7 @@ export const meetingsRoutes =
     });
 
     app.patch('/v1/meetings/:id', {
-      schema: { tags, summary: 'Update a meeting; `null` clears a field; honours If-Match', params: IdParams, body: MeetingUpdate, response: { 200: Meeting, ...problemResponses(401, 404, 412, 422) } },
+      schema: { operationId: 'updateMeeting', etag: true, ifMatch: true, tags, summary: 'Update a meeting; `null` clears a field; honours If-Match', params: IdParams, body: MeetingUpdate, response: { 200: Meeting, ...problemResponses(401, 404, 412, 422) } },
     }, async (request, reply) => {
       const item = await meetings.update(actorOf(request), request.params.id, request.body, { ifMatch: ifMatchVersion(request) });
       setEtag(reply, item.version);
@@ -43,7 +43,7 @@ export const meetingsRoutes =
     });
 
     app.delete('/v1/meetings/:id', {
-      schema: { tags, summary: 'Delete a meeting', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 404, 412) } },
+      schema: { operationId: 'deleteMeeting', ifMatch: true, tags, summary: 'Delete a meeting', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 404, 412) } },
     }, async (request, reply) => {
       await meetings.remove(actorOf(request), request.params.id, { ifMatch: ifMatchVersion(request) });
       return reply.status(204).send(null);

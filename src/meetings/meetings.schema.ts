@@ -18,10 +18,10 @@ const editable = {
 
 export const MeetingCreate = z
   .object({ ...editable, source: MeetingSource.optional().meta({ description: 'Set once; defaults to `manual`' }) })
-  .strict();
+  .strict().meta({ id: 'MeetingCreate' });
 export type MeetingCreate = z.infer<typeof MeetingCreate>;
 
-export const MeetingUpdate = z.object(editable).partial().strict();
+export const MeetingUpdate = z.object(editable).partial().strict().meta({ id: 'MeetingUpdate' });
 export type MeetingUpdate = z.infer<typeof MeetingUpdate>;
 
 export const Meeting = z.object({
@@ -37,5 +37,5 @@ export const Meeting = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
-});
+}).meta({ id: 'Meeting' });
 export type Meeting = z.infer<typeof Meeting>;

@@ -12,10 +12,10 @@ export const notificationsRoutes =
     const { notifications } = deps.services;
 
     app.get('/v1/notifications', {
-      schema: { tags, summary: "Your notifications and the workspace's, newest first", querystring: NotificationListQuery, response: { 200: pageOf(Notification), ...problemResponses(400, 401) } },
+      schema: { operationId: 'listNotifications', tags, summary: "Your notifications and the workspace's, newest first", querystring: NotificationListQuery, response: { 200: pageOf(Notification), ...problemResponses(400, 401) } },
     }, async (request) => notifications.list(actorOf(request), request.query));
 
     app.post('/v1/notifications/:id/read', {
-      schema: { tags, summary: 'Mark a notification read', params: IdParams, response: { 200: Notification, ...problemResponses(401, 404) } },
+      schema: { operationId: 'markNotificationRead', tags, summary: 'Mark a notification read', params: IdParams, response: { 200: Notification, ...problemResponses(401, 404) } },
     }, async (request) => notifications.markRead(actorOf(request), request.params.id));
   };

@@ -8,7 +8,7 @@ export const Notification = z.object({
   data: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
   readAt: z.string().nullable(),
-});
+}).meta({ id: 'Notification' });
 export type Notification = z.infer<typeof Notification>;
 
 export const NotificationListQuery = z

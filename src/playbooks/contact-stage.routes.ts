@@ -15,7 +15,7 @@ export const contactStageRoutes =
     const { contactStages } = deps.services;
 
     app.put('/v1/contacts/:id/stage', {
-      schema: { tags, summary: "Put the contact in a stage of a playbook (assign or move); honours If-Match", params: IdParams, body: StageAssignment, response: { 200: Contact, ...problemResponses(401, 404, 412, 422) } },
+      schema: { operationId: 'moveContactStage', etag: true, ifMatch: true, tags, summary: "Put the contact in a stage of a playbook (assign or move); honours If-Match", params: IdParams, body: StageAssignment, response: { 200: Contact, ...problemResponses(401, 404, 412, 422) } },
     }, async (request, reply) => {
       const contact = await contactStages.setStage(actorOf(request), request.params.id, request.body, { ifMatch: ifMatchVersion(request) });
       setEtag(reply, contact.version);
@@ -23,7 +23,7 @@ export const contactStageRoutes =
     });
 
     app.delete('/v1/contacts/:id/stage', {
-      schema: { tags, summary: 'Take the contact out of its playbook', params: IdParams, response: { 200: Contact, ...problemResponses(401, 404, 412) } },
+      schema: { operationId: 'clearContactStage', etag: true, ifMatch: true, tags, summary: 'Take the contact out of its playbook', params: IdParams, response: { 200: Contact, ...problemResponses(401, 404, 412) } },
     }, async (request, reply) => {
       const contact = await contactStages.clearStage(actorOf(request), request.params.id, { ifMatch: ifMatchVersion(request) });
       setEtag(reply, contact.version);
@@ -31,10 +31,10 @@ export const contactStageRoutes =
     });
 
     app.get('/v1/contacts/:id/stage-history', {
-      schema: { tags, summary: 'Every stage change of the contact, oldest first', params: IdParams, response: { 200: z.object({ data: z.array(StageChange) }), ...problemResponses(401, 404) } },
+      schema: { operationId: 'listContactStageHistory', tags, summary: 'Every stage change of the contact, oldest first', params: IdParams, response: { 200: z.object({ data: z.array(StageChange) }), ...problemResponses(401, 404) } },
     }, async (request) => ({ data: await contactStages.history(actorOf(request), request.params.id) }));
 
     app.get('/v1/contacts/:id/stage-durations', {
-      schema: { tags, summary: 'Seconds spent in each stage so far (the current one up to now)', params: IdParams, response: { 200: z.object({ data: z.array(StageDuration) }), ...problemResponses(401, 404) } },
+      schema: { operationId: 'getContactStageDurations', tags, summary: 'Seconds spent in each stage so far (the current one up to now)', params: IdParams, response: { 200: z.object({ data: z.array(StageDuration) }), ...problemResponses(401, 404) } },
     }, async (request) => ({ data: await contactStages.durations(actorOf(request), request.params.id) }));
   };

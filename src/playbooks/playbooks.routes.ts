@@ -17,7 +17,7 @@ export const playbooksRoutes =
     const { playbooks } = deps.services;
 
     app.post('/v1/playbooks', {
-      schema: { tags, summary: 'Create a playbook with its stages (admin)', body: PlaybookCreate, response: { 201: Playbook, ...problemResponses(401, 403, 409, 422) } },
+      schema: { operationId: 'createPlaybook', etag: true, tags, summary: 'Create a playbook with its stages (admin)', body: PlaybookCreate, response: { 201: Playbook, ...problemResponses(401, 403, 409, 422) } },
     }, async (request, reply) => {
       const p = await playbooks.create(actorOf(request), request.body);
       setEtag(reply, p.version);
@@ -25,15 +25,15 @@ export const playbooksRoutes =
     });
 
     app.get('/v1/playbooks', {
-      schema: { tags, summary: 'Playbooks in display order, with their stages', querystring: PlaybookListQuery, response: { 200: z.object({ data: z.array(Playbook) }), ...problemResponses(401) } },
+      schema: { operationId: 'listPlaybooks', tags, summary: 'Playbooks in display order, with their stages', querystring: PlaybookListQuery, response: { 200: z.object({ data: z.array(Playbook) }), ...problemResponses(401) } },
     }, async (request) => ({ data: await playbooks.list(actorOf(request), request.query.archived) }));
 
     app.post('/v1/playbooks/reorder', {
-      schema: { tags, summary: 'Set the display order of all playbooks (admin)', body: PlaybookOrder, response: { 200: z.object({ data: z.array(Playbook) }), ...problemResponses(401, 403, 422) } },
+      schema: { operationId: 'reorderPlaybooks', tags, summary: 'Set the display order of all playbooks (admin)', body: PlaybookOrder, response: { 200: z.object({ data: z.array(Playbook) }), ...problemResponses(401, 403, 422) } },
     }, async (request) => ({ data: await playbooks.reorder(actorOf(request), request.body.playbookIds) }));
 
     app.get('/v1/playbooks/:id', {
-      schema: { tags, summary: 'A playbook with its stages', params: IdParams, response: { 200: Playbook, ...problemResponses(401, 404) } },
+      schema: { operationId: 'getPlaybook', etag: true, tags, summary: 'A playbook with its stages', params: IdParams, response: { 200: Playbook, ...problemResponses(401, 404) } },
     }, async (request, reply) => {
       const p = await playbooks.get(actorOf(request), request.params.id);
       setEtag(reply, p.version);
@@ -41,7 +41,7 @@ export const playbooksRoutes =
     });
 
     app.patch('/v1/playbooks/:id', {
-      schema: { tags, summary: 'Rename or (un)archive a playbook (admin); honours If-Match', params: IdParams, body: PlaybookUpdate, response: { 200: Playbook, ...problemResponses(401, 403, 404, 409, 412, 422) } },
+      schema: { operationId: 'updatePlaybook', etag: true, ifMatch: true, tags, summary: 'Rename or (un)archive a playbook (admin); honours If-Match', params: IdParams, body: PlaybookUpdate, response: { 200: Playbook, ...problemResponses(401, 403, 404, 409, 412, 422) } },
     }, async (request, reply) => {
       const p = await playbooks.update(actorOf(request), request.params.id, request.body, ifMatchVersion(request));
       setEtag(reply, p.version);
@@ -49,11 +49,11 @@ export const playbooksRoutes =
     });
 
     app.get('/v1/playbooks/:id/board', {
-      schema: { tags, summary: 'Board: per stage its count, stale count and first contacts', params: IdParams, querystring: BoardQuery, response: { 200: Board, ...problemResponses(401, 404) } },
+      schema: { operationId: 'getPlaybookBoard', tags, summary: 'Board: per stage its count, stale count and first contacts', params: IdParams, querystring: BoardQuery, response: { 200: Board, ...problemResponses(401, 404) } },
     }, async (request) => playbookBoard(deps, actorOf(request), request.params.id, request.query));
 
     app.post('/v1/playbooks/:id/stages', {
-      schema: { tags, summary: 'Add a stage at the end (admin)', params: IdParams, body: StageCreate, response: { 201: Stage, ...problemResponses(401, 403, 404, 409, 422) } },
+      schema: { operationId: 'createPlaybookStage', etag: true, tags, summary: 'Add a stage at the end (admin)', params: IdParams, body: StageCreate, response: { 201: Stage, ...problemResponses(401, 403, 404, 409, 422) } },
     }, async (request, reply) => {
       const s = await playbooks.addStage(actorOf(request), request.params.id, request.body);
       setEtag(reply, s.version);
@@ -61,15 +61,15 @@ export const playbooksRoutes =
     });
 
     app.get('/v1/playbooks/:id/stages', {
-      schema: { tags, summary: 'The stages of a playbook, in order', params: IdParams, response: { 200: z.object({ data: z.array(Stage) }), ...problemResponses(401, 404) } },
+      schema: { operationId: 'listPlaybookStages', tags, summary: 'The stages of a playbook, in order', params: IdParams, response: { 200: z.object({ data: z.array(Stage) }), ...problemResponses(401, 404) } },
     }, async (request) => ({ data: (await playbooks.get(actorOf(request), request.params.id)).stages }));
 
     app.post('/v1/playbooks/:id/stages/reorder', {
-      schema: { tags, summary: 'Set the order of the stages (admin): list every stage once', params: IdParams, body: StageOrder, response: { 200: Playbook, ...problemResponses(401, 403, 404, 422) } },
+      schema: { operationId: 'reorderPlaybookStages', tags, summary: 'Set the order of the stages (admin): list every stage once', params: IdParams, body: StageOrder, response: { 200: Playbook, ...problemResponses(401, 403, 404, 422) } },
     }, async (request) => playbooks.reorderStages(actorOf(request), request.params.id, request.body.stageIds));
 
     app.get('/v1/playbooks/:id/stages/:stageId', {
-      schema: { tags, summary: 'A stage', params: StageParams, response: { 200: Stage, ...problemResponses(401, 404) } },
+      schema: { operationId: 'getPlaybookStage', etag: true, tags, summary: 'A stage', params: StageParams, response: { 200: Stage, ...problemResponses(401, 404) } },
     }, async (request, reply) => {
       const s = await playbooks.getStage(actorOf(request), request.params.id, request.params.stageId);
       setEtag(reply, s.version);
@@ -77,7 +77,7 @@ export const playbooksRoutes =
     });
 
     app.patch('/v1/playbooks/:id/stages/:stageId', {
-      schema: { tags, summary: 'Rename, change kind or stale limit, (un)archive a stage (admin)', params: StageParams, body: StageUpdate, response: { 200: Stage, ...problemResponses(401, 403, 404, 409, 412, 422) } },
+      schema: { operationId: 'updatePlaybookStage', etag: true, ifMatch: true, tags, summary: 'Rename, change kind or stale limit, (un)archive a stage (admin)', params: StageParams, body: StageUpdate, response: { 200: Stage, ...problemResponses(401, 403, 404, 409, 412, 422) } },
     }, async (request, reply) => {
       const s = await playbooks.updateStage(actorOf(request), request.params.id, request.params.stageId, request.body, ifMatchVersion(request));
       setEtag(reply, s.version);
@@ -85,7 +85,7 @@ export const playbooksRoutes =
     });
 
     app.delete('/v1/playbooks/:id/stages/:stageId', {
-      schema: { tags, summary: 'Delete a stage with no contacts (admin); 409 `stage_has_contacts` with the count', params: StageParams, response: { 204: z.null(), ...problemResponses(401, 403, 404, 409, 412) } },
+      schema: { operationId: 'deletePlaybookStage', ifMatch: true, tags, summary: 'Delete a stage with no contacts (admin); 409 `stage_has_contacts` with the count', params: StageParams, response: { 204: z.null(), ...problemResponses(401, 403, 404, 409, 412) } },
     }, async (request, reply) => {
       await playbooks.deleteStage(actorOf(request), request.params.id, request.params.stageId, ifMatchVersion(request));
       return reply.status(204).send(null);

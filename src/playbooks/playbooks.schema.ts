@@ -8,20 +8,20 @@ const staleAfterDays = z.number().int().min(1).max(3650).nullable().meta({ descr
 
 export const StageCreate = z
   .object({ name, kind: StageKind.default('open'), staleAfterDays: staleAfterDays.optional() })
-  .strict();
+  .strict().meta({ id: 'PlaybookStageCreate' });
 export type StageCreate = z.infer<typeof StageCreate>;
 
 export const StageUpdate = z
   .object({ name: name.optional(), kind: StageKind.optional(), staleAfterDays: staleAfterDays.optional(), archived: z.boolean().optional() })
-  .strict();
+  .strict().meta({ id: 'PlaybookStageUpdate' });
 export type StageUpdate = z.infer<typeof StageUpdate>;
 
 export const PlaybookCreate = z
   .object({ name, stages: z.array(StageCreate).max(50).optional().meta({ description: 'Initial stages, in order' }) })
-  .strict();
+  .strict().meta({ id: 'PlaybookCreate' });
 export type PlaybookCreate = z.infer<typeof PlaybookCreate>;
 
-export const PlaybookUpdate = z.object({ name: name.optional(), archived: z.boolean().optional() }).strict();
+export const PlaybookUpdate = z.object({ name: name.optional(), archived: z.boolean().optional() }).strict().meta({ id: 'PlaybookUpdate' });
 export type PlaybookUpdate = z.infer<typeof PlaybookUpdate>;
 
 export const Stage = z.object({
@@ -35,7 +35,7 @@ export const Stage = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
-});
+}).meta({ id: 'PlaybookStage' });
 export type Stage = z.infer<typeof Stage>;
 
 export const Playbook = z.object({
@@ -47,20 +47,20 @@ export const Playbook = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
-});
+}).meta({ id: 'Playbook' });
 export type Playbook = z.infer<typeof Playbook>;
 
 export const PlaybookListQuery = z.object({ archived: z.enum(['true', 'false', 'all']).default('false') }).strict();
 
-export const PlaybookOrder = z.object({ playbookIds: z.array(z.uuid()).min(1).max(500) }).strict();
-export const StageOrder = z.object({ stageIds: z.array(z.uuid()).min(1).max(50) }).strict();
+export const PlaybookOrder = z.object({ playbookIds: z.array(z.uuid()).min(1).max(500) }).strict().meta({ id: 'PlaybookOrder' });
+export const StageOrder = z.object({ stageIds: z.array(z.uuid()).min(1).max(50) }).strict().meta({ id: 'PlaybookStageOrder' });
 
 export const StageParams = z.object({ id: z.uuid({ message: 'must be a UUID' }), stageId: z.uuid({ message: 'must be a UUID' }) }).strict();
 
 export const StageAssignment = z
   .object({ playbookId: z.uuid(), stageId: z.uuid() })
   .strict()
-  .meta({ description: 'The stage to put the contact in; it must belong to that playbook' });
+  .meta({ id: 'ContactStageAssignment', description: 'The stage to put the contact in; it must belong to that playbook' });
 export type StageAssignment = z.infer<typeof StageAssignment>;
 
 export const StageDuration = z.object({
@@ -95,5 +95,5 @@ export type BoardQuery = z.infer<typeof BoardQuery>;
 export const Board = z.object({
   playbook: Playbook.omit({ stages: true }),
   columns: z.array(z.object({ stage: Stage, count: z.number().int(), staleCount: z.number().int(), contacts: z.array(Contact) })),
-});
+}).meta({ id: 'PlaybookBoard' });
 export type Board = z.infer<typeof Board>;

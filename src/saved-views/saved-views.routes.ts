@@ -14,7 +14,7 @@ export const savedViewsRoutes =
     const { savedViews } = deps.services;
 
     app.post('/v1/saved-views', {
-      schema: { tags, summary: 'Save a contact view: name, filter tree, sort, columns; private or shared', body: SavedViewCreate, response: { 201: SavedView, ...problemResponses(401, 422) } },
+      schema: { operationId: 'createSavedView', etag: true, tags, summary: 'Save a contact view: name, filter tree, sort, columns; private or shared', body: SavedViewCreate, response: { 201: SavedView, ...problemResponses(401, 422) } },
     }, async (request, reply) => {
       const view = await savedViews.create(actorOf(request), request.body);
       setEtag(reply, view.version);
@@ -22,11 +22,11 @@ export const savedViewsRoutes =
     });
 
     app.get('/v1/saved-views', {
-      schema: { tags, summary: "The caller's private views and the workspace's shared ones, by name", response: { 200: z.object({ data: z.array(SavedView), nextCursor: z.null() }), ...problemResponses(401) } },
+      schema: { operationId: 'listSavedViews', tags, summary: "The caller's private views and the workspace's shared ones, by name", response: { 200: z.object({ data: z.array(SavedView), nextCursor: z.null() }), ...problemResponses(401) } },
     }, async (request) => ({ data: await savedViews.list(actorOf(request)), nextCursor: null }));
 
     app.get('/v1/saved-views/:id', {
-      schema: { tags, summary: 'A saved view (a private one only for its creator)', params: IdParams, response: { 200: SavedView, ...problemResponses(401, 404) } },
+      schema: { operationId: 'getSavedView', etag: true, tags, summary: 'A saved view (a private one only for its creator)', params: IdParams, response: { 200: SavedView, ...problemResponses(401, 404) } },
     }, async (request, reply) => {
       const view = await savedViews.get(actorOf(request), request.params.id);
       setEtag(reply, view.version);
@@ -34,7 +34,7 @@ export const savedViewsRoutes =
     });
 
     app.patch('/v1/saved-views/:id', {
-      schema: { tags, summary: 'Change a saved view (its creator, or an admin for a shared one); honours If-Match', params: IdParams, body: SavedViewUpdate, response: { 200: SavedView, ...problemResponses(401, 403, 404, 412, 422) } },
+      schema: { operationId: 'updateSavedView', etag: true, ifMatch: true, tags, summary: 'Change a saved view (its creator, or an admin for a shared one); honours If-Match', params: IdParams, body: SavedViewUpdate, response: { 200: SavedView, ...problemResponses(401, 403, 404, 412, 422) } },
     }, async (request, reply) => {
       const view = await savedViews.update(actorOf(request), request.params.id, request.body, { ifMatch: ifMatchVersion(request) });
       setEtag(reply, view.version);
@@ -42,7 +42,7 @@ export const savedViewsRoutes =
     });
 
     app.delete('/v1/saved-views/:id', {
-      schema: { tags, summary: 'Delete a saved view', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 403, 404) } },
+      schema: { operationId: 'deleteSavedView', tags, summary: 'Delete a saved view', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 403, 404) } },
     }, async (request, reply) => {
       await savedViews.remove(actorOf(request), request.params.id);
       return reply.status(204).send(null);

@@ -12,7 +12,7 @@ export const SavedViewCreate = z
     columns: Columns.default([]),
     visibility: Visibility.default('private'),
   })
-  .strict();
+  .strict().meta({ id: 'SavedViewCreate' });
 export type SavedViewCreate = z.infer<typeof SavedViewCreate>;
 
 export const SavedViewUpdate = z
@@ -23,7 +23,7 @@ export const SavedViewUpdate = z
     columns: Columns.optional(),
     visibility: Visibility.optional(),
   })
-  .strict();
+  .strict().meta({ id: 'SavedViewUpdate' });
 export type SavedViewUpdate = z.infer<typeof SavedViewUpdate>;
 
 export const SavedView = z.object({
@@ -37,5 +37,5 @@ export const SavedView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
-});
+}).meta({ id: 'SavedView' });
 export type SavedView = z.infer<typeof SavedView>;

@@ -15,7 +15,7 @@ export const tasksRoutes =
     const { tasks } = deps.services;
 
     app.post('/v1/contacts/:id/tasks', {
-      schema: { tags, summary: 'Create a task for a contact', params: IdParams, body: TaskCreate, response: { 201: Task, ...problemResponses(401, 404, 422) } },
+      schema: { operationId: 'createTask', etag: true, tags, summary: 'Create a task for a contact', params: IdParams, body: TaskCreate, response: { 201: Task, ...problemResponses(401, 404, 422) } },
     }, async (request, reply) => {
       const task = await tasks.create(actorOf(request), request.params.id, request.body);
       setEtag(reply, task.version);
@@ -23,11 +23,11 @@ export const tasksRoutes =
     });
 
     app.get('/v1/contacts/:id/tasks', {
-      schema: { tags, summary: "A contact's tasks, newest first", params: IdParams, querystring: ElementListQuery, response: { 200: pageOf(Task), ...problemResponses(400, 401, 404) } },
+      schema: { operationId: 'listContactTasks', tags, summary: "A contact's tasks, newest first", params: IdParams, querystring: ElementListQuery, response: { 200: pageOf(Task), ...problemResponses(400, 401, 404) } },
     }, async (request) => tasks.list(actorOf(request), request.params.id, request.query));
 
     app.get('/v1/tasks/:id', {
-      schema: { tags, summary: 'Get a task', params: IdParams, response: { 200: Task, ...problemResponses(401, 404) } },
+      schema: { operationId: 'getTask', etag: true, tags, summary: 'Get a task', params: IdParams, response: { 200: Task, ...problemResponses(401, 404) } },
     }, async (request, reply) => {
       const task = await tasks.get(actorOf(request), request.params.id);
       setEtag(reply, task.version);
@@ -35,7 +35,7 @@ export const tasksRoutes =
     });
 
     app.patch('/v1/tasks/:id', {
-      schema: { tags, summary: 'Update a task; `null` clears a field; honours If-Match', params: IdParams, body: TaskUpdate, response: { 200: Task, ...problemResponses(401, 404, 412, 422) } },
+      schema: { operationId: 'updateTask', etag: true, ifMatch: true, tags, summary: 'Update a task; `null` clears a field; honours If-Match', params: IdParams, body: TaskUpdate, response: { 200: Task, ...problemResponses(401, 404, 412, 422) } },
     }, async (request, reply) => {
       const task = await tasks.update(actorOf(request), request.params.id, request.body, { ifMatch: ifMatchVersion(request) });
       setEtag(reply, task.version);
@@ -43,7 +43,7 @@ export const tasksRoutes =
     });
 
     app.delete('/v1/tasks/:id', {
-      schema: { tags, summary: 'Delete a task', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 404, 412) } },
+      schema: { operationId: 'deleteTask', ifMatch: true, tags, summary: 'Delete a task', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 404, 412) } },
     }, async (request, reply) => {
       await tasks.remove(actorOf(request), request.params.id, { ifMatch: ifMatchVersion(request) });
       return reply.status(204).send(null);

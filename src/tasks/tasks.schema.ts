@@ -12,7 +12,7 @@ export const TaskCreate = z
     assigneeId: z.uuid().nullish().meta({ description: 'A user of the workspace' }),
     status: TaskStatus.optional().meta({ description: 'Defaults to `pending`' }),
   })
-  .strict();
+  .strict().meta({ id: 'TaskCreate' });
 export type TaskCreate = z.infer<typeof TaskCreate>;
 
 export const TaskUpdate = z
@@ -22,7 +22,7 @@ export const TaskUpdate = z
     assigneeId: z.uuid().nullish(),
     status: TaskStatus.optional().meta({ description: '`done` sets `completedAt`; back to `pending` clears it' }),
   })
-  .strict();
+  .strict().meta({ id: 'TaskUpdate' });
 export type TaskUpdate = z.infer<typeof TaskUpdate>;
 
 export const Task = z.object({
@@ -37,5 +37,5 @@ export const Task = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
-});
+}).meta({ id: 'Task' });
 export type Task = z.infer<typeof Task>;

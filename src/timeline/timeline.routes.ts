@@ -9,6 +9,7 @@ export const timelineRoutes =
   async (app) => {
     app.get('/v1/contacts/:id/timeline', {
       schema: {
+        operationId: 'listContactTimeline',
         tags: ['timeline'],
         summary: 'Everything that happened to a contact, newest first (keyset pagination)',
         params: IdParams,

@@ -37,7 +37,7 @@ export type WorkspaceCreate = z.infer<typeof WorkspaceCreate>;
 
 export const WorkspaceUpdate = z
   .object({ name: z.string().trim().min(1).max(200).optional(), defaultCountry: Country.optional(), timeZone: TimeZone.optional(), locale: Locale.optional() })
-  .strict();
+  .strict().meta({ id: 'WorkspaceUpdate' });
 export type WorkspaceUpdate = z.infer<typeof WorkspaceUpdate>;
 
 export const Workspace = z.object({
@@ -49,11 +49,11 @@ export const Workspace = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
-});
+}).meta({ id: 'Workspace' });
 
 export const RoleSchema = z.enum(['owner', 'admin', 'member']);
 
-export const UserCreate = z.object({ email: z.email().max(254), name: z.string().max(200).optional(), role: RoleSchema }).strict();
+export const UserCreate = z.object({ email: z.email().max(254), name: z.string().max(200).optional(), role: RoleSchema }).strict().meta({ id: 'UserCreate' });
 export type UserCreate = z.infer<typeof UserCreate>;
 
-export const User = z.object({ id: z.uuid(), email: z.string(), name: z.string(), role: RoleSchema, createdAt: z.string() });
+export const User = z.object({ id: z.uuid(), email: z.string(), name: z.string(), role: RoleSchema, createdAt: z.string() }).meta({ id: 'User' });

@@ -2,30 +2,72 @@ import { z } from 'zod';
 
 export const IdParams = z.object({ id: z.uuid({ message: 'must be a UUID' }) }).strict();
 
+/** Field error of a problem; its own `code` says what is wrong with the field. */
+const FieldErrorSchema = z
+  .object({
+    pointer: z.string().meta({ description: 'JSON pointer to the field: into the body (`/email`), or `/query/…`, `/params/…`, `/headers/…`' }),
+    code: z.string().meta({ description: 'Stable, e.g. `invalid_type`, `too_big`, `unknown_field`, `read_only_field`, `identifier_taken`' }),
+    message: z.string(),
+  })
+  .meta({ id: 'FieldError' });
+
 export const Problem = z
   .object({
-    type: z.string(),
+    type: z.string().meta({ description: '`/problems/<code>`' }),
     title: z.string(),
     status: z.number().int(),
-    code: z.string(),
+    code: z.string().meta({ description: 'Stable machine-readable code (`validation_failed`, `not_found`, `contact_identifier_taken`, `rate_limited`…)' }),
     detail: z.string().optional(),
-    instance: z.string().optional(),
-    requestId: z.string(),
-    errors: z.array(z.object({ pointer: z.string(), code: z.string(), message: z.string() })).optional(),
+    instance: z.string().optional().meta({ description: 'The request path' }),
+    requestId: z.string().meta({ description: 'Also sent as `x-request-id`; quote it when reporting a problem' }),
+    errors: z.array(FieldErrorSchema).optional().meta({ description: 'Each field at fault (at most 100)' }),
+    errorsOmitted: z.number().int().optional().meta({ description: 'How many more field errors there were past the first 100' }),
   })
   .passthrough()
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details with a stable `code`' });
+  .meta({
+    id: 'Problem',
+    description: 'RFC 9457 problem details with a stable `code`; some codes add members (`contactId` for `contact_identifier_taken`, `retryAfterSeconds` for `rate_limited`)',
+    examples: [
+      {
+        type: '/problems/validation_failed',
+        title: 'The request breaks a rule',
+        status: 422,
+        code: 'validation_failed',
+        detail: '/email: must be a valid email',
+        instance: '/v1/contacts',
+        errors: [{ pointer: '/email', code: 'invalid_email', message: 'must be a valid email' }],
+        requestId: '0193a5f2-7c1e-7b3a-9f7e-2d6c1a0b9e41',
+      },
+    ],
+  });
 
 /** Standard error responses for the OpenAPI document. */
 export const problemResponses = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, Problem])) as Record<number, typeof Problem>;
 
-export const pageOf = <T extends z.ZodType>(item: T) =>
+const PageCount = z
+  .object({ value: z.number().int(), exact: z.boolean() })
+  .meta({ id: 'PageCount', description: 'With `count=true`: how many match (`exact: false` past 10,000, an estimate)' });
+
+const pageSchema = <T extends z.ZodType>(item: T) =>
   z.object({
     data: z.array(item),
-    nextCursor: z.string().nullable(),
-    count: z.object({ value: z.number().int(), exact: z.boolean() }).optional(),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; `null` on the last page' }),
+    count: PageCount.optional(),
   });
+const pages = new Map<string, ReturnType<typeof pageSchema>>();
+
+/**
+ * A keyset page of `item`. A named item gives a named page (`Contact` → `ContactPage`), made once
+ * per process: a registry id may be taken by one schema only, and apps are built many times in tests.
+ */
+export const pageOf = <T extends z.ZodType>(item: T): ReturnType<typeof pageSchema<T>> => {
+  const id = z.globalRegistry.get(item)?.id;
+  if (!id) return pageSchema(item);
+  const name = `${id}Page`;
+  if (!pages.has(name)) pages.set(name, pageSchema(item).meta({ id: name }));
+  return pages.get(name) as ReturnType<typeof pageSchema<T>>;
+};
 
 const isHttpUrl = (s: string): boolean => {
   try {

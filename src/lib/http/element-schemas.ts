@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Who created an element: the user behind the action, else the API key, CLI or job. */
-export const Author = z.object({ type: z.enum(['user', 'api_key', 'cli', 'system']), id: z.string().nullable() });
+export const Author = z.object({ type: z.enum(['user', 'api_key', 'cli', 'system']), id: z.string().nullable() }).meta({ id: 'Author' });
 export type Author = z.infer<typeof Author>;
 
 export const ElementListQuery = z
