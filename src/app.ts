@@ -17,7 +17,7 @@ import { AppError } from './lib/errors.ts';
 import { registerIdempotency } from './lib/http/idempotency.ts';
 import { openApiOptions } from './lib/http/openapi.ts';
 import { problemHandler } from './lib/http/problem.ts';
-import { registerRateLimit } from './lib/http/rate-limit.ts';
+import { makeAuthFailureBudget, makeRateLimitStore, registerRateLimit } from './lib/http/rate-limit.ts';
 import { uuidv7 } from './lib/ids.ts';
 import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { dealsRoutes } from './deals/deals.routes.ts';
@@ -73,8 +73,11 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; be
   await app.register(swagger, openApiOptions());
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
-  registerAuthentication(app, deps.services.apiKeys);
-  if (deps.config.rateLimitPerMinute) await registerRateLimit(app, deps.config.rateLimitPerMinute);
+  // Budgets live in the database, shared by every API process on it.
+  const limits = makeRateLimitStore(deps.database, deps.clock);
+  const failures = deps.config.authFailuresPerMinute ? { budget: makeAuthFailureBudget(limits, deps.clock, deps.config.authFailuresPerMinute), clock: deps.clock } : undefined;
+  registerAuthentication(app, deps.services.apiKeys, failures);
+  if (deps.config.rateLimitPerMinute) registerRateLimit(app, limits, deps.clock, deps.config.rateLimitPerMinute);
   registerIdempotency(app, deps.database, deps.clock);
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));

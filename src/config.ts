@@ -14,6 +14,7 @@ const EnvSchema = z.object({
   WORKERS: z.enum(['on', 'off']).default('on'),
   DOCUMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(60),
 });
 
 export type Config = {
@@ -28,6 +29,11 @@ export type Config = {
   documentMaxBytes?: number;
   /** Requests per minute per API key; 0 or undefined turns the limit off. */
   rateLimitPerMinute?: number;
+  /**
+   * Failed authentications per minute per IP and presented key (ten times that per IP), refused
+   * before the key lookup; 0 or undefined turns the budget off.
+   */
+  authFailuresPerMinute?: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -49,5 +55,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workers: e.WORKERS === 'on',
     documentMaxBytes: e.DOCUMENT_MAX_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
   };
 }

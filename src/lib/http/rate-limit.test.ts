@@ -1,31 +1,138 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
+import { openTestDatabase, testConfig } from '../../../test/harness.ts';
+import { buildApp } from '../../app.ts';
+import type { Config } from '../../config.ts';
+import { makeDeps } from '../../deps.ts';
+import { fixedClock } from '../clock.ts';
+import type { Database } from '../db.ts';
 
-let t: TestApp;
-let noisy: TestWorkspace;
-let quiet: TestWorkspace;
+/**
+ * Two app instances over one database stand for two API processes behind a load balancer: every
+ * budget below is spent half through one and half through the other.
+ */
+const clock = fixedClock('2026-11-28T09:00:00.000Z');
+let database: Database;
+type Instance = Awaited<ReturnType<typeof instance>>;
+let a: Instance;
+let b: Instance;
+let keys: { owner: string; other: string };
+
+async function instance(config: Partial<Config>) {
+  const deps = await makeDeps(testConfig(config), database, clock);
+  // Counts key lookups (each one a hash and a query) without changing what they do.
+  const real = deps.services.apiKeys;
+  const counter = { lookups: 0 };
+  deps.services.apiKeys = { ...real, authenticate: (secret: string) => (counter.lookups++, real.authenticate(secret)) };
+  const app = await buildApp(deps, { logger: false });
+  const send = async (ip: string, apiKey: string | null, url = '/v1/contacts') => {
+    const res = await app.inject({ method: 'GET', url, remoteAddress: ip, headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} });
+    return { status: res.statusCode, headers: res.headers, body: res.body ? JSON.parse(res.body) : undefined };
+  };
+  return { app, deps, counter, send };
+}
+
+const config = { rateLimitPerMinute: 5, authFailuresPerMinute: 3 };
 beforeAll(async () => {
-  t = await startTestApp({ config: { rateLimitPerMinute: 5 } });
-  noisy = await t.workspace();
-  quiet = await t.workspace();
+  database = await openTestDatabase();
+  a = await instance(config);
+  b = await instance(config);
+  const w1 = await a.deps.services.workspaces.create({ name: 'Noisy' });
+  const w2 = await a.deps.services.workspaces.create({ name: 'Quiet' });
+  keys = { owner: w1.apiKey.secret, other: w2.apiKey.secret };
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await a?.app.close();
+  await b?.app.close();
+  await database?.close();
+});
 
-describe('rate limiting', () => {
-  it('allows exactly the quota per key, then answers 429 problems with Retry-After; other keys are unaffected', async () => {
+/** A well-formed key that exists nowhere, with its own public prefix. */
+const bogus = (prefix: string) => `vx_live_${prefix}_${'x'.repeat(43)}`;
+
+function expectRateLimited(r: { status: number; headers: Record<string, unknown>; body: { code: string } }, policy: string) {
+  expect(r.status).toBe(429);
+  expect(r.body.code).toBe('rate_limited');
+  expect(String(r.headers['content-type'])).toContain('application/problem+json');
+  const retryAfter = Number(r.headers['retry-after']);
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(Number(r.headers['ratelimit-reset'])).toBe(retryAfter);
+  expect(r.headers['ratelimit-remaining']).toBe('0');
+  expect(r.headers.ratelimit).toBe(`"${policy}";r=0;t=${retryAfter}`);
+  expect(String(r.headers['ratelimit-policy'])).toMatch(new RegExp(`^"${policy}";q=\\d+;w=60$`));
+  return retryAfter;
+}
+
+describe('per-key budget, shared by every process on the database', () => {
+  it('allows exactly the quota per key across two instances, then 429 problems with Retry-After; other keys are unaffected', async () => {
     const results = [];
-    for (let i = 0; i < 8; i++) results.push(await noisy.req('GET', '/v1/contacts'));
+    for (let i = 0; i < 8; i++) results.push(await (i % 2 ? b : a).send('198.51.100.1', keys.owner));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    expect(results.slice(0, 5).map((r) => Number(r.headers['ratelimit-remaining']))).toEqual([4, 3, 2, 1, 0]);
+    expect(results[0]!.headers['ratelimit-policy']).toBe('"key";q=5;w=60');
+    const retryAfter = results.slice(5).map((r) => expectRateLimited(r, 'key'))[0]!;
+    expect((await b.send('198.51.100.1', keys.other)).status).toBe(200);
+    expect((await a.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    // Once Retry-After has passed, the key has a fresh window.
+    clock.advance(retryAfter * 1000);
+    const again = await b.send('198.51.100.1', keys.owner);
+    expect(again.status).toBe(200);
+    expect(again.headers['ratelimit-remaining']).toBe('4');
+  });
+  it('counts concurrent requests through both processes exactly', async () => {
+    const { apiKey } = await a.deps.services.workspaces.create({ name: 'Concurrent' });
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? b : a).send('198.51.100.2', apiKey.secret)));
     expect(results.filter((r) => r.status === 200)).toHaveLength(5);
-    const limited = results.filter((r) => r.status === 429);
-    expect(limited).toHaveLength(3);
-    for (const r of limited) {
-      expect(r.body.code).toBe('rate_limited');
-      expect(String(r.headers['content-type'])).toContain('application/problem+json');
-      expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    }
-    const remaining = results.slice(0, 5).map((r) => Number(r.headers['ratelimit-remaining']));
-    expect(remaining).toEqual([4, 3, 2, 1, 0]);
-    expect((await quiet.req('GET', '/v1/contacts')).status).toBe(200);
-    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect(results.filter((r) => r.status === 429)).toHaveLength(15);
+    expect(results.filter((r) => r.status === 200).map((r) => Number(r.headers['ratelimit-remaining'])).sort()).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
+describe('failed authentications, budgeted per IP before the key lookup', () => {
+  it('refuses a credential that spent its failures with 429, without a lookup, in every process', async () => {
+    const ip = '203.0.113.10';
+    const key = bogus('deadbeef');
+    expect((await a.send(ip, key)).status).toBe(401);
+    expect((await b.send(ip, key)).status).toBe(401);
+    expect((await a.send(ip, key)).status).toBe(401);
+    const before = a.counter.lookups + b.counter.lookups;
+    expectRateLimited(await a.send(ip, key), 'auth-failures');
+    expectRateLimited(await b.send(ip, key), 'auth-failures');
+    expect(a.counter.lookups + b.counter.lookups).toBe(before);
+    // The same office (one NAT address): colleagues' valid keys still work, and so does asking
+    // without credentials, which has its own budget.
+    expect((await b.send(ip, keys.owner)).status).toBe(200);
+    expect((await a.send(ip, null)).status).toBe(401);
+    // Another address is not concerned.
+    expect((await a.send('203.0.113.11', key)).status).toBe(401);
+  });
+
+  it('refuses the whole IP, valid keys included, only after ten credentials each spent their budget', async () => {
+    const ip = '203.0.113.20';
+    for (let n = 0; n < 9; n++) for (let i = 0; i < 3; i++) expect((await (i % 2 ? b : a).send(ip, bogus(`0000000${n}`))).status).toBe(401);
+    // A credential looping after its budget is refused before the lookup and adds nothing to the IP's.
+    for (let i = 0; i < 5; i++) expect((await a.send(ip, bogus('00000000'))).status).toBe(429);
+    expect((await a.send(ip, keys.other)).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await b.send(ip, bogus('00000009'))).status).toBe(401);
+    const before = a.counter.lookups + b.counter.lookups;
+    const refused = await a.send(ip, keys.other);
+    expectRateLimited(refused, 'auth-failures');
+    expect(refused.headers['ratelimit-policy']).toBe('"auth-failures";q=30;w=60');
+    expect((await b.send(ip, bogus('0000000a'))).status).toBe(429);
+    expect(a.counter.lookups + b.counter.lookups).toBe(before);
+    expect((await b.send('203.0.113.21', keys.other)).status).toBe(200);
+  });
+
+  it('gives the budget back when its window ends, and purges ended windows', async () => {
+    const ip = '203.0.113.10';
+    const refused = await a.send(ip, bogus('deadbeef'));
+    clock.advance(expectRateLimited(refused, 'auth-failures') * 1000);
+    expect((await b.send(ip, bogus('deadbeef'))).status).toBe(401);
+
+    clock.advance(120_000);
+    const ended = async () =>
+      Number((await database.raw('SELECT count(*) AS n FROM rate_limits WHERE expires_at < $1', [clock.now().toISOString()])).rows[0]!.n);
+    expect(await ended()).toBeGreaterThan(0);
+    expect((await a.send('198.51.100.1', keys.owner)).status).toBe(200);
+    expect(await ended()).toBe(0);
   });
 });
