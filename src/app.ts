@@ -14,7 +14,7 @@ import { savedViewsRoutes } from './saved-views/saved-views.routes.ts';
 import { bulkRoutes } from './bulk/bulk.routes.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './lib/errors.ts';
-import { registerIdempotency } from './lib/http/idempotency.ts';
+import { registerTenantHandlers } from './lib/http/tenant-handlers.ts';
 import { openApiOptions } from './lib/http/openapi.ts';
 import { problemHandler } from './lib/http/problem.ts';
 import { makeAuthFailureBudget, makeRateLimitStore, registerRateLimit } from './lib/http/rate-limit.ts';
@@ -78,7 +78,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; be
   const failures = deps.config.authFailuresPerMinute ? { budget: makeAuthFailureBudget(limits, deps.clock, deps.config.authFailuresPerMinute), clock: deps.clock } : undefined;
   registerAuthentication(app, deps.services.apiKeys, failures);
   if (deps.config.rateLimitPerMinute) registerRateLimit(app, limits, deps.clock, deps.config.rateLimitPerMinute);
-  registerIdempotency(app, deps.database, deps.clock);
+  registerTenantHandlers(app, deps.database, deps.clock);
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async () => {

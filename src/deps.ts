@@ -9,6 +9,7 @@ import { makeContactStageService } from './playbooks/contact-stage.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { openDatabase, type Database, type Db } from './lib/db.ts';
 import { migrate } from './lib/migrate.ts';
+import { scopeServicesToActor } from './lib/actor-scope.ts';
 import { rotateInstanceSecrets, seedFromTemplate } from './lib/data-dir-template.ts';
 import { makeCursorCodec, type CursorCodec } from './lib/pagination.ts';
 import { makeTasksService } from './tasks/tasks.service.ts';
@@ -46,7 +47,7 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
     contacts: makeContactsService({ db, clock, validateCustomAttributes: validateContactAttributes, stageNames: loadStageNames, workspaceSettings: workspaces.settings.get }),
     playbooks: makePlaybooksService({ db, clock }),
     contactStages: makeContactStageService({ db, clock }),
-    contactAttributes: makeAttributesService({ db, clock }),
+    contactAttributes: makeAttributesService({ db, systemDb, clock }),
     tasks: makeTasksService({ db, clock, cursors }),
     deals: makeDealsService({ db, clock, cursors }),
     meetings: makeMeetingsService({ db, clock, cursors }),
@@ -74,7 +75,7 @@ export async function makeDeps(config: Config, database: Database, clock: Clock 
     db: database.db,
     clock,
     cursors,
-    services: makeServices(database.db, clock, cursors, config, database.systemDb),
+    services: scopeServicesToActor(makeServices(database.db, clock, cursors, config, database.systemDb)),
   };
 }
 

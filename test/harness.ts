@@ -10,11 +10,15 @@ import { migrate } from '../src/lib/migrate.ts';
 export const backend = (): 'postgres' | 'pglite' => (inject('testDatabaseUrl') ? 'postgres' : 'pglite');
 
 /** A migrated database for one test file: the run's PostgreSQL database, or a fresh PGlite. */
-export async function openTestDatabase(): Promise<Database> {
+export async function openTestDatabase(opts: { rowLevelSecurity?: boolean } = {}): Promise<Database> {
   const url = inject('testDatabaseUrl');
-  if (url) return openDatabase({ databaseUrl: url });
+  if (url) return openDatabase({ databaseUrl: url, rowLevelSecurity: opts.rowLevelSecurity });
   const dumpPath = inject('pgliteDumpPath');
-  const database = await openDatabase({ inMemory: true, loadDataDir: dumpPath ? new Blob([readFileSync(dumpPath)]) : undefined });
+  const database = await openDatabase({
+    inMemory: true,
+    loadDataDir: dumpPath ? new Blob([readFileSync(dumpPath)]) : undefined,
+    rowLevelSecurity: opts.rowLevelSecurity,
+  });
   // Picks up a migration added since the dump (and proves re-running is a no-op).
   await migrate(database);
   return database;
@@ -66,7 +70,7 @@ export async function startTestApp(
     rowLevelSecurity?: boolean;
   } = {},
 ): Promise<TestApp> {
-  const database = await openTestDatabase();
+  const database = await openTestDatabase({ rowLevelSecurity: opts.rowLevelSecurity });
   const deps = await makeDeps(testConfig(opts.config), database, opts.clock ?? systemClock);
   const app = await buildApp(deps, { logger: false });
   const send = (apiKey: string | null) => async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> => {

@@ -148,7 +148,7 @@ describe('the attention queue', () => {
   });
 
   it('is answered from the partial index that leads with workspace_id', async () => {
-    const plan = await queryRows<Record<string, string>>(t.deps.db, sql`EXPLAIN SELECT * FROM contacts WHERE workspace_id = ${q.id} AND attention_since IS NOT NULL AND deleted_at IS NULL ORDER BY attention_since, id LIMIT 51`);
+    const plan = await queryRows<Record<string, string>>(t.database.systemDb, sql`EXPLAIN SELECT * FROM contacts WHERE workspace_id = ${q.id} AND attention_since IS NOT NULL AND deleted_at IS NULL ORDER BY attention_since, id LIMIT 51`);
     const text = plan.map((r) => Object.values(r)[0]).join('\n');
     // Tiny tables may be scanned sequentially; force the planner's hand to prove the index serves it.
     await t.database.session(async (raw) => {
@@ -234,7 +234,7 @@ describe('ignoring', () => {
     expect((await ws.req('POST', `/v1/contacts/${id}/ignore`)).body.version).toBe(res.body.version);
     clock.advance(1000);
     await ws.req('POST', `/v1/contacts/${id}/unignore`);
-    const events = await queryRows<{ type: string; data: Record<string, unknown> }>(t.deps.db, sql`SELECT type, data FROM contact_events WHERE workspace_id = ${ws.id} AND contact_id = ${id} AND type LIKE 'contact.%ignored' ORDER BY occurred_at, id`);
+    const events = await queryRows<{ type: string; data: Record<string, unknown> }>(t.database.systemDb, sql`SELECT type, data FROM contact_events WHERE workspace_id = ${ws.id} AND contact_id = ${id} AND type LIKE 'contact.%ignored' ORDER BY occurred_at, id`);
     expect(events.map((e) => e.type)).toEqual(['contact.ignored', 'contact.unignored']);
     expect(events[0]!.data).toMatchObject({ deletedPendingTasks: 1, clearedReasons: [{ reason: 'email', since: at(0) }] });
     expect((await ws.req('GET', `/v1/contacts/${id}/tasks`)).body.data).toHaveLength(1);

@@ -48,12 +48,12 @@ beforeAll(async () => {
   actor = systemActor(mine.id);
   await seed(actor, 'mine');
   await seed(systemActor(theirs.id), 'theirs');
-  defs = await loadAttributeDefinitions(t.deps.db, mine.id);
+  defs = await loadAttributeDefinitions(t.database.systemDb, mine.id);
 });
 afterAll(() => t.close());
 
 async function matching(filter: AttributeFilter): Promise<string[]> {
-  const rows = await t.deps.db
+  const rows = await t.database.systemDb
     .select({ id: contacts.id })
     .from(contacts)
     .where(and(eq(contacts.workspaceId, actor.workspaceId), isNull(contacts.deletedAt), attributeCondition(defs.get(filter.key)!, filter)))
@@ -87,7 +87,7 @@ describe(`attribute filters (${backend()})`, () => {
   it('sorts by an attribute: numbers numerically, dates chronologically, contacts without a value last', async () => {
     const order = async (key: string, dir: 'ASC' | 'DESC') => {
       const expr = attributeSortExpression(defs.get(key)!);
-      const rows = await t.deps.db
+      const rows = await t.database.systemDb
         .select({ id: contacts.id })
         .from(contacts)
         .where(and(eq(contacts.workspaceId, actor.workspaceId), isNull(contacts.deletedAt)))
@@ -132,9 +132,9 @@ describe(`attribute ranges agree with the values (${backend()})`, () => {
       const c = await t.deps.services.contacts.create(a, { email: `range${i}@example.com`, customAttributes: { ...(score === undefined ? {} : { score }), ...(renewal ? { renewal } : {}) } });
       values.set(c.id, { score, renewal });
     }
-    const wsDefs = await loadAttributeDefinitions(t.deps.db, ws.id);
+    const wsDefs = await loadAttributeDefinitions(t.database.systemDb, ws.id);
     const run = async (filter: AttributeFilter) =>
-      (await t.deps.db.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.workspaceId, ws.id), isNull(contacts.deletedAt), attributeCondition(wsDefs.get(filter.key)!, filter)))).map((r) => r.id).sort();
+      (await t.database.systemDb.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.workspaceId, ws.id), isNull(contacts.deletedAt), attributeCondition(wsDefs.get(filter.key)!, filter)))).map((r) => r.id).sort();
     const expected = (pred: (v: { score?: number; renewal?: string }) => boolean) => [...values].filter(([, v]) => pred(v)).map(([id]) => id).sort();
     const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
     await fc.assert(

@@ -1,6 +1,7 @@
 import { requireRole, type Actor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
+import { afterCommit } from '../lib/tenant-scope.ts';
 import { AppError, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
 import { isUniqueViolation } from '../lib/pg-errors.ts';
@@ -63,8 +64,17 @@ export async function loadAttributeDefinitions(db: Db, workspaceId: string): Pro
   return new Map((await repo.listAttributeRows(db, workspaceId)).map((r) => [r.key, r]));
 }
 
-export function makeAttributesService(deps: { db: Db; clock: Clock }) {
-  const { db, clock } = deps;
+/** The workspace's definitions as the API presents them, in display order. */
+export async function listAttributes(db: Db, workspaceId: string): Promise<Attribute[]> {
+  return (await repo.listAttributeRows(db, workspaceId)).map(presentAttribute);
+}
+
+/**
+ * `systemDb` builds the per-key indexes: DDL belongs to the owner role, not to the tenant role
+ * requests run as, and CONCURRENTLY must run outside a transaction.
+ */
+export function makeAttributesService(deps: { db: Db; systemDb: Db; clock: Clock }) {
+  const { db, systemDb, clock } = deps;
 
   async function getRow(tx: Db, actor: Actor, id: string, lock = false): Promise<AttributeRow> {
     const row = await repo.findAttributeRow(tx, actor.workspaceId, id, lock);
@@ -75,7 +85,7 @@ export function makeAttributesService(deps: { db: Db; clock: Clock }) {
   return {
     /** Definitions in display order; every role may read them (to show and fill the values). */
     async list(actor: Actor): Promise<Attribute[]> {
-      return (await repo.listAttributeRows(db, actor.workspaceId)).map(presentAttribute);
+      return listAttributes(db, actor.workspaceId);
     },
 
     async get(actor: Actor, id: string): Promise<Attribute> {
@@ -104,7 +114,7 @@ export function makeAttributesService(deps: { db: Db; clock: Clock }) {
           });
         return presentAttribute(row);
       });
-      if (isOrderable(created.type)) await repo.ensureAttributeIndex(db, created.key);
+      if (isOrderable(created.type)) await afterCommit(() => repo.ensureAttributeIndex(systemDb, created.key));
       return created;
     },
 
@@ -130,7 +140,7 @@ export function makeAttributesService(deps: { db: Db; clock: Clock }) {
         });
         return presentAttribute(row);
       });
-      if (isOrderable(updated.type)) await repo.ensureAttributeIndex(db, updated.key);
+      if (isOrderable(updated.type)) await afterCommit(() => repo.ensureAttributeIndex(systemDb, updated.key));
       return updated;
     },
 

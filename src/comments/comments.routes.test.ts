@@ -14,7 +14,7 @@ beforeAll(async () => {
   other = await t.workspace();
   contactId = (await ws.req('POST', '/v1/contacts', { email: 'note@example.com' })).body.id;
   const user = (await ws.req('POST', '/v1/users', { email: 'member@example.com', role: 'member' })).body;
-  memberKey = (await insertApiKey(t.deps.db, systemClock, { workspaceId: ws.id, name: 'member', role: 'member', userId: user.id })).secret;
+  memberKey = (await insertApiKey(t.database.systemDb, systemClock, { workspaceId: ws.id, name: 'member', role: 'member', userId: user.id })).secret;
 });
 afterAll(() => t.close());
 

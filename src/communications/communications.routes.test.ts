@@ -23,7 +23,7 @@ const newContact = async (w: TestWorkspace = ws) => {
   return res.body.id as string;
 };
 const count = async (table: string, w: TestWorkspace = ws) =>
-  Number((await queryRows<{ n: number }>(t.deps.db, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)} WHERE workspace_id = ${w.id}`))[0]!.n);
+  Number((await queryRows<{ n: number }>(t.database.systemDb, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)} WHERE workspace_id = ${w.id}`))[0]!.n);
 const pointers = (body: { errors?: { pointer: string }[] }) => (body.errors ?? []).map((e) => e.pointer);
 
 describe('calls', () => {

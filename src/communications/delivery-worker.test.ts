@@ -37,7 +37,7 @@ describe('delivery through the job queue', () => {
     expect([wa.status, email.status]).toEqual([201, 201]);
     await workers.relay.flush();
     await waitFor(async () => (await ws.req('GET', `/v1/whatsapp-messages/${wa.body.id}`)).body.status === 'sent' && (await ws.req('GET', `/v1/emails/${email.body.id}`)).body.status === 'sent');
-    const rows = await queryRows<{ channel: string; recipient: string }>(t.deps.db, sql`SELECT channel, recipient FROM outbound_deliveries WHERE workspace_id = ${ws.id} ORDER BY channel`);
+    const rows = await queryRows<{ channel: string; recipient: string }>(t.database.systemDb, sql`SELECT channel, recipient FROM outbound_deliveries WHERE workspace_id = ${ws.id} ORDER BY channel`);
     expect(rows).toEqual([{ channel: 'email', recipient: 'worker@example.com' }, { channel: 'whatsapp', recipient: '+34699000111' }]);
   });
 });

@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const count = async (table: string) =>
-  Number((await queryRows<{ n: number }>(t.deps.db, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)} WHERE workspace_id = ${ws.id}`))[0]!.n);
+  Number((await queryRows<{ n: number }>(t.database.systemDb, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)} WHERE workspace_id = ${ws.id}`))[0]!.n);
 
 const newContact = async (consents: Record<string, boolean> = {}) => {
   const res = await ws.req('POST', '/v1/contacts', { phone: `+3463${String(1_000_000 + ++seq).padStart(7, '0')}`, email: `send${seq}@example.com`, consents });
@@ -158,7 +158,7 @@ describe('bad sends change nothing', () => {
 
 describe('delivery', () => {
   const outboxFor = async (messageId: string) =>
-    (await queryRows<{ topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.deps.db, sql`SELECT topic, payload FROM outbox WHERE workspace_id = ${ws.id} AND payload->>'messageId' = ${messageId}`));
+    (await queryRows<{ topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT topic, payload FROM outbox WHERE workspace_id = ${ws.id} AND payload->>'messageId' = ${messageId}`));
 
   it('records the message and its delivery job in one transaction; running the job twice sends once', async () => {
     const id = await newContact();
@@ -173,7 +173,7 @@ describe('delivery', () => {
     await t.database.raw(`UPDATE whatsapp_messages SET status = 'queued' WHERE workspace_id = $1 AND id = $2`, [ws.id, sent.body.id]);
     await handler(jobs[0]!.payload, { id: 'a', retryCount: 1, lastAttempt: false });
     await handler(jobs[0]!.payload, { id: 'a', retryCount: 2, lastAttempt: false });
-    const deliveries = await queryRows<{ recipient: string; payload: { text: string } }>(t.deps.db, sql`SELECT recipient, payload FROM outbound_deliveries WHERE workspace_id = ${ws.id} AND message_id = ${sent.body.id}`);
+    const deliveries = await queryRows<{ recipient: string; payload: { text: string } }>(t.database.systemDb, sql`SELECT recipient, payload FROM outbound_deliveries WHERE workspace_id = ${ws.id} AND message_id = ${sent.body.id}`);
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]!.payload.text).toBe('¿Te llamo?');
     const after = await ws.req('GET', `/v1/whatsapp-messages/${sent.body.id}`);
@@ -188,7 +188,7 @@ describe('delivery', () => {
     await jobHandlers(t.deps)[job!.topic]!.run(job!.payload, { id: 'b', retryCount: 0, lastAttempt: false });
     await jobHandlers(t.deps)[job!.topic]!.run(job!.payload, { id: 'b', retryCount: 1, lastAttempt: false });
     expect((await ws.req('GET', `/v1/emails/${sent.body.id}`)).body.status).toBe('sent');
-    expect(Number((await queryRows<{ n: number }>(t.deps.db, sql`SELECT count(*)::int AS n FROM outbound_deliveries WHERE workspace_id = ${ws.id} AND message_id = ${sent.body.id}`))[0]!.n)).toBe(1);
+    expect(Number((await queryRows<{ n: number }>(t.database.systemDb, sql`SELECT count(*)::int AS n FROM outbound_deliveries WHERE workspace_id = ${ws.id} AND message_id = ${sent.body.id}`))[0]!.n)).toBe(1);
   });
 
   it('does not deliver a message deleted before its job ran', async () => {
@@ -197,7 +197,7 @@ describe('delivery', () => {
     expect((await ws.req('DELETE', `/v1/emails/${sent.body.id}`)).status).toBe(204);
     const [job] = await outboxFor(sent.body.id);
     await jobHandlers(t.deps)[job!.topic]!.run(job!.payload, { id: 'c', retryCount: 0, lastAttempt: false });
-    expect(Number((await queryRows<{ n: number }>(t.deps.db, sql`SELECT count(*)::int AS n FROM outbound_deliveries WHERE workspace_id = ${ws.id} AND message_id = ${sent.body.id}`))[0]!.n)).toBe(0);
+    expect(Number((await queryRows<{ n: number }>(t.database.systemDb, sql`SELECT count(*)::int AS n FROM outbound_deliveries WHERE workspace_id = ${ws.id} AND message_id = ${sent.body.id}`))[0]!.n)).toBe(0);
   });
 
   it('marks a message failed when its delivery retries are spent, and the contact is waiting again', async () => {

@@ -7,7 +7,7 @@ import { presentContact } from '../contacts/contacts.present.ts';
 import type { Contact } from '../contacts/contacts.schema.ts';
 import { contacts, type ContactRow } from '../contacts/contacts.tables.ts';
 import { readWorkspaceSettings } from '../workspaces/workspace-settings.ts';
-import { makeAttributesService } from '../attributes/attributes.service.ts';
+import { listAttributes } from '../attributes/attributes.service.ts';
 import { compileFilter } from './compile-filter.ts';
 import { exactIdentifier, searchCondition, type FilterContext } from './filter-fields.ts';
 import { orderBy, partCondition, partsFor, resolveSort } from './keyset.ts';
@@ -37,7 +37,7 @@ export async function contextFor(db: Db, actor: Actor, req: Pick<ListRequest, 'f
   const country = text ? (await readWorkspaceSettings(db, actor.workspaceId)).defaultCountry : 'ES';
   const wantsAttributes = tree.includes('"attributes.') || (req.sort ?? '').includes('attributes.');
   const attributes = wantsAttributes
-    ? new Map((await makeAttributesService({ db, clock: { now: () => now } }).list(actor)).map((a) => [a.key, a]))
+    ? new Map((await listAttributes(db, actor.workspaceId)).map((a) => [a.key, a]))
     : undefined;
   return { workspaceId: actor.workspaceId, country, now, attributes };
 }

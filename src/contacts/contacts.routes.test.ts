@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const countRows = async (table: string, workspaceId: string) =>
-  Number((await queryRows<{ n: number }>(t.deps.db, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)} WHERE workspace_id = ${workspaceId}`))[0]!.n);
+  Number((await queryRows<{ n: number }>(t.database.systemDb, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)} WHERE workspace_id = ${workspaceId}`))[0]!.n);
 
 describe('creating contacts', () => {
   it('creates a contact with a national phone stored in E.164 and the domain lower-cased', async () => {
@@ -128,7 +128,7 @@ describe('reading and updating', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ firstName: 'Ana', company: null, lastName: 'Pérez Gil', version: 2 });
     expect(res.headers.etag).toBe('"2"');
-    const events = await queryRows<{ type: string; data: { fields: string[] } }>(t.deps.db, sql`SELECT type, data FROM contact_events WHERE workspace_id = ${ws.id} AND contact_id = ${created.body.id} ORDER BY occurred_at, id`);
+    const events = await queryRows<{ type: string; data: { fields: string[] } }>(t.database.systemDb, sql`SELECT type, data FROM contact_events WHERE workspace_id = ${ws.id} AND contact_id = ${created.body.id} ORDER BY occurred_at, id`);
     expect(events.map((e) => e.type)).toEqual(['contact.created', 'contact.updated']);
     expect(events[1]!.data.fields.sort()).toEqual(['company', 'lastName']);
   });

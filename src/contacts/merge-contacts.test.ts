@@ -42,7 +42,7 @@ describe('merging contacts', () => {
     // History moved, and the merge is recorded.
     const consents = await ws.req('GET', `/v1/contacts/${survivor.body.id}/consents`);
     expect(consents.body.data.some((r: { source: string }) => r.source === 'form')).toBe(true);
-    const events = await queryRows<{ type: string; contact_id: string }>(t.deps.db, sql`SELECT type, contact_id FROM contact_events WHERE workspace_id = ${ws.id} AND contact_id IN (${survivor.body.id}, ${dup.body.id})`);
+    const events = await queryRows<{ type: string; contact_id: string }>(t.database.systemDb, sql`SELECT type, contact_id FROM contact_events WHERE workspace_id = ${ws.id} AND contact_id IN (${survivor.body.id}, ${dup.body.id})`);
     expect(events.filter((e) => e.contact_id === survivor.body.id).map((e) => e.type)).toEqual(expect.arrayContaining(['contact.created', 'contact.merged']));
     expect(events.filter((e) => e.contact_id === survivor.body.id && e.type === 'contact.created')).toHaveLength(2);
     expect(events.filter((e) => e.contact_id === dup.body.id).map((e) => e.type)).toEqual(['contact.merged_into']);

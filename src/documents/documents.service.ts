@@ -8,6 +8,7 @@ import type { Db } from '../lib/db.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import type { ElementListQuery } from '../lib/http/element-schemas.ts';
 import { uuidv7 } from '../lib/ids.ts';
+import { inWorkspace } from '../lib/tenant-scope.ts';
 import { pageNewestFirst } from '../lib/keyset-page.ts';
 import type { CursorCodec, Page } from '../lib/pagination.ts';
 import { ALLOWED_TYPES, checkContent, cleanFileName } from './content-check.ts';
@@ -163,7 +164,8 @@ export function makeDocumentsService(deps: DocumentsDeps) {
       for await (const { key, modifiedAt } of storage.list()) {
         if (modifiedAt.getTime() > cutoff) continue;
         const [workspaceId, id] = key.split('/') as [string, string];
-        if (await repo.findDocumentRow(db, workspaceId, id)) continue;
+        // Each file is checked in its own workspace's scope: row-level security would hide the row otherwise.
+        if (await inWorkspace(workspaceId, () => repo.findDocumentRow(db, workspaceId, id))) continue;
         await storage.remove(key);
         removed++;
       }

@@ -8,6 +8,8 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { SQL } from 'drizzle-orm';
 import { retryTransactions } from './transaction-retry.ts';
+import { APP_ROLE, TenantPool, tenantPgliteClient } from './tenant-connection.ts';
+import { currentTransaction } from './tenant-scope.ts';
 
 /**
  * Both drivers give a `PgDatabase`, so repositories are written once. A transaction is also a
@@ -35,15 +37,40 @@ export type Database = {
   close(): Promise<void>;
 };
 
-export type OpenOptions = { databaseUrl?: string; dataDir?: string; inMemory?: boolean; loadDataDir?: Blob };
+export type OpenOptions = {
+  databaseUrl?: string;
+  dataDir?: string;
+  inMemory?: boolean;
+  loadDataDir?: Blob;
+  /**
+   * false runs tenant work as the owner role, so row-level security does not apply: only for a
+   * test proving that the application's own workspace conditions keep tenants apart.
+   */
+  rowLevelSecurity?: boolean;
+};
+
+/**
+ * Tenant queries join the transaction of the current scope when there is one (an idempotent
+ * request runs whole in one), so the business change and its stored response commit together.
+ */
+function joiningScopeTransaction(db: Db): Db {
+  return new Proxy(db, {
+    get(target, prop) {
+      const on = currentTransaction() ?? target;
+      const value = Reflect.get(on, prop, on) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(on) : value;
+    },
+  });
+}
 
 /** Opens PGlite (embedded, data in a folder) or a PostgreSQL pool when a URL is given. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
-  return openPglite(opts);
+  const role = opts.rowLevelSecurity === false ? null : APP_ROLE;
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, role);
+  return openPglite(opts, role);
 }
 
-async function openPglite(opts: OpenOptions): Promise<Database> {
+async function openPglite(opts: OpenOptions, role: string | null): Promise<Database> {
   const dataDir = opts.inMemory ? undefined : (opts.dataDir ?? './data');
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create({
@@ -60,11 +87,10 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
     const r = await client.query(text, params);
     return { rows: r.rows as Record<string, unknown>[] };
   };
-  const db = drizzlePglite(client) as unknown as Db;
   return {
     kind: 'pglite',
-    db,
-    systemDb: db,
+    db: joiningScopeTransaction(drizzlePglite(tenantPgliteClient(client, role)) as unknown as Db),
+    systemDb: drizzlePglite(client) as unknown as Db,
     raw,
     session: (fn) => fn(raw),
     pglite: client,
@@ -72,17 +98,22 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({
+async function openPostgres(url: string, role: string | null): Promise<Database> {
+  const config: pg.PoolConfig = {
     connectionString: url,
-    max: 10,
     // A transaction left open by a crashed request must not hold locks forever.
     idle_in_transaction_session_timeout: 30_000,
     statement_timeout: 30_000,
-  });
-  // A server restart kills idle connections: without a listener the pool's 'error' event would
-  // crash the process. The pool drops the dead client and opens a new one on the next query.
-  pool.on('error', (err) => process.emitWarning(`idle PostgreSQL connection lost: ${err.message}`));
+  };
+  // Two pools: tenant work as the ordinary role with its workspace set at every checkout, and a
+  // small one for migrations, housekeeping and other deliberate work across workspaces.
+  const tenantPool = new TenantPool({ ...config, max: 10 }, role);
+  const pool = new pg.Pool({ ...config, max: 4 });
+  for (const p of [pool, tenantPool]) {
+    // A server restart kills idle connections: without a listener the pool's 'error' event would
+    // crash the process. The pool drops the dead client and opens a new one on the next query.
+    p.on('error', (err) => process.emitWarning(`idle PostgreSQL connection lost: ${err.message}`));
+  }
   // Surface a wrong URL at start, not at the first request.
   const probe = await pool.connect();
   probe.release();
@@ -94,12 +125,11 @@ async function openPostgres(url: string): Promise<Database> {
       return { rows: (last?.rows ?? []) as Record<string, unknown>[] };
     };
   const raw = runOn(pool);
-  // Only a server has concurrent transactions that can deadlock; PGlite runs them one at a time.
-  const db = retryTransactions(drizzlePg(pool) as unknown as Db);
   return {
     kind: 'postgres',
-    db,
-    systemDb: db,
+    // Only a server has concurrent transactions that can deadlock; PGlite runs them one at a time.
+    db: joiningScopeTransaction(retryTransactions(drizzlePg(tenantPool) as unknown as Db)),
+    systemDb: retryTransactions(drizzlePg(pool) as unknown as Db),
     raw,
     session: async (fn) => {
       const client = await pool.connect();
@@ -109,7 +139,9 @@ async function openPostgres(url: string): Promise<Database> {
         client.release();
       }
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([tenantPool.end(), pool.end()]);
+    },
   };
 }
 

@@ -29,14 +29,14 @@ describe('transactions that lose a deadlock', () => {
     const secondLocked = { done: false };
     let runs = 0;
     const retriesBefore = transactionRetries();
-    const one = t.deps.db.transaction(async (tx) => {
+    const one = t.database.systemDb.transaction(async (tx) => {
       runs++;
       await bump(tx, a);
       firstLocked.done = true;
       await waitFor(secondLocked);
       await bump(tx, b);
     });
-    const two = t.deps.db.transaction(async (tx) => {
+    const two = t.database.systemDb.transaction(async (tx) => {
       runs++;
       await bump(tx, b);
       secondLocked.done = true;
@@ -44,7 +44,7 @@ describe('transactions that lose a deadlock', () => {
       await bump(tx, a);
     });
     await expect(Promise.all([one, two])).resolves.toBeDefined();
-    const rows = await queryRows<{ id: string; version: number }>(t.deps.db, sql`SELECT id, version::int AS version FROM workspaces WHERE id IN (${a}, ${b})`);
+    const rows = await queryRows<{ id: string; version: number }>(t.database.systemDb, sql`SELECT id, version::int AS version FROM workspaces WHERE id IN (${a}, ${b})`);
     expect(rows.map((r) => r.version)).toEqual([3, 3]);
     // On PostgreSQL the two really deadlock and one body runs twice; on PGlite they run in turn.
     expect(runs).toBe(t.database.kind === 'postgres' ? 3 : 2);

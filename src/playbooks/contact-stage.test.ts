@@ -76,7 +76,7 @@ describe('moving a contact through stages', () => {
       [s2!.id, s1!.id, '2026-11-24T09:01:30.000Z', 'api_key', 'api'],
     ]);
 
-    const events = await t.deps.db
+    const events = await t.database.systemDb
       .select()
       .from(contactEvents)
       .where(and(eq(contactEvents.workspaceId, ws.id), eq(contactEvents.contactId, c.id), eq(contactEvents.type, 'contact.stage_changed')));

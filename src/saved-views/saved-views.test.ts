@@ -14,7 +14,7 @@ beforeAll(async () => {
   ws = await t.workspace();
   other = await t.workspace();
   const user = await ws.req('POST', '/v1/users', { email: 'member@example.com', role: 'member' });
-  const key = await insertApiKey(t.deps.db, t.deps.clock, { workspaceId: ws.id, name: 'member key', role: 'member', userId: user.body.id });
+  const key = await insertApiKey(t.database.systemDb, t.deps.clock, { workspaceId: ws.id, name: 'member key', role: 'member', userId: user.body.id });
   member = ws.as(key.secret);
   await ws.req('POST', '/v1/contacts', { email: 'w1@example.com', source: 'web', lastName: 'Zurita' });
   await ws.req('POST', '/v1/contacts', { email: 'w2@example.com', source: 'web', lastName: 'Abad' });

@@ -82,12 +82,12 @@ describe('tasks API', () => {
     await ws.req('POST', `/v1/contacts/${c}/tasks`, { title: 'pending 2' });
     const done = (await ws.req('POST', `/v1/contacts/${c}/tasks`, { title: 'done', status: 'done' })).body;
     const elsewhere = (await ws.req('POST', `/v1/contacts/${contactId}/tasks`, { title: 'other contact' })).body;
-    const n = await t.deps.db.transaction((tx) => deletePendingTasksForContact(tx, ws.id, c));
+    const n = await t.database.systemDb.transaction((tx) => deletePendingTasksForContact(tx, ws.id, c));
     expect(n).toBe(2);
     const left = await ws.req('GET', `/v1/contacts/${c}/tasks`);
     expect(left.body.data.map((x: { id: string }) => x.id)).toEqual([done.id]);
     expect((await ws.req('GET', `/v1/tasks/${elsewhere.id}`)).status).toBe(200);
-    expect(await t.deps.db.transaction((tx) => deletePendingTasksForContact(tx, other.id, contactId))).toBe(0);
+    expect(await t.database.systemDb.transaction((tx) => deletePendingTasksForContact(tx, other.id, contactId))).toBe(0);
   });
 
   it('keeps tasks readable when the contact is in the trash, but refuses new ones', async () => {

@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
+import { inWorkspace } from '../lib/tenant-scope.ts';
 import { isUniqueViolation } from '../lib/pg-errors.ts';
 import { users, workspaces } from './workspaces.tables.ts';
 import { makeWorkspaceSettingsCache } from './workspace-settings.ts';
@@ -41,8 +42,10 @@ export function makeWorkspacesService(deps: { db: Db; clock: Clock }) {
      */
     async create(input: WorkspaceCreate) {
       const now = clock.now();
-      return db.transaction(async (tx) => {
-        const id = uuidv7(now.getTime());
+      const id = uuidv7(now.getTime());
+      // The new workspace is the tenant scope of its own creation: row-level security lets
+      // these rows in because they belong to it.
+      return inWorkspace(id, () => db.transaction(async (tx) => {
         const [ws] = await tx
           .insert(workspaces)
           .values({ id, name: input.name, defaultCountry: input.defaultCountry ?? 'ES', timeZone: input.timeZone ?? 'Europe/Madrid', locale: input.locale ?? 'es-ES', createdAt: now, updatedAt: now })
@@ -54,7 +57,7 @@ export function makeWorkspacesService(deps: { db: Db; clock: Clock }) {
           .returning();
         const apiKey = await insertApiKey(tx, clock, { workspaceId: id, name: 'First key', role: 'owner', userId: ownerId });
         return { workspace: presentWorkspace(ws!), owner: presentUser(owner!), apiKey };
-      });
+      }));
     },
     async get(actor: Actor) {
       const [ws] = await db.select().from(workspaces).where(eq(workspaces.id, actor.workspaceId));

@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const contactsWithEmail = async (email: string) =>
-  (await queryRows<{ n: number }>(t.deps.db, sql`SELECT count(*)::int AS n FROM contacts WHERE workspace_id = ${ws.id} AND email = ${email}`))[0]!.n;
+  (await queryRows<{ n: number }>(t.database.systemDb, sql`SELECT count(*)::int AS n FROM contacts WHERE workspace_id = ${ws.id} AND email = ${email}`))[0]!.n;
 
 describe('Idempotency-Key', () => {
   it('creates once under concurrent retries; every answer is the same 201 or a 409 while running', async () => {
