@@ -7,7 +7,7 @@ import type { Database } from '../db.ts';
 import { queryRows } from '../db.ts';
 import { uuidv7 } from '../ids.ts';
 import { recordOutbox } from './outbox.ts';
-import { startOutboxRelay } from './outbox-relay.ts';
+import { purgePublishedOutbox, startOutboxRelay } from './outbox-relay.ts';
 import { startQueue, type JobPayload, type Queue } from './queue.ts';
 
 let database: Database;
@@ -52,7 +52,7 @@ describe('outbox and job queue', () => {
       })
       .catch(() => undefined);
 
-    const relay = startOutboxRelay(database, queue, logger, 60_000);
+    const relay = startOutboxRelay(database, queue, logger, { intervalMs: 60_000 });
     await relay.flush();
     // A second pass (as after a crash before marking) must not enqueue the same work again.
     await database.raw(`UPDATE outbox SET published_at = NULL WHERE workspace_id = $1`, [ws]);
@@ -93,6 +93,33 @@ it('gives a job up after its last attempt, once, so its record can be marked fai
   expect(attempts).toEqual([false, true]);
   expect(givenUp).toEqual([{ payload: { workspaceId: ws, what: 'x' }, message: 'provider down' }]);
 }, 40_000);
+
+it('publishes a topic nobody consumes yet without a job, and purges published rows after a day', async () => {
+  const ws = uuidv7();
+  const unconsumed = `test.unconsumed.${Date.now()}`;
+  const ids = await database.db.transaction(async (tx) => ({
+    skipped: await recordOutbox(tx, ws, { topic: unconsumed, payload: { n: 1 } }, new Date()),
+    worked: await recordOutbox(tx, ws, { topic, payload: { marker: 'purge' } }, new Date()),
+  }));
+  const relay = startOutboxRelay(database, queue, logger, { intervalMs: 60_000, unconsumedTopics: [unconsumed] });
+  await relay.flush();
+  relay.stop();
+  const jobsFor = async (id: string) => Number((await database.raw(`SELECT count(*) AS n FROM pgboss.job WHERE id = $1`, [id])).rows[0]!.n);
+  expect(await jobsFor(ids.skipped)).toBe(0);
+  expect(await jobsFor(ids.worked)).toBe(1);
+  const published = async () =>
+    (await database.raw(`SELECT id, published_at IS NOT NULL AS published FROM outbox WHERE workspace_id = $1 ORDER BY id`, [ws])).rows.map((r) => [r.id, r.published]);
+  expect(await published()).toEqual([[ids.skipped, true], [ids.worked, true]]);
+
+  // A day and an hour later the skipped row goes; one published an hour ago, and one never published, stay.
+  const old = await database.db.transaction((tx) => recordOutbox(tx, ws, { topic, payload: { marker: 'unpublished' } }, new Date()));
+  await database.raw(`UPDATE outbox SET published_at = now() - interval '25 hours' WHERE workspace_id = $1 AND id = $2`, [ws, ids.skipped]);
+  await database.raw(`UPDATE outbox SET published_at = now() - interval '1 hour' WHERE workspace_id = $1 AND id = $2`, [ws, ids.worked]);
+  await database.raw(`UPDATE outbox SET created_at = now() - interval '3 days' WHERE workspace_id = $1 AND id = $2`, [ws, old]);
+  expect(await purgePublishedOutbox(database, new Date())).toBeGreaterThanOrEqual(1);
+  // (Presence only: on PostgreSQL another file's relay may publish the unpublished row meanwhile.)
+  expect((await published()).map(([id]) => id)).toEqual([ids.worked, old].sort());
+});
 
 it('runs on the backend under test', () => {
   expect(inject('testDatabaseUrl') ? 'postgres' : 'pglite').toBe(database.kind);
