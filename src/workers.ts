@@ -1,13 +1,17 @@
 import type { Logger } from 'pino';
 import type { Deps } from './deps.ts';
 import { purgeExpiredIdempotencyKeys } from './lib/http/idempotency.ts';
-import { startOutboxRelay } from './lib/jobs/outbox-relay.ts';
-import { startQueue, type JobWorker } from './lib/jobs/queue.ts';
+import { purgePublishedOutbox, startOutboxRelay } from './lib/jobs/outbox-relay.ts';
+import { startQueue, type JobWorker, type QueueOptions } from './lib/jobs/queue.ts';
+import { startJobWorkerHeartbeat } from './lib/jobs/worker-heartbeat.ts';
 import { EMAIL_DELIVERY_TOPIC } from './communications/emails.service.ts';
 import { WHATSAPP_DELIVERY_TOPIC } from './communications/whatsapp.service.ts';
 import { makeBulkService, BULK_TOPIC } from './bulk/bulk.service.ts';
 
-/** Job handlers by topic. Features add theirs here; a topic without a handler is only declared. */
+/**
+ * Job handlers by topic. Features add theirs here. A topic listed with no handler is declared
+ * but consumed by nobody yet: the outbox relay marks its rows published without enqueuing a job.
+ */
 export function jobHandlers(deps: Deps): Record<string, JobWorker | undefined> {
   const { delivery } = deps.services;
   const bulk = makeBulkService(deps);
@@ -20,24 +24,46 @@ export function jobHandlers(deps: Deps): Record<string, JobWorker | undefined> {
   };
 }
 
-/** Starts the job queue, its handlers, the outbox relay and housekeeping. */
+/** Queue settings that differ from the defaults. */
+const queueOptions: Record<string, QueueOptions> = {
+  // A bulk job over a whole workspace can run for hours; a dead worker's is found by the heartbeat.
+  [BULK_TOPIC]: { expireInSeconds: 23 * 3600 },
+};
+
+/** Housekeeping across workspaces: expired idempotency keys, old published outbox rows, orphan files. */
+function housekeeping(deps: Deps, logger: Logger) {
+  const now = deps.clock.now();
+  purgeExpiredIdempotencyKeys(deps.database, now).catch((err) => logger.error({ err }, 'idempotency purge failed'));
+  purgePublishedOutbox(deps.database, now).catch((err) => logger.error({ err }, 'outbox purge failed'));
+  deps.services.documents.sweepOrphanFiles().catch((err) => logger.error({ err }, 'document sweep failed'));
+}
+
+/**
+ * Starts the job queue and its handlers, resumes jobs whose worker died (at once on the embedded
+ * database, where this process is the only one), then the outbox relay and hourly housekeeping.
+ */
 export async function startWorkers(deps: Deps, logger: Logger) {
   const queue = await startQueue(deps.database, { databaseUrl: deps.config.databaseUrl, logger });
-  for (const [topic, handler] of Object.entries(jobHandlers(deps))) await queue.register(topic, handler);
-  const relay = startOutboxRelay(deps.database, queue, logger);
-  // Hourly housekeeping: expired idempotency keys, and document files no row points at.
-  const purge = setInterval(() => {
-    purgeExpiredIdempotencyKeys(deps.database, deps.clock.now()).catch((err) => logger.error({ err }, 'idempotency purge failed'));
-    deps.services.documents.sweepOrphanFiles().catch((err) => logger.error({ err }, 'document sweep failed'));
-  }, 60 * 60 * 1000);
+  const handlers = jobHandlers(deps);
+  for (const [topic, handler] of Object.entries(handlers)) await queue.register(topic, handler, queueOptions[topic]);
+  const heartbeat = await startJobWorkerHeartbeat(deps.database, queue, logger, { exclusive: deps.database.kind === 'pglite' });
+  const unconsumedTopics = Object.entries(handlers).filter(([, h]) => !h).map(([topic]) => topic);
+  const relay = startOutboxRelay(deps.database, queue, logger, { unconsumedTopics });
+  // Hourly, and once a minute after start, so a process restarted often still purges.
+  const first = setTimeout(() => housekeeping(deps, logger), 60 * 1000);
+  const purge = setInterval(() => housekeeping(deps, logger), 60 * 60 * 1000);
+  first.unref();
   purge.unref();
   return {
     queue,
     relay,
+    heartbeat,
     async stop() {
+      clearTimeout(first);
       clearInterval(purge);
       relay.stop();
       await queue.stop();
+      await heartbeat.stop();
     },
   };
 }

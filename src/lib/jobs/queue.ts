@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Database } from '../db.ts';
+import { inWorkspace } from '../tenant-scope.ts';
 
 export type JobPayload = Record<string, unknown> & { workspaceId: string };
 export type JobHandler = (payload: JobPayload, job: { id: string; retryCount: number; lastAttempt: boolean }) => Promise<void>;
@@ -11,6 +12,17 @@ export type JobHandler = (payload: JobPayload, job: { id: string; retryCount: nu
  */
 export type JobWorker = { run: JobHandler; giveUp?: (payload: JobPayload, error: unknown) => Promise<void> };
 
+export type QueueOptions = {
+  retryLimit?: number;
+  /**
+   * How long pg-boss lets a job stay `active` before failing it. A dead worker's job is found by
+   * the heartbeat (worker-heartbeat.ts) long before; this only bounds a worker that hangs, so a
+   * long job (a bulk action over 100k contacts) gets hours, not pg-boss's 15 minutes, which
+   * would hand a live job to a second worker.
+   */
+  expireInSeconds?: number;
+};
+
 /**
  * The job queue: pg-boss on the same database (no extra infrastructure). On PGlite it runs
  * in-process through an `executeSql` adapter over the one connection; on PostgreSQL it gets its
@@ -18,11 +30,18 @@ export type JobWorker = { run: JobHandler; giveUp?: (payload: JobPayload, error:
  */
 export type Queue = {
   /** Declares a queue and, when `handler` is given, works it in this process. */
-  register(topic: string, worker?: JobWorker, opts?: { retryLimit?: number }): Promise<void>;
+  register(topic: string, worker?: JobWorker, opts?: QueueOptions): Promise<void>;
   /** Enqueues; `id` makes the enqueue idempotent (pg-boss ignores a second job with the same id). */
   send(topic: string, payload: JobPayload, opts?: { id?: string; startAfterSeconds?: number }): Promise<void>;
   /** Enqueues a batch in one statement, idempotent per job id. */
   sendMany(jobs: { topic: string; payload: JobPayload; id: string }[]): Promise<void>;
+  /** The pg-boss ids of the jobs this process is working right now (the heartbeat lists them). */
+  activeJobIds(): string[];
+  /**
+   * Puts jobs whose worker died back in the queue at once (an attempt counts, with pg-boss's
+   * back-off); a job whose retries were spent ends `failed` and its worker's `giveUp` runs.
+   */
+  requeueOrphans(jobs: { name: string; id: string }[]): Promise<void>;
   boss: PgBoss;
   stop(): Promise<void>;
 };
@@ -34,29 +53,46 @@ export async function startQueue(database: Database, opts: { databaseUrl?: strin
   boss.on('error', (err: Error) => opts.logger.error({ err }, 'job queue error'));
   await boss.start();
   const declared = new Set<string>();
+  const workers = new Map<string, JobWorker>();
+  const active = new Set<string>();
 
-  const declare = async (topic: string, retryLimit = 5) => {
+  const declare = async (topic: string, qo: QueueOptions = {}) => {
     if (declared.has(topic)) return;
+    const { retryLimit = 5, expireInSeconds } = qo;
     // Retries back off exponentially; after the limit the job stays in the failed state (dead letter).
-    await boss.createQueue(topic, { name: topic, retryLimit, retryDelay: 2, retryBackoff: true });
+    const options = { retryLimit, retryDelay: 2, retryBackoff: true, ...(expireInSeconds ? { expireInSeconds } : {}) };
+    await boss.createQueue(topic, { name: topic, ...options });
+    // createQueue leaves an existing queue as it was: bring its settings up to this version's.
+    if (expireInSeconds) await boss.updateQueue(topic, { name: topic, ...options });
     declared.add(topic);
+  };
+
+  /** Job handlers do tenant work: they run as the workspace their payload belongs to. */
+  const giveUp = async (topic: string, payload: JobPayload, err: unknown) => {
+    const worker = workers.get(topic);
+    if (!worker?.giveUp) return;
+    await inWorkspace(payload.workspaceId, () => worker.giveUp!(payload, err)).catch((e: unknown) =>
+      opts.logger.error({ err: e, topic }, 'job give-up failed'),
+    );
   };
 
   return {
     boss,
     async register(topic, worker, ro) {
-      await declare(topic, ro?.retryLimit);
+      await declare(topic, ro);
       if (!worker) return;
+      workers.set(topic, worker);
       await boss.work<JobPayload>(topic, { pollingIntervalSeconds: 0.5, batchSize: 1, includeMetadata: true }, async (jobs) => {
         for (const job of jobs) {
           const lastAttempt = job.retryCount >= job.retryLimit;
+          active.add(job.id);
           try {
-            await worker.run(job.data, { id: job.id, retryCount: job.retryCount, lastAttempt });
+            await inWorkspace(job.data.workspaceId, () => worker.run(job.data, { id: job.id, retryCount: job.retryCount, lastAttempt }));
           } catch (err) {
-            if (lastAttempt && worker.giveUp) {
-              await worker.giveUp(job.data, err).catch((e: unknown) => opts.logger.error({ err: e, topic }, 'job give-up failed'));
-            }
+            if (lastAttempt) await giveUp(topic, job.data, err);
             throw err;
+          } finally {
+            active.delete(job.id);
           }
         }
       });
@@ -69,6 +105,16 @@ export async function startQueue(database: Database, opts: { databaseUrl?: strin
       for (const topic of new Set(jobs.map((j) => j.topic))) await declare(topic);
       // One INSERT for the batch; pg-boss skips ids it already holds (ON CONFLICT DO NOTHING).
       await boss.insert(jobs.map((j) => ({ name: j.topic, data: j.payload, id: j.id })));
+    },
+    activeJobIds: () => [...active],
+    async requeueOrphans(jobs) {
+      for (const name of new Set(jobs.map((j) => j.name))) {
+        const ids = jobs.filter((j) => j.name === name).map((j) => j.id);
+        // pg-boss's own fail: `retry` while attempts remain, else `failed` (its dead letter).
+        for (const id of ids) await boss.fail(name, id, { message: 'the worker process died while the job was active' });
+        const { rows } = await database.raw(`SELECT id, data FROM pgboss.job WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'failed'`, [name, ids]);
+        for (const row of rows) await giveUp(name, row.data as JobPayload, new Error('worker died on the last attempt'));
+      }
     },
     stop: () => boss.stop({ graceful: true, wait: true, timeout: 5000 }),
   };
