@@ -22,6 +22,9 @@ export type BulkDeps = {
   services: { contacts: ContactsService; contactStages: ContactStageService; workspaces: WorkspacesService; attention: AttentionService };
 };
 
+/** Lets timers and I/O (HTTP requests) run before the next statement is queued. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 /**
@@ -67,7 +70,14 @@ export function makeBulkService(deps: BulkDeps) {
     }
   }
 
-  /** Works the job's pending items in contact-id order until none is left. Safe to call again. */
+  /**
+   * Works the job's pending items in contact-id order until none is left; safe to call again.
+   * No transaction spans more than one contact: each change commits on its own, then its item is
+   * settled with the job's counters (progress as it goes). A worker killed in between leaves the
+   * item pending, and the replay finds the contact already as the action leaves it, so it changes
+   * and records nothing. Between contacts the event loop gets a turn: on the embedded database
+   * requests share the one connection, and a job chaining queries back to back would starve them.
+   */
   async function run(workspaceId: string, jobId: string): Promise<void> {
     const job = await repo.findJob(db, workspaceId, jobId);
     if (!job || job.status === 'succeeded' || job.status === 'failed') return;
@@ -86,6 +96,7 @@ export function makeBulkService(deps: BulkDeps) {
           outcome = { code: err.code, message: err.message };
         }
         await repo.settleItem(db, workspaceId, jobId, id, outcome, clock.now());
+        await yieldToEventLoop();
       }
     }
     await repo.setJobStatus(db, workspaceId, jobId, 'succeeded', clock.now());
