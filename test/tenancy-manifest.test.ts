@@ -1,40 +1,139 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestWorkspace } from './harness.ts';
-import { uuidv7 } from '../src/lib/ids.ts';
+import { startTestApp, type TestApp } from './harness.ts';
+import { FIXTURES, type Probe } from './tenancy-fixtures.ts';
+import { apiSnapshot, idsOf, multipartFile, rowSnapshot, seedWorkspace, type Seeded } from './tenancy-seed.ts';
 
 /**
- * Walks every route the app registers (so a new endpoint is covered automatically):
- * without credentials each /v1 route is a 401 problem; with credentials an id that is not the
- * workspace's own is a 404 problem, never a 403 or a 5xx. Each feature also has its own tests that
- * another workspace's real objects answer 404.
+ * Tenant isolation proved route by route. Workspace B holds a real object of every kind; for
+ * every route the app registers, workspace A calls it with B's ids (in the path, the body, the
+ * query) and must get exactly the answer its fixture names — 404 for B's objects — with none of
+ * B's data in any answer, and B's rows byte-for-byte unchanged afterwards. A route without a
+ * fixture, or a fixture without a route, fails the test, so a new endpoint cannot slip through.
+ *
+ * It runs twice: with row-level security, and with the app's queries run as the owner role
+ * (`rowLevelSecurity: false`), where only the application's own workspace conditions keep
+ * tenants apart — removing one from a repository must make this test fail.
  */
-let t: TestApp;
-let ws: TestWorkspace;
-beforeAll(async () => {
-  t = await startTestApp();
-  ws = await t.workspace();
-});
-afterAll(() => t.close());
 
-const fill = (url: string) => url.replace(/:[A-Za-z]+/g, () => uuidv7());
+const routeKey = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
 
-describe('route manifest', () => {
-  it('requires credentials on every /v1 route', async () => {
-    const routes = t.app.routeManifest.filter((r) => r.url.startsWith('/v1/') && !r.public);
-    expect(routes.length).toBeGreaterThan(10);
-    for (const r of routes) {
-      const res = await t.app.inject({ method: r.method as 'GET', url: fill(r.url) });
-      expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
-      expect(res.headers['content-type']).toContain('application/problem+json');
-    }
+/** Routes that must have a fixture: everything registered except the public probes (health, the document). */
+const guardedRoutes = (t: TestApp) => t.app.routeManifest.filter((r) => !r.public).map(routeKey);
+
+async function send(t: TestApp, a: Seeded, method: string, p: Probe) {
+  const upload = p.file ? multipartFile(p.file) : undefined;
+  const res = await t.app.inject({
+    method: method as 'GET',
+    url: p.url,
+    headers: {
+      authorization: `Bearer ${a.ws.apiKey}`,
+      ...(upload ? { 'content-type': upload.contentType } : p.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...p.headers,
+    },
+    payload: upload ? upload.payload : p.body === undefined ? undefined : JSON.stringify(p.body),
   });
+  let body: unknown;
+  try {
+    body = res.body ? JSON.parse(res.body) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return { status: res.statusCode, contentType: String(res.headers['content-type'] ?? ''), body, text: res.body };
+}
 
-  it('answers 404 (never 403 or 5xx) for ids the workspace does not own', async () => {
-    const routes = t.app.routeManifest.filter((r) => r.url.startsWith('/v1/') && r.url.includes('/:') && !r.public);
-    for (const r of routes) {
-      const res = await ws.req(r.method, fill(r.url), ['POST', 'PATCH', 'PUT'].includes(r.method) ? {} : undefined);
-      expect([404, 422, 400], `${r.method} ${r.url} → ${res.status} ${res.text.slice(0, 200)}`).toContain(res.status);
-      expect(res.status).not.toBe(403);
+/** The faults of one answer; empty when it is exactly what the fixture says and holds nothing of B's. */
+function judge(p: Probe, res: Awaited<ReturnType<typeof send>>, b: Seeded, bIds: string[]): string[] {
+  const faults: string[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- problem bodies are read field by field
+  const body = res.body as any;
+  if (p.notFound) {
+    if (res.status !== 404) faults.push(`expected 404, got ${res.status}`);
+    else if (!res.contentType.startsWith('application/problem+json') || body?.code !== 'not_found' || body?.status !== 404) {
+      faults.push(`expected a not_found problem, got ${res.contentType} ${res.text.slice(0, 200)}`);
     }
+  } else {
+    if (res.status !== p.status) faults.push(`expected ${p.status}, got ${res.status}`);
+    else if (p.code && body?.code !== p.code) faults.push(`expected code ${p.code}, got ${body?.code}`);
+    else if (res.status >= 400 && !res.contentType.startsWith('application/problem+json')) faults.push(`error is not a problem: ${res.contentType}`);
+    if (res.status === p.status) {
+      for (const id of p.mustInclude ?? []) if (!res.text.includes(id)) faults.push(`A's own ${id} missing from the answer`);
+      const extra = p.check?.(body);
+      if (extra) faults.push(extra);
+    }
+  }
+  if (res.text.toLowerCase().includes(b.canary)) faults.push(`answer holds B's canary ${b.canary}`);
+  const sent = `${p.url} ${JSON.stringify(p.body ?? '')}`;
+  const leaked = bIds.filter((id) => res.text.includes(id) && !sent.includes(id));
+  if (leaked.length) faults.push(`answer holds B's ids it was not sent: ${leaked.join(', ')}`);
+  if (faults.length) faults.push(`answer: ${res.status} ${res.text.slice(0, 300)}`);
+  return faults;
+}
+
+const modes = [
+  { rowLevelSecurity: true, label: 'row-level security on' },
+  { rowLevelSecurity: false, label: 'row-level security off, app conditions only' },
+];
+
+for (const mode of modes) {
+  describe(`route manifest tenancy (${mode.label})`, () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vixiees-tenancy-'));
+    let t: TestApp;
+    let a: Seeded;
+    let b: Seeded;
+    beforeAll(async () => {
+      t = await startTestApp({ rowLevelSecurity: mode.rowLevelSecurity, config: { dataDir } });
+      b = await seedWorkspace(t, 'b', '+34612000');
+      a = await seedWorkspace(t, 'a', '+34613000');
+    }, 300_000);
+    afterAll(async () => {
+      await t?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('has a fixture for every registered route, and none for a route that is gone', () => {
+      const routes = guardedRoutes(t);
+      const missing = routes.filter((k) => !(k in FIXTURES));
+      const stale = Object.keys(FIXTURES).filter((k) => !routes.includes(k));
+      expect(missing, `routes without a tenancy fixture (add one to test/tenancy-fixtures.ts): ${missing.join('; ')}`).toEqual([]);
+      expect(stale, `fixtures for routes the app no longer registers: ${stale.join('; ')}`).toEqual([]);
+      for (const [k, f] of Object.entries(FIXTURES)) expect(f.why.length, `${k} says why`).toBeGreaterThan(20);
+    });
+
+    it("answers workspace A with none of B's objects, and leaves B's data unchanged", async () => {
+      const routes = guardedRoutes(t).filter((k) => k in FIXTURES);
+      const bIds = idsOf(b);
+      const rowsBefore = await rowSnapshot(t.database, b.ws.id);
+      const apiBefore = await apiSnapshot(b);
+      const faults: string[] = [];
+      let probes = 0;
+      let leaks = 0;
+      for (const key of routes) {
+        const method = key.slice(0, key.indexOf(' '));
+        for (const p of FIXTURES[key]!.probes(a, b)) {
+          probes++;
+          const res = await send(t, a, p.method ?? method, p);
+          const found = judge(p, res, b, bIds);
+          if (found.length) leaks++;
+          for (const f of found) faults.push(`${key} → ${p.method ?? method} ${p.url}: ${f}`);
+        }
+      }
+      const rowsAfter = await rowSnapshot(t.database, b.ws.id);
+      const apiAfter = await apiSnapshot(b);
+      for (const table of Object.keys(rowsBefore)) {
+        if (rowsBefore[table] === rowsAfter[table]) continue;
+        leaks++;
+        faults.push(`B's table ${table} changed: ${rowsBefore[table]} → ${rowsAfter[table]}`);
+      }
+      for (const url of Object.keys(apiBefore)) {
+        if (JSON.stringify(apiBefore[url]) === JSON.stringify(apiAfter[url])) continue;
+        leaks++;
+        faults.push(`B's GET ${url} changed: ${JSON.stringify(apiAfter[url]).slice(0, 300)}`);
+      }
+      console.log(`tenancy (${mode.label}): ${routes.length} routes, ${probes} probes, leaks = ${leaks}`);
+      expect(faults, faults.join('\n')).toEqual([]);
+    }, 300_000);
   });
-});
+}
