@@ -10,6 +10,7 @@ import { attributesRoutes } from './attributes/attributes.routes.ts';
 import { playbooksRoutes } from './playbooks/playbooks.routes.ts';
 import { contactStageRoutes } from './playbooks/contact-stage.routes.ts';
 import { contactListsRoutes } from './contact-lists/contact-lists.routes.ts';
+import { contactFilterSchemas } from './contact-lists/filter-openapi.ts';
 import { savedViewsRoutes } from './saved-views/saved-views.routes.ts';
 import { bulkRoutes } from './bulk/bulk.routes.ts';
 import type { Deps } from './deps.ts';
@@ -70,7 +71,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; be
     }
   });
 
-  await app.register(swagger, openApiOptions());
+  await app.register(swagger, openApiOptions({ schemaOverrides: contactFilterSchemas() }));
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
   // Budgets live in the database, shared by every API process on it.

@@ -4,6 +4,7 @@ import type { Actor } from '../lib/actor.ts';
 import { AppError } from '../lib/errors.ts';
 import { isUuid } from '../lib/ids.ts';
 import { migrate } from '../lib/migrate.ts';
+import { inWorkspace } from '../lib/tenant-scope.ts';
 import { listContacts } from '../contacts/list-contacts.ts';
 import { ContactCreate, ContactListQuery } from '../contacts/contacts.schema.ts';
 import { WorkspaceCreate } from '../workspaces/workspaces.schema.ts';
@@ -16,8 +17,8 @@ export const USAGE = `Usage: vixiees <command> [options]
   workspace create --name N [--country ES] [--time-zone Europe/Madrid] [--locale es-ES] [--owner-email E] [--json]
   apikey create --workspace ID --name N [--role owner|admin|member] [--json]
   apikey list   --workspace ID [--json]
-  apikey revoke --workspace ID --id KEY_ID
-  contacts get    --workspace ID CONTACT_ID
+  apikey revoke --workspace ID --id KEY_ID [--json]
+  contacts get    --workspace ID CONTACT_ID                 (contacts print JSON)
   contacts list   --workspace ID [--limit 50] [--cursor C]
   contacts create --workspace ID [--first-name F] [--last-name L] [--email E] [--phone P] [--company C]
 
@@ -48,10 +49,15 @@ const ok = (stdout: string): CommandResult => ({ exitCode: 0, stdout: stdout.end
 const fail = (stderr: string, exitCode = 1): CommandResult => ({ exitCode, stdout: '', stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n` });
 const json = (v: unknown) => JSON.stringify(v, null, 2);
 
-/** The CLI acts as a trusted owner of the workspace it names (it runs on the server machine). */
-function cliActor(workspaceId: string | undefined): Actor {
+/**
+ * Runs tenant work for the workspace named by `--workspace`, as its trusted owner (the CLI runs on
+ * the server machine). The tenant scope is what row-level security reads: without it the
+ * command would see no rows, whether it runs in its own process or inside the server's bridge.
+ */
+function forWorkspace<T>(workspaceId: string | undefined, fn: (actor: Actor) => Promise<T>): Promise<T> {
   if (!workspaceId || !isUuid(workspaceId)) throw new AppError('validation_failed', '--workspace must be a workspace id (UUID)');
-  return { workspaceId, role: 'owner', userId: null, type: 'cli', principalId: workspaceId };
+  const actor: Actor = { workspaceId, role: 'owner', userId: null, type: 'cli', principalId: workspaceId };
+  return inWorkspace(workspaceId, () => fn(actor));
 }
 
 /** Runs one CLI command with the given dependencies; returns its output instead of printing it. */
@@ -84,31 +90,34 @@ export async function executeCommand(deps: Deps, argv: string[]): Promise<Comman
       case 'apikey create': {
         const role = (o.role ?? 'admin') as 'owner' | 'admin' | 'member';
         if (!['owner', 'admin', 'member'].includes(role)) return fail('--role must be owner, admin or member', 2);
-        if (!o.name) return fail('--name is required', 2);
-        const key = await deps.services.apiKeys.create(cliActor(o.workspace), { name: o.name, role });
+        const name = o.name;
+        if (!name) return fail('--name is required', 2);
+        const key = await forWorkspace(o.workspace, (actor) => deps.services.apiKeys.create(actor, { name, role }));
         return ok(o.json ? json(key) : `API key ${key.id} (${key.role}) created; shown once:\n${key.secret}`);
       }
       case 'apikey list': {
-        const keys = await deps.services.apiKeys.list(cliActor(o.workspace));
+        const keys = await forWorkspace(o.workspace, (actor) => deps.services.apiKeys.list(actor));
         if (o.json) return ok(json(keys));
         return ok(keys.map((k) => `${k.id}  ${k.prefix}…  ${k.role.padEnd(6)}  ${k.revokedAt ? 'revoked' : 'active '}  ${k.name}`).join('\n') || 'No API keys');
       }
       case 'apikey revoke': {
         if (!o.id || !isUuid(o.id)) return fail('--id must be the API key id (UUID)', 2);
-        const key = await deps.services.apiKeys.revoke(cliActor(o.workspace), o.id);
-        return ok(`API key ${key.id} revoked at ${key.revokedAt}`);
+        const keyId = o.id;
+        const key = await forWorkspace(o.workspace, (actor) => deps.services.apiKeys.revoke(actor, keyId));
+        return ok(o.json ? json(key) : `API key ${key.id} revoked at ${key.revokedAt}`);
       }
+      // Contacts are printed as JSON with or without --json (accepted for symmetry with the rest).
       case 'contacts get': {
         if (!arg || !isUuid(arg)) return fail('Give the contact id: contacts get --workspace ID CONTACT_ID', 2);
-        return ok(json(await deps.services.contacts.get(cliActor(o.workspace), arg)));
+        return ok(json(await forWorkspace(o.workspace, (actor) => deps.services.contacts.get(actor, arg))));
       }
       case 'contacts list': {
         const q = ContactListQuery.parse({ limit: o.limit, cursor: o.cursor });
-        return ok(json(await listContacts(deps.db, deps.cursors, cliActor(o.workspace), q)));
+        return ok(json(await forWorkspace(o.workspace, (actor) => listContacts(deps.db, deps.cursors, actor, q))));
       }
       case 'contacts create': {
         const input = ContactCreate.parse({ firstName: o['first-name'], lastName: o['last-name'], email: o.email, phone: o.phone, company: o.company, source: 'manual' });
-        return ok(json(await deps.services.contacts.create(cliActor(o.workspace), input)));
+        return ok(json(await forWorkspace(o.workspace, (actor) => deps.services.contacts.create(actor, input))));
       }
       default:
         return fail(`Unknown command: ${positionals.join(' ')}\n\n${USAGE}`, 2);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PAGE_SIZE } from './contact-query.ts';
 
 /** A node of the filter tree; validated node by node so each mistake gets its own pointer. */
 export const FilterTree = z
@@ -16,11 +17,16 @@ export const ContactSearch = z
   .object({
     filter: FilterTree.optional(),
     q: z.string().trim().min(1).max(200).optional().meta({ description: 'Search box, as in `GET /v1/contacts?q=`' }),
-    sort: z.string().max(100).optional(),
-    limit: z.number().int().min(1).default(50).meta({ description: 'At most 500' }),
+    sort: z.string().max(100).optional().meta({ description: '`-createdAt` (default; `relevance` with `q`), `updatedAt`, `lastName`, `timeInStage`, `attributes.<key>`…; `-` for descending' }),
+    // The bound is checked by the list (400 `too_big`, as for GET); the document states it.
+    limit: z.number().int().min(1).default(50).meta({ maximum: MAX_PAGE_SIZE, description: `At most ${MAX_PAGE_SIZE}` }),
     cursor: z.string().max(2000).optional(),
     count: z.boolean().default(false),
     deleted: z.boolean().default(false),
   })
-  .strict().meta({ id: 'ContactSearch' });
+  .strict()
+  .meta({
+    id: 'ContactSearch',
+    examples: [{ filter: { and: [{ field: 'source', op: 'in', value: ['web', 'meta_ads'] }, { field: 'pendingAttention', op: 'eq', value: true }] }, sort: '-updatedAt', limit: 50 }],
+  });
 export type ContactSearch = z.infer<typeof ContactSearch>;

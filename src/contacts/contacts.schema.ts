@@ -51,7 +51,11 @@ export const ContactCreate = z
     consents: Consents.partial().strict().optional(),
     customAttributes: z.record(z.string(), z.unknown()).optional(),
   })
-  .strict().meta({ id: 'ContactCreate' });
+  .strict()
+  .meta({
+    id: 'ContactCreate',
+    examples: [{ firstName: 'Lucía', lastName: 'García López', email: 'lucia@example.com', phone: '612 345 678', source: 'web', sourceDetail: 'form:contact-us', consents: { transactionalEmail: true } }],
+  });
 export type ContactCreate = z.infer<typeof ContactCreate>;
 
 export const ContactUpdate = z
@@ -61,7 +65,8 @@ export const ContactUpdate = z
     consents: Consents.partial().strict().optional(),
     customAttributes: z.record(z.string(), z.unknown()).optional(),
   })
-  .strict().meta({ id: 'ContactUpdate' });
+  .strict()
+  .meta({ id: 'ContactUpdate', examples: [{ company: 'Acme Iberia', phone: null, consents: { marketingEmail: true } }] });
 export type ContactUpdate = z.infer<typeof ContactUpdate>;
 
 /** Fields the server owns: writing them is named as such, not as an unknown field. */
@@ -103,7 +108,19 @@ export const Contact = z.object({
   updatedAt: z.string(),
   deletedAt: z.string().nullable(),
   version: z.number().int(),
-}).passthrough().meta({ id: 'Contact' });
+}).passthrough().meta({
+  id: 'Contact',
+  examples: [
+    {
+      id: '0193a5f2-7c1e-7b3a-9f7e-2d6c1a0b9e41', firstName: 'Lucía', lastName: 'García López', email: 'lucia@example.com', phone: '+34612345678', whatsappUserId: null,
+      company: 'Acme Iberia', additionalEmails: [], additionalPhones: [], ownerId: '0193a5f2-7c1e-7b3a-9f7e-2d6c1a0b9e42', source: 'web', sourceDetail: 'form:contact-us',
+      externalRef: null, crmLinks: {}, consents: { transactionalWhatsapp: false, transactionalEmail: true, marketingWhatsapp: false, marketingEmail: false },
+      customAttributes: {}, stage: null, pendingAttention: { pending: false, reasons: [] }, ignored: false,
+      whatsappWindow: { open: false, expiresAt: null, remainingSeconds: 0 }, mergedIntoId: null,
+      createdAt: '2026-11-24T08:00:00.000Z', updatedAt: '2026-11-24T08:00:00.000Z', deletedAt: null, version: 1,
+    },
+  ],
+});
 export type Contact = z.infer<typeof Contact>;
 
 const flag = z.enum(['true', 'false']);

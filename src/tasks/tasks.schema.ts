@@ -12,7 +12,8 @@ export const TaskCreate = z
     assigneeId: z.uuid().nullish().meta({ description: 'A user of the workspace' }),
     status: TaskStatus.optional().meta({ description: 'Defaults to `pending`' }),
   })
-  .strict().meta({ id: 'TaskCreate' });
+  .strict()
+  .meta({ id: 'TaskCreate', examples: [{ title: 'Call back about the quote', dueAt: '2026-11-25T10:00:00.000Z', assigneeId: null }] });
 export type TaskCreate = z.infer<typeof TaskCreate>;
 
 export const TaskUpdate = z

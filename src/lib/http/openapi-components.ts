@@ -5,11 +5,9 @@
  */
 
 const problem = { $ref: '#/components/schemas/Problem' };
-const rateLimitHeaders = {
-  'RateLimit-Limit': { $ref: '#/components/headers/RateLimit-Limit' },
-  'RateLimit-Remaining': { $ref: '#/components/headers/RateLimit-Remaining' },
-  'RateLimit-Reset': { $ref: '#/components/headers/RateLimit-Reset' },
-};
+/** Sent on every `/v1` answer while rate limiting is on (it is by default). */
+export const RATE_LIMIT_HEADERS = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy', 'RateLimit'];
+const rateLimitHeaders = Object.fromEntries(RATE_LIMIT_HEADERS.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
 
 /** Error statuses the API answers, each a named response: status → [component name, description]. */
 export const ERROR_RESPONSES: Record<number, [name: string, description: string]> = {
@@ -49,6 +47,8 @@ export const sharedComponents = {
     'RateLimit-Limit': integerHeader('Requests allowed per window (IETF RateLimit draft); sent while rate limiting is on'),
     'RateLimit-Remaining': integerHeader('Requests left in the current window'),
     'RateLimit-Reset': integerHeader('Seconds until the window resets'),
+    'RateLimit-Policy': { description: 'The quota, IETF RateLimit draft 8+ form: `"<policy>";q=<limit>;w=<window seconds>`', schema: { type: 'string' } },
+    RateLimit: { description: 'What is left, IETF RateLimit draft 8+ form: `"<policy>";r=<remaining>;t=<seconds to reset>`', schema: { type: 'string' } },
     'Retry-After': integerHeader('Seconds to wait before retrying'),
     ETag: { description: 'The resource\'s version, as a strong entity tag (`"7"`); send it back in `If-Match`', schema: { type: 'string', pattern: '^"\\d+"$' } },
     Location: { description: 'Path of the created resource (or of the job to poll)', schema: { type: 'string' } },

@@ -1,6 +1,6 @@
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
-import { errorResponseFor, SERVERS, sharedComponents, TAGS } from './openapi-components.ts';
+import { errorResponseFor, RATE_LIMIT_HEADERS, SERVERS, sharedComponents, TAGS } from './openapi-components.ts';
 import { normaliseSchemaNames } from './openapi-schema-names.ts';
 
 declare module 'fastify' {
@@ -66,7 +66,7 @@ function shapeOperation(method: string, op: Node): void {
     if (flags.etag && status !== 204) headers.ETag = { $ref: '#/components/headers/ETag' };
     if (status === 201 || status === 202) headers.Location = { $ref: '#/components/headers/Location' };
     if (method === 'post') headers['Idempotent-Replayed'] = { $ref: '#/components/headers/Idempotent-Replayed' };
-    for (const name of ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']) headers[name] = { $ref: `#/components/headers/${name}` };
+    for (const name of RATE_LIMIT_HEADERS) headers[name] = { $ref: `#/components/headers/${name}` };
     shaped[status] = { ...response, headers };
   }
   for (const status of [...errors].sort()) shaped[status] = errorResponseFor(status);
