@@ -9,7 +9,7 @@ import { migrate } from '../lib/migrate.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'src', 'main.ts');
-const CONTACTS = 3000;
+const CONTACTS = 2000;
 
 /**
  * The backend this file's servers use: its own scratch database on PostgreSQL (other files'

@@ -46,6 +46,16 @@ export async function nextPendingItems(db: Db, workspaceId: string, jobId: strin
 }
 
 /**
+ * Locks one item while it is still pending: a second worker on the same item waits for this
+ * transaction, then finds it settled and skips it.
+ */
+export async function claimPendingItem(db: Db, workspaceId: string, jobId: string, contactId: string): Promise<boolean> {
+  const rows = await queryRows(db, sql`SELECT 1 FROM bulk_job_items
+    WHERE workspace_id = ${workspaceId} AND job_id = ${jobId} AND contact_id = ${contactId} AND state = 'pending' FOR UPDATE`);
+  return rows.length > 0;
+}
+
+/**
  * Records one item's outcome and the job's counters in one transaction; an item already settled
  * (a second worker, a replay) changes nothing.
  */

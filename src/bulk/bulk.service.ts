@@ -4,6 +4,7 @@ import type { Db } from '../lib/db.ts';
 import { AppError, notFound, validationFailed } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
+import { afterCommit, currentWorkspaceId, inTransaction, inWorkspace } from '../lib/tenant-scope.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { ContactStageService } from '../playbooks/contact-stage.ts';
 import type { AttentionService } from '../attention/attention.service.ts';
@@ -21,6 +22,13 @@ export type BulkDeps = {
   clock: Clock;
   services: { contacts: ContactsService; contactStages: ContactStageService; workspaces: WorkspacesService; attention: AttentionService };
 };
+
+/**
+ * Runs as the job's workspace (the queue already does; a direct call, as from the CLI or a test,
+ * gets it here). Already in it: keep the scope, so a request's open transaction is joined.
+ */
+const asWorkspace = <T>(workspaceId: string, fn: () => Promise<T>): Promise<T> =>
+  currentWorkspaceId() === workspaceId ? fn() : inWorkspace(workspaceId, fn);
 
 /** Lets timers and I/O (HTTP requests) run before the next statement is queued. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -71,14 +79,43 @@ export function makeBulkService(deps: BulkDeps) {
   }
 
   /**
+   * Applies the action to one contact and settles its item (with the job's counters) in one short
+   * transaction: the service's own transaction joins it (tenant scope), so the change and the
+   * record that it was made commit together. A worker killed at any point leaves the item either
+   * settled with its change, or pending with nothing applied; an item already settled (a second
+   * worker, a replay) is never applied again.
+   */
+  async function applyAndSettle(workspaceId: string, job: repo.JobRow, action: BulkAction, id: string): Promise<void> {
+    const committed: (() => Promise<void>)[] = [];
+    await db.transaction(async (tx) => {
+      if (!(await repo.claimPendingItem(tx, workspaceId, job.id, id))) return;
+      let outcome: { code: string; message: string } | null = null;
+      await inTransaction(tx, committed, async () => {
+        try {
+          await applyOne(job.actor, action, id);
+        } catch (err) {
+          // Domain refusals are the contact's outcome; anything else stops the job for a retry.
+          if (!(err instanceof AppError)) throw err;
+          outcome = { code: err.code, message: err.message };
+        }
+      });
+      await repo.settleItem(tx, workspaceId, job.id, id, outcome, clock.now());
+    });
+    // Now, or after the enclosing request's transaction when a small selection runs inside one.
+    for (const work of committed) await afterCommit(work);
+  }
+
+  /**
    * Works the job's pending items in contact-id order until none is left; safe to call again.
-   * No transaction spans more than one contact: each change commits on its own, then its item is
-   * settled with the job's counters (progress as it goes). A worker killed in between leaves the
-   * item pending, and the replay finds the contact already as the action leaves it, so it changes
-   * and records nothing. Between contacts the event loop gets a turn: on the embedded database
-   * requests share the one connection, and a job chaining queries back to back would starve them.
+   * No transaction spans more than one contact, and between contacts the event loop gets a turn:
+   * on the embedded database requests share the one connection, and a job chaining queries back
+   * to back would starve them.
    */
   async function run(workspaceId: string, jobId: string): Promise<void> {
+    return asWorkspace(workspaceId, () => runScoped(workspaceId, jobId));
+  }
+
+  async function runScoped(workspaceId: string, jobId: string): Promise<void> {
     const job = await repo.findJob(db, workspaceId, jobId);
     if (!job || job.status === 'succeeded' || job.status === 'failed') return;
     if (job.status === 'queued') await repo.setJobStatus(db, workspaceId, jobId, 'running', clock.now());
@@ -87,15 +124,7 @@ export function makeBulkService(deps: BulkDeps) {
       const ids = await repo.nextPendingItems(db, workspaceId, jobId, BATCH);
       if (ids.length === 0) break;
       for (const id of ids) {
-        let outcome: { code: string; message: string } | null = null;
-        try {
-          await applyOne(job.actor, action, id);
-        } catch (err) {
-          // Domain refusals are the contact's outcome; anything else stops the job for a retry.
-          if (!(err instanceof AppError)) throw err;
-          outcome = { code: err.code, message: err.message };
-        }
-        await repo.settleItem(db, workspaceId, jobId, id, outcome, clock.now());
+        await applyAndSettle(workspaceId, job, action, id);
         await yieldToEventLoop();
       }
     }
@@ -157,9 +186,11 @@ export function makeBulkService(deps: BulkDeps) {
 
     /** Retries are spent (an unexpected error kept stopping the job): it ends `failed`, not `running`. */
     async abandon(workspaceId: string, jobId: string): Promise<void> {
-      const job = await repo.findJob(db, workspaceId, jobId);
-      if (!job || job.status === 'succeeded' || job.status === 'failed') return;
-      await repo.setJobStatus(db, workspaceId, jobId, 'failed', clock.now());
+      await asWorkspace(workspaceId, async () => {
+        const job = await repo.findJob(db, workspaceId, jobId);
+        if (!job || job.status === 'succeeded' || job.status === 'failed') return;
+        await repo.setJobStatus(db, workspaceId, jobId, 'failed', clock.now());
+      });
     },
   };
 }

@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import type { Database } from '../db.ts';
 import { queryRows } from '../db.ts';
 import { uuidv7 } from '../ids.ts';
+import { inWorkspace } from '../tenant-scope.ts';
 import { recordOutbox } from './outbox.ts';
 import { purgePublishedOutbox, startOutboxRelay } from './outbox-relay.ts';
 import { startQueue, type JobPayload, type Queue } from './queue.ts';
@@ -42,15 +43,18 @@ describe('outbox and job queue', () => {
   it('delivers work recorded in a committed transaction exactly once, and nothing from a rolled-back one', async () => {
     const ws = uuidv7();
     const marker = uuidv7();
-    await database.db.transaction(async (tx) => {
-      await recordOutbox(tx, ws, { topic, payload: { marker, committed: true } }, new Date());
+    // Tenant work, as a service does it: in the workspace's scope (row-level security).
+    await inWorkspace(ws, async () => {
+      await database.db.transaction(async (tx) => {
+        await recordOutbox(tx, ws, { topic, payload: { marker, committed: true } }, new Date());
+      });
+      await database.db
+        .transaction(async (tx) => {
+          await recordOutbox(tx, ws, { topic, payload: { marker, committed: false } }, new Date());
+          throw new Error('roll back');
+        })
+        .catch(() => undefined);
     });
-    await database.db
-      .transaction(async (tx) => {
-        await recordOutbox(tx, ws, { topic, payload: { marker, committed: false } }, new Date());
-        throw new Error('roll back');
-      })
-      .catch(() => undefined);
 
     const relay = startOutboxRelay(database, queue, logger, { intervalMs: 60_000 });
     await relay.flush();
@@ -64,7 +68,7 @@ describe('outbox and job queue', () => {
     const mine = received.filter((p) => p.marker === marker);
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ committed: true, workspaceId: ws });
-    const left = await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM outbox WHERE workspace_id = ${ws} AND published_at IS NULL`);
+    const left = await queryRows<{ n: number }>(database.systemDb, sql`SELECT count(*)::int AS n FROM outbox WHERE workspace_id = ${ws} AND published_at IS NULL`);
     expect(left[0]!.n).toBe(0);
   });
 });
@@ -97,10 +101,12 @@ it('gives a job up after its last attempt, once, so its record can be marked fai
 it('publishes a topic nobody consumes yet without a job, and purges published rows after a day', async () => {
   const ws = uuidv7();
   const unconsumed = `test.unconsumed.${Date.now()}`;
-  const ids = await database.db.transaction(async (tx) => ({
-    skipped: await recordOutbox(tx, ws, { topic: unconsumed, payload: { n: 1 } }, new Date()),
-    worked: await recordOutbox(tx, ws, { topic, payload: { marker: 'purge' } }, new Date()),
-  }));
+  const ids = await inWorkspace(ws, () =>
+    database.db.transaction(async (tx) => ({
+      skipped: await recordOutbox(tx, ws, { topic: unconsumed, payload: { n: 1 } }, new Date()),
+      worked: await recordOutbox(tx, ws, { topic, payload: { marker: 'purge' } }, new Date()),
+    })),
+  );
   const relay = startOutboxRelay(database, queue, logger, { intervalMs: 60_000, unconsumedTopics: [unconsumed] });
   await relay.flush();
   relay.stop();
@@ -112,7 +118,7 @@ it('publishes a topic nobody consumes yet without a job, and purges published ro
   expect(await published()).toEqual([[ids.skipped, true], [ids.worked, true]]);
 
   // A day and an hour later the skipped row goes; one published an hour ago, and one never published, stay.
-  const old = await database.db.transaction((tx) => recordOutbox(tx, ws, { topic, payload: { marker: 'unpublished' } }, new Date()));
+  const old = await inWorkspace(ws, () => database.db.transaction((tx) => recordOutbox(tx, ws, { topic, payload: { marker: 'unpublished' } }, new Date())));
   await database.raw(`UPDATE outbox SET published_at = now() - interval '25 hours' WHERE workspace_id = $1 AND id = $2`, [ws, ids.skipped]);
   await database.raw(`UPDATE outbox SET published_at = now() - interval '1 hour' WHERE workspace_id = $1 AND id = $2`, [ws, ids.worked]);
   await database.raw(`UPDATE outbox SET created_at = now() - interval '3 days' WHERE workspace_id = $1 AND id = $2`, [ws, old]);
