@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './harness.ts';
+import { BULK_TOPIC } from '../src/bulk/bulk.service.ts';
+import { uuidv7 } from '../src/lib/ids.ts';
+import { inWorkspace } from '../src/lib/tenant-scope.ts';
+import { jobHandlers } from '../src/workers.ts';
 import { FIXTURES, type Probe } from './tenancy-fixtures.ts';
+import { handledTopics, JOB_FIXTURES, runJobProbes } from './tenancy-jobs.ts';
 import { apiSnapshot, idsOf, multipartFile, rowSnapshot, seedWorkspace, type Seeded } from './tenancy-seed.ts';
 
 /**
@@ -97,9 +102,16 @@ for (const mode of modes) {
       const routes = guardedRoutes(t);
       const missing = routes.filter((k) => !(k in FIXTURES));
       const stale = Object.keys(FIXTURES).filter((k) => !routes.includes(k));
-      expect(missing, `routes without a tenancy fixture (add one to test/tenancy-fixtures.ts): ${missing.join('; ')}`).toEqual([]);
-      expect(stale, `fixtures for routes the app no longer registers: ${stale.join('; ')}`).toEqual([]);
+      expect(
+        { missing, stale },
+        `routes without a tenancy fixture (add one to test/tenancy-fixtures.ts): ${missing.join('; ') || 'none'}; fixtures for routes the app no longer registers: ${stale.join('; ') || 'none'}`,
+      ).toEqual({ missing: [], stale: [] });
       for (const [k, f] of Object.entries(FIXTURES)) expect(f.why.length, `${k} says why`).toBeGreaterThan(20);
+      const topics = handledTopics(t);
+      expect(
+        { missing: topics.filter((k) => !(k in JOB_FIXTURES)), stale: Object.keys(JOB_FIXTURES).filter((k) => !topics.includes(k)) },
+        'every job topic with a handler needs a fixture in test/tenancy-jobs.ts, and only those',
+      ).toEqual({ missing: [], stale: [] });
     });
 
     it("answers workspace A with none of B's objects, and leaves B's data unchanged", async () => {
@@ -119,6 +131,18 @@ for (const mode of modes) {
           if (found.length) leaks++;
           for (const f of found) faults.push(`${key} → ${p.method ?? method} ${p.url}: ${f}`);
         }
+      }
+      probes += await runJobProbes(t, a, b);
+      // A's own queued bulk job over B's contacts, worked as the queue would: each of them fails not_found.
+      const ids = [b.contactId, b.contact2Id, ...Array.from({ length: 99 }, () => uuidv7())];
+      const queued = await a.ws.req('POST', '/v1/contacts/bulk', { selection: { ids }, action: { type: 'delete' } });
+      await inWorkspace(a.ws.id, () => jobHandlers(t.deps)[BULK_TOPIC]!.run({ workspaceId: a.ws.id, jobId: queued.body?.id }, { id: 'tenancy', retryCount: 0, lastAttempt: true }));
+      const done = await a.ws.req('GET', `/v1/jobs/${String(queued.body?.id)}`);
+      probes += 3;
+      const codes = new Set((done.body?.result?.failures ?? []).map((f: { code: string }) => f.code));
+      if (queued.status !== 202 || done.body?.status !== 'succeeded' || done.body?.progress?.failed !== 101 || codes.size !== 1 || !codes.has('not_found')) {
+        leaks++;
+        faults.push(`A's queued bulk job over B's contacts: ${queued.status} → ${done.status} ${done.text.slice(0, 300)}`);
       }
       const rowsAfter = await rowSnapshot(t.database, b.ws.id);
       const apiAfter = await apiSnapshot(b);

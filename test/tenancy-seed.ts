@@ -42,6 +42,9 @@ export type Seeded = {
   emailMessageId: string;
   whatsappId: string;
   whatsappProviderId: string;
+  queuedWhatsappId: string;
+  queuedEmailId: string;
+  queuedJobId: string;
   templateId: string;
   templateName: string;
   notificationId: string;
@@ -123,6 +126,11 @@ export async function seedWorkspace(t: TestApp, label: 'a' | 'b', phonePrefix: s
   const templateName = `tpl_${shared}`;
   const template = await post('/v1/whatsapp-templates', { name: templateName, language: 'es', category: 'utility', body: `Template ${canary}` }, 'template');
 
+  // Outbound work left queued (the test app runs no workers): a job run for another workspace must not touch it.
+  const queuedWhatsapp = await post(`/v1/contacts/${contact.id}/whatsapp-messages`, { direction: 'outbound', purpose: 'transactional', template: { name: templateName, language: 'es' } }, 'queued whatsapp');
+  const queuedEmail = await post(`/v1/contacts/${contact.id}/emails/send`, { purpose: 'transactional', subject: `Sent ${canary}`, body: `Sent body ${canary}` }, 'queued email');
+  const queuedJob = await ok(ws.req('POST', '/v1/contacts/bulk', { selection: { filter: { field: 'id', op: 'eq', value: contact.id } }, action: { type: 'setConsent', consent: 'marketingEmail', value: false } }), 'queued bulk job', [202]);
+
   const notifications = (await ok(ws.req('GET', '/v1/notifications'), 'notifications')).body.data;
   if (notifications.length === 0) throw new Error('seeding: the inbound message raised no notification');
   const contactsCursor = (await ok(ws.req('GET', '/v1/contacts?limit=1'), 'contacts page')).body.nextCursor;
@@ -137,6 +145,7 @@ export async function seedWorkspace(t: TestApp, label: 'a' | 'b', phonePrefix: s
     sharedViewId: sharedView.id, privateViewId: privateView.id, jobId: job.id,
     taskId: task.id, dealId: deal.id, meetingId: meeting.id, commentId: comment.id, documentId: document.id,
     callId: call.id, emailId: email.id, emailMessageId, whatsappId: whatsapp.id, whatsappProviderId,
+    queuedWhatsappId: queuedWhatsapp.id, queuedEmailId: queuedEmail.id, queuedJobId: queuedJob.body.id,
     templateId: template.id, templateName, notificationId: notifications[0].id, contactsCursor, searchCursor,
   };
 }
@@ -160,7 +169,7 @@ export async function apiSnapshot(s: Seeded): Promise<Record<string, unknown>> {
     `/v1/saved-views/${s.sharedViewId}`, `/v1/saved-views/${s.privateViewId}`, `/v1/jobs/${s.jobId}`, `/v1/tasks/${s.taskId}`,
     `/v1/deals/${s.dealId}`, `/v1/meetings/${s.meetingId}`, `/v1/comments/${s.commentId}`, `/v1/documents/${s.documentId}`,
     `/v1/documents/${s.documentId}/content`, `/v1/calls/${s.callId}`, `/v1/emails/${s.emailId}`, `/v1/whatsapp-messages/${s.whatsappId}`,
-    `/v1/whatsapp-templates/${s.templateId}`,
+    `/v1/whatsapp-templates/${s.templateId}`, `/v1/whatsapp-messages/${s.queuedWhatsappId}`, `/v1/emails/${s.queuedEmailId}`, `/v1/jobs/${s.queuedJobId}`,
   ];
   const out: Record<string, unknown> = {};
   for (const url of urls) {
