@@ -57,6 +57,10 @@ describe('row-level security', () => {
   });
 
   it('shows no tenant rows and takes no writes when no workspace is set', async () => {
+    // A scoped transaction before leaves nothing behind on the (pooled or only) connection.
+    await inWorkspace(a.id, () => count('contacts'));
+    const [left] = await queryRows<{ w: string }>(db(), sql`SELECT coalesce(current_setting('app.workspace_id', true), '') AS w`);
+    expect(left!.w).toBe('');
     expect(await count('contacts')).toBe(0);
     expect(await count('workspaces')).toBe(0);
     expect(await count('api_keys')).toBe(0);

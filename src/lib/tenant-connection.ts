@@ -47,15 +47,23 @@ export function tenantPgliteClient(client: PGlite, role: string | null): PGlite 
   });
 }
 
-type ConnectCallback = (err: Error | undefined, client?: pg.PoolClient, release?: (err?: Error | boolean) => void) => void;
+type QueryFn = (...args: unknown[]) => Promise<unknown>;
+
+const textOf = (config: unknown): string =>
+  typeof config === 'string' ? config : typeof config === 'object' && config !== null ? String((config as { text?: unknown }).text ?? '') : '';
 
 /**
- * A pool whose every checkout is set to the ordinary role and the current workspace before it is
- * handed out. `pg` runs plain queries through `connect()` too, so transactions and single
- * statements alike run scoped. Session-level settings are right here: each checkout sets them
- * again, so nothing carries over from the connection's previous user.
+ * A pool for tenant work. Each physical connection switches once to the ordinary role (a role is
+ * not tenant context, so it may stay for the connection's life), and the workspace is set inside
+ * every transaction with `set_config(…, true)`: it ends with the transaction, so a pooled
+ * connection (or PgBouncer in transaction mode) never carries one request's workspace into the
+ * next. A transaction's `BEGIN` becomes `BEGIN; SELECT set_config(…)` in the same round trip; a
+ * single statement outside a transaction is wrapped in one. The workspace id is inlined only
+ * after it matched the UUID pattern.
  */
 export class TenantPool extends pg.Pool {
+  private readonly prepared = new WeakSet<pg.PoolClient>();
+
   constructor(
     config: pg.PoolConfig,
     private readonly role: string | null,
@@ -64,23 +72,48 @@ export class TenantPool extends pg.Pool {
   }
 
   override connect(): Promise<pg.PoolClient>;
-  override connect(callback: ConnectCallback): void;
-  override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
-    const scoped = super.connect().then(async (client) => {
+  override connect(callback: (err: Error | undefined, client?: pg.PoolClient, release?: (err?: Error | boolean) => void) => void): void;
+  override connect(callback?: (err: Error | undefined, client?: pg.PoolClient, release?: (err?: Error | boolean) => void) => void): Promise<pg.PoolClient> | void {
+    const ready = super.connect().then(async (client) => {
+      if (this.prepared.has(client)) return client;
       try {
-        await (this.role
-          ? client.query(`SELECT set_config('role', $1, false), set_config('app.workspace_id', $2, false)`, [this.role, workspaceSetting()])
-          : client.query(`SELECT set_config('app.workspace_id', $1, false)`, [workspaceSetting()]));
+        if (this.role) await client.query(`SET ROLE ${this.role}`);
+        const query = client.query.bind(client) as QueryFn;
+        // Every BEGIN on this connection also sets the workspace of the caller's scope.
+        (client as unknown as { query: QueryFn }).query = (...args: unknown[]) => {
+          const text = textOf(args[0]).trim();
+          if (/^begin\b/i.test(text)) return query(`${text}; SELECT set_config('app.workspace_id', '${workspaceSetting()}', true)`);
+          return query(...args);
+        };
+        this.prepared.add(client);
         return client;
       } catch (err) {
         client.release(err as Error);
         throw err;
       }
     });
-    if (!callback) return scoped;
-    scoped.then(
+    if (!callback) return ready;
+    ready.then(
       (client) => callback(undefined, client, (err) => client.release(err)),
       (err: Error) => callback(err),
     );
+  }
+
+  // Drizzle sends a statement outside a transaction through `pool.query`: give it one.
+  override query(...args: unknown[]): never {
+    return (async () => {
+      const client = await this.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await (client.query as unknown as QueryFn)(...args);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    })() as never;
   }
 }
