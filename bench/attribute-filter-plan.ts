@@ -57,7 +57,7 @@ try {
     FROM generate_series(1, ${n}) g`;
   await database.raw(insert(WS, N, 'a'));
   await database.raw(insert(NOISE, Math.round(N / 4), 'b'));
-  for (const key of ['score', 'renewal', 'plan', 'vip']) await ensureAttributeIndex(database.db, key);
+  for (const key of ['score', 'renewal', 'plan', 'vip']) await ensureAttributeIndex(database.systemDb, key);
   await database.raw('ANALYZE contacts');
   console.log(`${database.kind}: ${N} contacts in the workspace + ${Math.round(N / 4)} in another, generated and indexed in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 

@@ -11,6 +11,7 @@ import { createScratchDatabase } from '../src/lib/scratch-database.ts';
 import { systemActor } from '../src/lib/actor.ts';
 import { playbookBoard } from '../src/playbooks/board.ts';
 import { stageCounts } from '../src/playbooks/playbooks.repo.ts';
+import { inWorkspace } from '../src/lib/tenant-scope.ts';
 
 const N = Number(process.argv[2] ?? 200_000);
 const WS = '01900000-0000-7000-8000-000000000001';
@@ -57,7 +58,7 @@ try {
   let board;
   for (let i = 0; i < 20; i++) {
     const s = performance.now();
-    board = await playbookBoard(deps, actor, PB, { limit: 20, sort: 'longest' });
+    board = await inWorkspace(WS, () => playbookBoard(deps, actor, PB, { limit: 20, sort: 'longest' }));
     times.push(performance.now() - s);
   }
   times.sort((a, b) => a - b);
@@ -65,7 +66,7 @@ try {
   const countTimes: number[] = [];
   for (let i = 0; i < 20; i++) {
     const s = performance.now();
-    await stageCounts(database.db, WS, PB, new Date(NOW));
+    await inWorkspace(WS, () => stageCounts(database.db, WS, PB, new Date(NOW)));
     countTimes.push(performance.now() - s);
   }
   countTimes.sort((a, b) => a - b);

@@ -3,6 +3,7 @@ import { prepareList, type ListRequest } from '../src/contact-lists/contact-quer
 import type { Client } from './http.ts';
 import type { World } from './load.ts';
 import { timeMany, type Row } from './measure.ts';
+import { inWorkspace } from '../src/lib/tenant-scope.ts';
 
 type Page = { data: { id: string }[]; nextCursor: string | null };
 
@@ -30,7 +31,7 @@ export function shapes(w: World): Shape[] {
 /** HTTP p95 of a request and the p95 of the very same SQL run directly on the database. */
 async function measurePair(deps: Deps, w: World, api: Client, req: ListRequest, n: number) {
   const http = await timeMany(n, 10, () => api('POST', '/v1/contacts/search', req));
-  const { query } = await prepareList(deps.db, deps.cursors, w.actor, req, { prefix: '', status: 422 }, deps.clock.now());
+  const { query } = await inWorkspace(w.actor.workspaceId, () => prepareList(deps.db, deps.cursors, w.actor, req, { prefix: '', status: 422 }, deps.clock.now()));
   const { sql, params } = query.toSQL();
   const direct = await timeMany(n, 10, () => deps.database.raw(sql, params));
   return { http, direct };
