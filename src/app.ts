@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiKeysRoutes } from './api-keys/api-keys.routes.ts';
@@ -10,7 +11,6 @@ import { attributesRoutes } from './attributes/attributes.routes.ts';
 import { playbooksRoutes } from './playbooks/playbooks.routes.ts';
 import { contactStageRoutes } from './playbooks/contact-stage.routes.ts';
 import { contactListsRoutes } from './contact-lists/contact-lists.routes.ts';
-import { contactFilterSchemas } from './contact-lists/filter-openapi.ts';
 import { savedViewsRoutes } from './saved-views/saved-views.routes.ts';
 import { bulkRoutes } from './bulk/bulk.routes.ts';
 import type { Deps } from './deps.ts';
@@ -18,6 +18,7 @@ import { AppError } from './lib/errors.ts';
 import { registerTenantHandlers } from './lib/http/tenant-handlers.ts';
 import { openApiOptions } from './lib/http/openapi.ts';
 import { problemHandler } from './lib/http/problem.ts';
+import { makeLogger } from './lib/logger.ts';
 import { makeAuthFailureBudget, makeRateLimitStore, registerRateLimit } from './lib/http/rate-limit.ts';
 import { uuidv7 } from './lib/ids.ts';
 import { tasksRoutes } from './tasks/tasks.routes.ts';
@@ -38,9 +39,10 @@ export type RouteInfo = { method: string; url: string; public: boolean };
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Builds the HTTP app: request id, logging, auth, errors, idempotency, feature routes, docs. */
-export async function buildApp(deps: Deps, opts: { logger?: boolean | object; beforeReady?: (app: FastifyInstance) => void } = {}): Promise<FastifyInstance & { routeManifest: RouteInfo[] }> {
+export async function buildApp(deps: Deps, opts: { logger?: false | Logger; beforeReady?: (app: FastifyInstance) => void } = {}): Promise<FastifyInstance & { routeManifest: RouteInfo[] }> {
   const app = Fastify({
-    logger: opts.logger ?? { level: deps.config.logLevel },
+    // One logger configuration (redaction, safe error serializer) for the app, server and workers.
+    loggerInstance: (opts.logger === false ? undefined : (opts.logger ?? makeLogger(deps.config.logLevel))) as FastifyBaseLogger | undefined,
     bodyLimit: deps.config.bodyLimitBytes,
     // Honour a caller's request id so logs correlate across systems; otherwise a fresh one.
     genReqId: (req) => {
@@ -71,7 +73,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; be
     }
   });
 
-  await app.register(swagger, openApiOptions({ schemaOverrides: contactFilterSchemas() }));
+  await app.register(swagger, openApiOptions());
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
   // Budgets live in the database, shared by every API process on it.

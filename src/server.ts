@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
 import { buildApp } from './app.ts';
 import { registerCliBridge } from './cli/cli-bridge.ts';
 import { loadConfig } from './config.ts';
 import { makeDeps, openAndMigrate } from './deps.ts';
 import { acquireLock } from './lib/data-dir-lock.ts';
+import { makeLogger } from './lib/logger.ts';
 import { startWorkers } from './workers.ts';
 
 /** Starts the API and/or the workers on the configured database until SIGINT/SIGTERM. */
 export async function serve(opts: { workers: boolean; http: boolean }): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel });
+  const logger = makeLogger(config.logLevel);
   let lock: ReturnType<typeof acquireLock> | undefined;
   if (!config.databaseUrl) {
     lock = acquireLock(config.dataDir, { role: 'server' });
@@ -28,7 +28,7 @@ export async function serve(opts: { workers: boolean; http: boolean }): Promise<
   // Building the routes is CPU work and starting the workers is database work: overlap them.
   const [workers, app] = await Promise.all([
     opts.workers && config.workers ? startWorkers(deps, logger) : undefined,
-    opts.http ? buildApp(deps, { logger: { level: config.logLevel }, beforeReady: (a) => registerCliBridge(a, deps, token) }) : undefined,
+    opts.http ? buildApp(deps, { logger, beforeReady: (a) => registerCliBridge(a, deps, token) }) : undefined,
   ]);
   if (app) {
     const address = await app.listen({ port: config.port, host: config.host });
