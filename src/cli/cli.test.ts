@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { bridgeUrl } from './cli.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'vixiees.js');
 const dirs: string[] = [];
@@ -31,7 +32,7 @@ function backendEnv(): Record<string, string | undefined> {
 }
 
 // Each command is a real process opening the database: slow on a busy 2-core machine.
-describe('the vixiees CLI', { timeout: 180_000 }, () => {
+describe('the vixiees CLI', { timeout: 300_000 }, () => {
   it('creates a workspace and its first key, then manages keys and contacts', () => {
     const env = backendEnv();
     const ws = cli(['workspace', 'create', '--name', 'Acme Ventas', '--country', 'MX', '--json'], env);
@@ -75,7 +76,7 @@ describe('the vixiees CLI', { timeout: 180_000 }, () => {
     });
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('server did not start')), 45_000);
+        const timer = setTimeout(() => reject(new Error('server did not start')), 120_000);
         server.stdout.on('data', (chunk: Buffer) => {
           if (chunk.toString().includes('Vixiees is ready')) {
             clearTimeout(timer);
@@ -91,6 +92,32 @@ describe('the vixiees CLI', { timeout: 180_000 }, () => {
       const c = cli(['contacts', 'create', '--workspace', workspaceId, '--email', 'via@server.example'], env);
       expect(c.code, c.stderr).toBe(0);
       expect(JSON.parse(cli(['contacts', 'list', '--workspace', workspaceId], env).stdout).data).toHaveLength(1);
+      const key = cli(['apikey', 'create', '--workspace', workspaceId, '--name', 'script', '--json'], env);
+      expect(key.code, key.stderr).toBe(0);
+      const revoked = cli(['apikey', 'revoke', '--workspace', workspaceId, '--id', JSON.parse(key.stdout).id, '--json'], env);
+      expect(JSON.parse(revoked.stdout)).toMatchObject({ id: JSON.parse(key.stdout).id, revokedAt: expect.stringMatching(/^\d{4}-/) });
+
+      // Right after `npm start` the server holds the folder before it listens: a command waits
+      // for it instead of calling the folder busy. Hide the address, then give it back.
+      const lockFile = join(dataDir, 'vixiees.lock');
+      const lock = readFileSync(lockFile, 'utf8');
+      const { pid } = JSON.parse(lock) as { pid: number };
+      writeFileSync(lockFile, JSON.stringify({ pid, role: 'server' }));
+      const waiting = spawn(process.execPath, [BIN, 'workspace', 'create', '--name', 'While starting', '--json'], {
+        env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      waiting.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      await new Promise<void>((resolve) => {
+        waiting.stderr.on('data', (c: Buffer) => {
+          if (c.toString().includes('Waiting for the server')) resolve();
+        });
+      });
+      writeFileSync(lockFile, lock);
+      const code = await new Promise((r) => waiting.on('close', r));
+      expect(code).toBe(0);
+      expect(JSON.parse(out).apiKey).toMatch(/^vx_live_/);
     } finally {
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));
@@ -106,6 +133,14 @@ describe('the vixiees CLI', { timeout: 180_000 }, () => {
     const r = cli(['workspace', 'create', '--name', 'Blocked'], { DATABASE_URL: '', VIXIEES_DATA_DIR: dataDir });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('in use by process');
+  });
+
+  it('reaches a server listening on every interface through loopback', () => {
+    expect(bridgeUrl('0.0.0.0', 3000)).toBe('http://127.0.0.1:3000/internal/cli');
+    expect(bridgeUrl('::', 3000)).toBe('http://[::1]:3000/internal/cli');
+    expect(bridgeUrl('::1', 3000)).toBe('http://[::1]:3000/internal/cli');
+    expect(bridgeUrl('127.0.0.1', 41234)).toBe('http://127.0.0.1:41234/internal/cli');
+    expect(bridgeUrl(undefined, 3000)).toBe('http://127.0.0.1:3000/internal/cli');
   });
 
   it('takes over a lock left by a process that died', () => {
