@@ -109,12 +109,15 @@ describe(`attribute filters (${backend()})`, () => {
     ['between with one bound', { key: 'score', op: 'between', value: [1] }, '/value', 'invalid_type'],
     ['an empty list', { key: 'plan', op: 'in', value: [] }, '/value', 'invalid_type'],
   ])('rejects %s with a pointer', (_name, filter, pointer, code) => {
+    let thrown: unknown;
     try {
       attributeCondition(defs.get(filter.key)!, filter, '/filter/0');
-      expect.unreachable();
     } catch (err) {
-      expect((err as AppError).errors).toEqual([expect.objectContaining({ pointer: `/filter/0${pointer}`, code })]);
+      thrown = err;
     }
+    // Asserted outside the catch, so a call that does not throw fails here instead of in a swallowed branch.
+    expect(thrown).toBeInstanceOf(AppError);
+    expect((thrown as AppError).errors).toEqual([expect.objectContaining({ pointer: `/filter/0${pointer}`, code })]);
   });
 });
 

@@ -150,6 +150,8 @@ describe('changing a definition with stored values', () => {
     // Relabelling an option and removing an unused one are free.
     const relabel = await ws.req('PATCH', `/v1/contact-attributes/${a.id}`, { options: [{ value: 'es', label: 'España' }, { value: 'ar', label: 'Argentina' }] });
     expect(relabel.status).toBe(200);
+    expect(relabel.body.options).toEqual([{ value: 'es', label: 'España' }, { value: 'ar', label: 'Argentina' }]);
+    expect(await valuesOf(c1.id)).toEqual({ c_opts: ['es'] });
   });
 
   it('refuses a type change with values stored, then converts number to text', async () => {

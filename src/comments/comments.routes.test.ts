@@ -56,5 +56,7 @@ describe('comments API', () => {
     expect((await other.req('GET', `/v1/comments/${c.id}`)).status).toBe(404);
     expect((await other.req('PATCH', `/v1/comments/${c.id}`, { body: 'hijack' })).status).toBe(404);
     expect((await other.req('DELETE', `/v1/comments/${c.id}`)).status).toBe(404);
+    // The refused writes changed nothing.
+    expect((await ws.req('GET', `/v1/comments/${c.id}`)).body).toMatchObject({ body: 'mine', version: 1 });
   });
 });

@@ -128,7 +128,7 @@ describe('consent × purpose', () => {
 
   it('sends to an ignored contact, still checking consent and window', async () => {
     const id = await newContact();
-    await ws.req('POST', `/v1/contacts/${id}/ignore`);
+    expect((await ws.req('POST', `/v1/contacts/${id}/ignore`)).body).toMatchObject({ id, ignored: true });
     expect((await sendText(id)).body.code).toBe('whatsapp_window_closed');
     expect((await send(id, 'whatsapp', 'marketing')).body.code).toBe('consent_missing');
     expect((await send(id, 'whatsapp', 'transactional')).status).toBe(201);

@@ -132,7 +132,8 @@ describe('bulk stage moves and attribute values', () => {
       expect(c.stage.id).toBe(playbook.stages[2]!.id);
       expect(c.customAttributes.budget).toBe(99);
       const history = await ws.req('GET', `/v1/contacts/${id}/stage-history`);
-      expect(history.body.data.at(-1) ?? history.body.data[0]).toBeTruthy();
+      // Oldest first: the last change is the move into the third stage.
+      expect(history.body.data.at(-1)).toMatchObject({ to: { playbookId: playbook.id, stageId: playbook.stages[2]!.id } });
     }
   });
 });

@@ -9,6 +9,7 @@ let other: TestWorkspace;
 let seq = 0;
 const uniquePhone = () => `+3461${String(1_000_000 + ++seq).padStart(7, '0')}`;
 const uniqueEmail = () => `c${++seq}@example.com`;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -218,7 +219,10 @@ describe('trash', () => {
     const a = await ws.req('POST', '/v1/contacts', { email });
     expect((await ws.req('DELETE', `/v1/contacts/${a.body.id}`, undefined, { 'if-match': '"1"' })).status).toBe(204);
     const trashed = await ws.req('GET', `/v1/contacts/${a.body.id}`);
-    expect(trashed.body.deletedAt).not.toBeNull();
+    expect(trashed.status).toBe(200);
+    // Deleting stamps both times with the same instant.
+    expect(trashed.body.deletedAt).toMatch(ISO_INSTANT);
+    expect(trashed.body.deletedAt).toBe(trashed.body.updatedAt);
     const live = await ws.req('GET', '/v1/contacts?limit=500');
     expect(live.body.data.map((c: { id: string }) => c.id)).not.toContain(a.body.id);
     const trash = await ws.req('GET', '/v1/contacts?deleted=true&limit=500');
@@ -237,7 +241,9 @@ describe('trash', () => {
     const res = await ws.req('POST', `/v1/contacts/${a.body.id}/restore`);
     expect(res.status).toBe(409);
     expect(res.body.contactId).toBe(b.body.id);
-    expect((await ws.req('GET', `/v1/contacts/${a.body.id}`)).body.deletedAt).not.toBeNull();
+    const still = await ws.req('GET', `/v1/contacts/${a.body.id}`);
+    expect(still.status).toBe(200);
+    expect(still.body.deletedAt).toMatch(ISO_INSTANT);
   });
 
   it('answers 412 to a delete with a stale If-Match', async () => {

@@ -35,6 +35,7 @@ describe('transactions that lose a deadlock', () => {
       firstLocked.done = true;
       await waitFor(secondLocked);
       await bump(tx, b);
+      return 'one';
     });
     const two = t.database.systemDb.transaction(async (tx) => {
       runs++;
@@ -42,8 +43,10 @@ describe('transactions that lose a deadlock', () => {
       secondLocked.done = true;
       await waitFor(firstLocked);
       await bump(tx, a);
+      return 'two';
     });
-    await expect(Promise.all([one, two])).resolves.toBeDefined();
+    // Each caller gets its own body's result, from the run that committed.
+    await expect(Promise.all([one, two])).resolves.toEqual(['one', 'two']);
     const rows = await queryRows<{ id: string; version: number }>(t.database.systemDb, sql`SELECT id, version::int AS version FROM workspaces WHERE id IN (${a}, ${b})`);
     expect(rows.map((r) => r.version)).toEqual([3, 3]);
     // On PostgreSQL the two really deadlock and one body runs twice; on PGlite they run in turn.

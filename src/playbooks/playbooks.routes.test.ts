@@ -109,17 +109,22 @@ describe('playbooks API', () => {
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ code: 'stage_has_contacts', count: 2 });
     const board = await ws.req('GET', `/v1/playbooks/${p.id}/board`);
-    for (const c of board.body.columns[0].contacts) await ws.req('PUT', `/v1/contacts/${c.id}/stage`, { playbookId: p.id, stageId: second.id });
+    expect(board.body.columns[0].contacts).toHaveLength(2);
+    for (const c of board.body.columns[0].contacts) {
+      expect((await ws.req('PUT', `/v1/contacts/${c.id}/stage`, { playbookId: p.id, stageId: second.id })).status).toBe(200);
+    }
     expect((await ws.req('DELETE', `/v1/playbooks/${p.id}/stages/${first.id}`)).status).toBe(204);
   });
 
   it('lets a trashed contact go when its stage is deleted', async () => {
     const p = await createPlaybook();
     const c = await ws.req('POST', '/v1/contacts', { email: 'trashed-in-stage@example.com' });
-    await ws.req('PUT', `/v1/contacts/${c.body.id}/stage`, { playbookId: p.id, stageId: p.stages[0].id });
-    await ws.req('DELETE', `/v1/contacts/${c.body.id}`);
+    // The contact really is in the stage when it goes to the trash, or a null stage below would prove nothing.
+    expect((await ws.req('PUT', `/v1/contacts/${c.body.id}/stage`, { playbookId: p.id, stageId: p.stages[0].id })).body.stage).toMatchObject({ id: p.stages[0].id });
+    expect((await ws.req('DELETE', `/v1/contacts/${c.body.id}`)).status).toBe(204);
     expect((await ws.req('DELETE', `/v1/playbooks/${p.id}/stages/${p.stages[0].id}`)).status).toBe(204);
     const restored = await ws.req('POST', `/v1/contacts/${c.body.id}/restore`);
+    expect(restored.status).toBe(200);
     expect(restored.body.stage).toBeNull();
   });
 

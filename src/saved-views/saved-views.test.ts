@@ -40,6 +40,7 @@ describe('saved views', () => {
       expect((await req('PATCH', `/v1/saved-views/${mine.body.id}`, { name: 'x' })).status).toBe(404);
       expect((await req('DELETE', `/v1/saved-views/${mine.body.id}`)).status).toBe(404);
     }
+    expect((await ws.req('GET', `/v1/saved-views/${mine.body.id}`)).body).toMatchObject({ name: 'Mine only', version: 1 });
     // Private means private: even an admin of the workspace does not see a member's private view.
     const theirs = await member('POST', '/v1/saved-views', { name: 'Member private' });
     expect(theirs.status).toBe(201);
@@ -55,6 +56,7 @@ describe('saved views', () => {
     expect((await member('GET', '/v1/saved-views')).body.data.map((v: { name: string }) => v.name)).toContain('Team view');
     expect((await member('PATCH', `/v1/saved-views/${shared.body.id}`, { name: 'Hijacked' })).status).toBe(403);
     expect((await member('DELETE', `/v1/saved-views/${shared.body.id}`)).status).toBe(403);
+    expect((await ws.req('GET', `/v1/saved-views/${shared.body.id}`)).body).toMatchObject({ name: 'Team view', version: 1 });
     expect((await other.req('GET', `/v1/saved-views/${shared.body.id}`)).status).toBe(404);
     const memberShared = await member('POST', '/v1/saved-views', { name: 'Member shared', visibility: 'shared' });
     const renamed = await ws.req('PATCH', `/v1/saved-views/${memberShared.body.id}`, { name: 'Renamed by admin', filter: null });
