@@ -99,7 +99,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List contacts (keyset pagination) */
+        /**
+         * List contacts (keyset pagination)
+         * @description Simple filters as query parameters, combined with AND; for OR, NOT, attributes and every operator use `POST /v1/contacts/search`. Keyset pagination: pass `nextCursor` back as `cursor` with the same filters and sort; a cursor from other filters is refused (400 `invalid_cursor`). `count=true` adds `count` (exact up to 10,000, then an estimate).
+         */
         get: operations["listContacts"];
         put?: never;
         /** Create a contact */
@@ -121,11 +124,17 @@ export interface paths {
         get: operations["getContact"];
         put?: never;
         post?: never;
-        /** Move a contact to the trash (restorable) */
+        /**
+         * Move a contact to the trash (restorable)
+         * @description Moves the contact to the trash: it leaves lists and search (`deleted=true` shows it) and can be restored with `POST /v1/contacts/{id}/restore`. Its identifiers are freed for other contacts; a restore needs them still free (409 otherwise).
+         */
         delete: operations["deleteContact"];
         options?: never;
         head?: never;
-        /** Update a contact; `null` clears a field; honours If-Match */
+        /**
+         * Update a contact; `null` clears a field; honours If-Match
+         * @description A partial update: fields left out keep their value, `null` clears one. With `If-Match` the update applies only to that version (412 with the current `ETag` otherwise); without it the last writer wins. An email or phone already used by another contact answers 409 `contact_identifier_taken` with that `contactId`.
+         */
         patch: operations["updateContact"];
         trace?: never;
     };
@@ -155,7 +164,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Merge another contact into this one */
+        /**
+         * Merge another contact into this one
+         * @description Absorbs `otherContactId` into this contact: this one keeps its values and fills its blanks from the other, gains the other's identifiers as additional values and its related elements and history; the other goes to the trash with `mergedIntoId` set.
+         */
         post: operations["mergeContacts"];
         delete?: never;
         options?: never;
@@ -313,7 +325,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Put the contact in a stage of a playbook (assign or move); honours If-Match */
+        /**
+         * Put the contact in a stage of a playbook (assign or move); honours If-Match
+         * @description Assigns the contact to a stage of a playbook, or moves it within one; the change is recorded in the stage history and restarts `secondsInStage`.
+         */
         put: operations["moveContactStage"];
         post?: never;
         /** Take the contact out of its playbook */
@@ -403,7 +418,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** List contacts matching a JSON filter tree (AND / OR / NOT), with search, any sort and keyset pagination */
+        /**
+         * List contacts matching a JSON filter tree (AND / OR / NOT), with search, any sort and keyset pagination
+         * @description The same list as `GET /v1/contacts`, filtered by a JSON filter tree (`ContactFilter`: `and`/`or`/`not` groups over `{ field, op, value }` conditions, within the limits that schema states). Errors point at the node at fault (`/filter/and/1/op`). Page with `cursor`, like the GET.
+         */
         post: operations["searchContacts"];
         delete?: never;
         options?: never;
@@ -457,7 +475,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Apply one action to listed contacts (≤ 1000 ids) or to all contacts matching a filter; up to 100 ids answer 200, more or a filter 202 with a job */
+        /**
+         * Apply one action to listed contacts (≤ 1000 ids) or to all contacts matching a filter; up to 100 ids answer 200, more or a filter 202 with a job
+         * @description Selects contacts by `ids` (up to 1,000) or by `filter`/`q`, and applies one action to each. Up to 100 ids are done at once and answer 200 with the finished job; more ids or a filter answer 202 with the job to poll at `Location` (`GET /v1/jobs/{id}`). Failures are per contact, listed in the job's result.
+         */
         post: operations["applyContactBulkAction"];
         delete?: never;
         options?: never;
@@ -5383,7 +5404,14 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description One file in a multipart field named `file` (the server's document size limit applies, 10 MB by default) */
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    file: string;
+                };
+            };
+        };
         responses: {
             /** @description Created */
             201: {

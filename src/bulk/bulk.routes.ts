@@ -13,6 +13,8 @@ export const bulkRoutes =
     app.post('/v1/contacts/bulk', {
       schema: {
         operationId: 'applyContactBulkAction',
+        description:
+          'Selects contacts by `ids` (up to 1,000) or by `filter`/`q`, and applies one action to each. Up to 100 ids are done at once and answer 200 with the finished job; more ids or a filter answer 202 with the job to poll at `Location` (`GET /v1/jobs/{id}`). Failures are per contact, listed in the job\'s result.',
         tags: ['contacts'],
         summary: 'Apply one action to listed contacts (≤ 1000 ids) or to all contacts matching a filter; up to 100 ids answer 200, more or a filter 202 with a job',
         body: BulkRequest,

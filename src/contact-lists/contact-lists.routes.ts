@@ -14,6 +14,8 @@ export const contactListsRoutes =
     app.post('/v1/contacts/search', {
       schema: {
         operationId: 'searchContacts',
+        description:
+          'The same list as `GET /v1/contacts`, filtered by a JSON filter tree (`ContactFilter`: `and`/`or`/`not` groups over `{ field, op, value }` conditions, within the limits that schema states). Errors point at the node at fault (`/filter/and/1/op`). Page with `cursor`, like the GET.',
         tags,
         summary: 'List contacts matching a JSON filter tree (AND / OR / NOT), with search, any sort and keyset pagination',
         body: ContactSearch,

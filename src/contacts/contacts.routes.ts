@@ -24,7 +24,7 @@ export const contactsRoutes =
     });
 
     app.get('/v1/contacts', {
-      schema: { operationId: 'listContacts', tags, summary: 'List contacts (keyset pagination)', querystring: ContactListQuery, response: { 200: pageOf(Contact), ...problemResponses(400, 401) } },
+      schema: { operationId: 'listContacts', description: 'Simple filters as query parameters, combined with AND; for OR, NOT, attributes and every operator use `POST /v1/contacts/search`. Keyset pagination: pass `nextCursor` back as `cursor` with the same filters and sort; a cursor from other filters is refused (400 `invalid_cursor`). `count=true` adds `count` (exact up to 10,000, then an estimate).', tags, summary: 'List contacts (keyset pagination)', querystring: ContactListQuery, response: { 200: pageOf(Contact), ...problemResponses(400, 401) } },
     }, async (request) => listContacts(deps.db, deps.cursors, actorOf(request), request.query, deps.clock.now()));
 
     app.get('/v1/contacts/:id', {
@@ -36,7 +36,7 @@ export const contactsRoutes =
     });
 
     app.patch('/v1/contacts/:id', {
-      schema: { operationId: 'updateContact', etag: true, ifMatch: true, tags, summary: 'Update a contact; `null` clears a field; honours If-Match', params: IdParams, body: ContactUpdate, response: { 200: Contact, ...problemResponses(401, 404, 409, 412, 422) } },
+      schema: { operationId: 'updateContact', description: 'A partial update: fields left out keep their value, `null` clears one. With `If-Match` the update applies only to that version (412 with the current `ETag` otherwise); without it the last writer wins. An email or phone already used by another contact answers 409 `contact_identifier_taken` with that `contactId`.', etag: true, ifMatch: true, tags, summary: 'Update a contact; `null` clears a field; honours If-Match', params: IdParams, body: ContactUpdate, response: { 200: Contact, ...problemResponses(401, 404, 409, 412, 422) } },
     }, async (request, reply) => {
       const contact = await contacts.update(actorOf(request), request.params.id, request.body, { ifMatch: ifMatchVersion(request) });
       setEtag(reply, contact.version);
@@ -44,7 +44,7 @@ export const contactsRoutes =
     });
 
     app.delete('/v1/contacts/:id', {
-      schema: { operationId: 'deleteContact', ifMatch: true, tags, summary: 'Move a contact to the trash (restorable)', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 404, 412) } },
+      schema: { operationId: 'deleteContact', description: 'Moves the contact to the trash: it leaves lists and search (`deleted=true` shows it) and can be restored with `POST /v1/contacts/{id}/restore`. Its identifiers are freed for other contacts; a restore needs them still free (409 otherwise).', ifMatch: true, tags, summary: 'Move a contact to the trash (restorable)', params: IdParams, response: { 204: z.null(), ...problemResponses(401, 404, 412) } },
     }, async (request, reply) => {
       await contacts.remove(actorOf(request), request.params.id, { ifMatch: ifMatchVersion(request) });
       return reply.status(204).send(null);
@@ -59,7 +59,7 @@ export const contactsRoutes =
     });
 
     app.post('/v1/contacts/:id/merge', {
-      schema: { operationId: 'mergeContacts', etag: true, tags, summary: 'Merge another contact into this one', params: IdParams, body: MergeRequest, response: { 200: Contact, ...problemResponses(401, 404, 422) } },
+      schema: { operationId: 'mergeContacts', description: 'Absorbs `otherContactId` into this contact: this one keeps its values and fills its blanks from the other, gains the other\'s identifiers as additional values and its related elements and history; the other goes to the trash with `mergedIntoId` set.', etag: true, tags, summary: 'Merge another contact into this one', params: IdParams, body: MergeRequest, response: { 200: Contact, ...problemResponses(401, 404, 422) } },
     }, async (request, reply) => {
       const contact = await mergeContacts(deps, actorOf(request), request.params.id, request.body.otherContactId);
       setEtag(reply, contact.version);

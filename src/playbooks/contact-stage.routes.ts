@@ -15,7 +15,7 @@ export const contactStageRoutes =
     const { contactStages } = deps.services;
 
     app.put('/v1/contacts/:id/stage', {
-      schema: { operationId: 'moveContactStage', etag: true, ifMatch: true, tags, summary: "Put the contact in a stage of a playbook (assign or move); honours If-Match", params: IdParams, body: StageAssignment, response: { 200: Contact, ...problemResponses(401, 404, 412, 422) } },
+      schema: { operationId: 'moveContactStage', description: 'Assigns the contact to a stage of a playbook, or moves it within one; the change is recorded in the stage history and restarts `secondsInStage`.', etag: true, ifMatch: true, tags, summary: "Put the contact in a stage of a playbook (assign or move); honours If-Match", params: IdParams, body: StageAssignment, response: { 200: Contact, ...problemResponses(401, 404, 412, 422) } },
     }, async (request, reply) => {
       const contact = await contactStages.setStage(actorOf(request), request.params.id, request.body, { ifMatch: ifMatchVersion(request) });
       setEtag(reply, contact.version);

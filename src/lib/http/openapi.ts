@@ -18,6 +18,16 @@ const FLAGS = 'x-vixiees-route';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 const SUCCESS_DESCRIPTIONS: Record<string, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted: the work goes on in a job (see `Location`)', 204: 'No content' };
 
+const UPLOAD_BODY = {
+  required: true,
+  description: 'One file in a multipart field named `file` (the server\'s document size limit applies, 10 MB by default)',
+  content: {
+    'multipart/form-data': {
+      schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+    },
+  },
+};
+
 const zodTransform = createJsonSchemaTransform({});
 const zodTransformObject = createJsonSchemaTransformObject({});
 
@@ -30,7 +40,9 @@ const transform: NonNullable<FastifyDynamicSwaggerOptions['transform']> = (input
   const schema = out.schema as Node | undefined;
   if (!schema || schema.hide) return out;
   const { etag, ifMatch, ...rest } = schema;
-  return { ...out, schema: { ...rest, [FLAGS]: { etag: Boolean(etag), ifMatch: Boolean(ifMatch) } } as Node };
+  // An upload reads its multipart body itself (no body schema to validate): the document still shows it.
+  const upload = !schema.body && Array.isArray(schema.consumes) && schema.consumes.includes('multipart/form-data');
+  return { ...out, schema: { ...rest, [FLAGS]: { etag: Boolean(etag), ifMatch: Boolean(ifMatch), upload } } as Node };
 };
 
 /** What every operation answers besides its own statuses, from what it takes. */
@@ -48,8 +60,9 @@ function standardErrors(method: string, op: Node, ifMatch: boolean): number[] {
 }
 
 function shapeOperation(method: string, op: Node): void {
-  const flags: { etag?: boolean; ifMatch?: boolean } = op[FLAGS] ?? {};
+  const flags: { etag?: boolean; ifMatch?: boolean; upload?: boolean } = op[FLAGS] ?? {};
   delete op[FLAGS];
+  if (flags.upload) op.requestBody = UPLOAD_BODY;
   const extraParams: Node[] = [];
   if (flags.ifMatch) extraParams.push({ $ref: '#/components/parameters/IfMatch' });
   if (method === 'post') extraParams.push({ $ref: '#/components/parameters/IdempotencyKey' });
