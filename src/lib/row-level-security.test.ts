@@ -107,6 +107,31 @@ describe('row-level security', () => {
   });
 });
 
+describe('no tenant bleed through pooled connections or async context (R11)', () => {
+  it('answers 400 interleaved requests of two workspaces, 50 in flight, each with only its own rows', async () => {
+    const results: { ws: string; names: string[] }[] = [];
+    const queue = Array.from({ length: 400 }, (_, i) => (i % 3 === 0 ? a : b));
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        for (let ws = queue.pop(); ws; ws = queue.pop()) {
+          const res = await ws.req('GET', '/v1/contacts?limit=10');
+          expect(res.status).toBe(200);
+          results.push({ ws: ws.id, names: res.body.data.map((c: { firstName: string }) => c.firstName) });
+        }
+      }),
+    );
+    expect(results).toHaveLength(400);
+    const wrong = results.filter((r) => r.names.join() !== (r.ws === a.id ? 'Ana' : 'Bea'));
+    expect(wrong).toEqual([]);
+  });
+
+  it('leaves no workspace behind after a request that failed inside its transaction', async () => {
+    const clash = await a.req('POST', '/v1/contacts', { firstName: 'Twin', email: 'ana@a.example' });
+    expect(clash.status).toBe(409);
+    expect(await count('contacts')).toBe(0);
+  });
+});
+
 describe('the switch the isolation test uses', () => {
   let owner: TestApp;
   beforeAll(async () => {
