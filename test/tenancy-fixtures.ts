@@ -73,15 +73,16 @@ export const FIXTURES: Record<string, Fixture> = {
   'DELETE /v1/api-keys/:id': { why: `${BY_ID} B's keys keep working (B reads its snapshot with one).`, probes: (_a, b) => [nf(`/v1/api-keys/${b.apiKeyId}`), nf(`/v1/api-keys/${b.ws.apiKeyId}`)] },
 
   'POST /v1/contacts': {
-    why: 'Create: B\'s email is free in A (no 409 naming B\'s contact); B\'s user cannot own A\'s contact (422); B\'s Idempotency-Key creates A\'s own contact, never replays B\'s response.',
+    why: 'Create: B\'s email and phone are free in A (no 409 naming B\'s contact); B\'s user cannot own A\'s contact (422); B\'s Idempotency-Key creates A\'s own contact, never replays B\'s response.',
     probes: (_a, b) => [
       { url: '/v1/contacts', body: { email: b.contact2Email }, status: 201 },
+      { url: '/v1/contacts', body: { phone: b.contact2Phone }, status: 201 },
       refused('/v1/contacts', { firstName: 'Owned', email: 'owned@example.com', ownerId: b.userId }, '/ownerId'),
       { url: '/v1/contacts', body: b.idempotentBody, headers: { 'idempotency-key': b.idempotencyKey }, status: 201, check: (c) => (c.id === b.idempotentContactId ? 'replayed B\'s response' : null) },
     ],
   },
   'GET /v1/contacts': {
-    why: 'A list: A\'s contacts only, also when filtered by B\'s owner, stage or email; B\'s cursor is refused (it is bound to B\'s workspace).',
+    why: 'A list: A\'s contacts only, also when filtered by B\'s owner, stage or email; B\'s cursor is refused (it is bound to B\'s workspace); sorting by an attribute only B defines answers exactly as for a key nobody defines (400 at /query/sort), so A cannot probe B\'s schema.',
     probes: (a, b) => [
       list('/v1/contacts?limit=500', [a.contactId, a.contact2Id]),
       list('/v1/contacts?deleted=true', [a.trashedContactId]),
@@ -89,6 +90,8 @@ export const FIXTURES: Record<string, Fixture> = {
       list(`/v1/contacts?playbookId=${b.playbookId}&stageId=${b.stageId}`),
       list(`/v1/contacts?email=${encodeURIComponent(b.contactEmail)}`),
       list(`/v1/contacts?q=${b.canary}`),
+      { url: `/v1/contacts?sort=attributes.${b.soloAttributeKey}`, status: 400, code: 'validation_failed', check: pointer('/query/sort') },
+      { url: `/v1/contacts?sort=attributes.never_${b.soloAttributeKey}`, status: 400, code: 'validation_failed', check: pointer('/query/sort') },
       { url: `/v1/contacts?cursor=${encodeURIComponent(b.contactsCursor)}`, status: 400, code: 'invalid_cursor' },
     ],
   },
@@ -118,7 +121,10 @@ export const FIXTURES: Record<string, Fixture> = {
   },
   'GET /v1/playbooks/:id': { why: BY_ID, probes: (_a, b) => [nf(`/v1/playbooks/${b.playbookId}`)] },
   'PATCH /v1/playbooks/:id': { why: BY_ID, probes: (_a, b) => [nf(`/v1/playbooks/${b.playbookId}`, { name: 'hijack', archived: true })] },
-  'GET /v1/playbooks/:id/board': { why: BY_ID, probes: (_a, b) => [nf(`/v1/playbooks/${b.playbookId}/board`)] },
+  'GET /v1/playbooks/:id/board': {
+    why: `${BY_ID} A's own board shows A's contact in its stage and nothing of B's (stage counts are per workspace).`,
+    probes: (a, b) => [nf(`/v1/playbooks/${b.playbookId}/board`), list(`/v1/playbooks/${a.playbookId}/board`, [a.contactId, a.stageId])],
+  },
   'POST /v1/playbooks/:id/stages': { why: SUB_CREATE, probes: (_a, b) => [nf(`/v1/playbooks/${b.playbookId}/stages`, { name: 'hijack' })] },
   'GET /v1/playbooks/:id/stages': { why: SUB_LIST, probes: (_a, b) => [nf(`/v1/playbooks/${b.playbookId}/stages`)] },
   'POST /v1/playbooks/:id/stages/reorder': {
@@ -159,7 +165,7 @@ export const FIXTURES: Record<string, Fixture> = {
   'DELETE /v1/contact-attributes/:id': { why: BY_ID, probes: (_a, b) => [nf(`/v1/contact-attributes/${b.attributeId}?mode=clear`)] },
 
   'POST /v1/contacts/search': {
-    why: 'A search: A\'s contacts only, whatever B id, email or attribute the filter names; B\'s cursor is refused.',
+    why: 'A search: A\'s contacts only, whatever B id, email or stage the filter names; an attribute only B defines is as unknown as one nobody defines (422 at /filter/field); B\'s cursor is refused.',
     probes: (a, b) => [
       { url: '/v1/contacts/search', body: { limit: 500 }, status: 200, mustInclude: [a.contactId, a.contact2Id] },
       { url: '/v1/contacts/search', body: { filter: { field: 'id', op: 'eq', value: b.contactId } }, status: 200 },
@@ -167,6 +173,8 @@ export const FIXTURES: Record<string, Fixture> = {
       { url: '/v1/contacts/search', body: { filter: { field: 'email', op: 'eq', value: b.contactEmail } }, status: 200 },
       { url: '/v1/contacts/search', body: { filter: { field: 'stageId', op: 'eq', value: b.stageId } }, status: 200 },
       { url: '/v1/contacts/search', body: { q: b.canary }, status: 200 },
+      refused('/v1/contacts/search', { filter: { field: `attributes.${b.soloAttributeKey}`, op: 'eq', value: 7 } }, '/filter/field'),
+      refused('/v1/contacts/search', { filter: { field: `attributes.never_${b.soloAttributeKey}`, op: 'eq', value: 7 } }, '/filter/field'),
       { url: '/v1/contacts/search', body: { cursor: b.searchCursor }, status: 400, code: 'invalid_cursor' },
     ],
   },
@@ -228,7 +236,10 @@ export const FIXTURES: Record<string, Fixture> = {
   'PATCH /v1/documents/:id': { why: BY_ID, probes: (_a, b) => [nf(`/v1/documents/${b.documentId}`, { name: 'hijack.txt' })] },
   'DELETE /v1/documents/:id': { why: BY_ID, probes: (_a, b) => [nf(`/v1/documents/${b.documentId}`)] },
 
-  'GET /v1/contacts/:id/timeline': { why: SUB_LIST, probes: (_a, b) => [nf(`/v1/contacts/${b.contactId}/timeline`), nf(`/v1/contacts/${b.contact2Id}/timeline`)] },
+  'GET /v1/contacts/:id/timeline': {
+    why: `${SUB_LIST} A's own contact's timeline gathers A's elements and none of B's.`,
+    probes: (a, b) => [nf(`/v1/contacts/${b.contactId}/timeline`), nf(`/v1/contacts/${b.contact2Id}/timeline`), list(`/v1/contacts/${a.contactId}/timeline?limit=500`, [a.dealId, a.taskId, a.callId, a.emailId])],
+  },
 
   'POST /v1/contacts/:id/calls': { why: SUB_CREATE, probes: (_a, b) => [nf(`/v1/contacts/${b.contactId}/calls`, { direction: 'inbound', outcome: 'missed' })] },
   'GET /v1/contacts/:id/calls': { why: SUB_LIST, probes: (_a, b) => [nf(`/v1/contacts/${b.contactId}/calls`)] },

@@ -20,6 +20,7 @@ export type Seeded = {
   contactEmail: string;
   contact2Id: string;
   contact2Email: string;
+  contact2Phone: string;
   trashedContactId: string;
   idempotentContactId: string;
   idempotencyKey: string;
@@ -29,6 +30,8 @@ export type Seeded = {
   stage2Id: string;
   attributeId: string;
   attributeKey: string;
+  /** An attribute key only this workspace defines: another workspace naming it must be told it does not exist. */
+  soloAttributeKey: string;
   sharedViewId: string;
   privateViewId: string;
   jobId: string;
@@ -88,7 +91,8 @@ export async function seedWorkspace(t: TestApp, label: 'a' | 'b', phonePrefix: s
     ownerId: user.id, externalRef: { id: `ext-${canary}` }, consents: { transactionalWhatsapp: true, transactionalEmail: true },
   }, 'contact');
   const contact2Email = `contact-${shared}@example.com`;
-  const contact2 = await post('/v1/contacts', { firstName: `Second ${canary}`, email: contact2Email, phone: `${phonePrefix}002` }, 'second contact');
+  const contact2Phone = `${phonePrefix}002`;
+  const contact2 = await post('/v1/contacts', { firstName: `Second ${canary}`, email: contact2Email, phone: contact2Phone }, 'second contact');
   const trashed = await post('/v1/contacts', { firstName: `Trashed ${canary}`, phone: `${phonePrefix}003` }, 'trashed contact');
   await ok(ws.req('DELETE', `/v1/contacts/${trashed.id}`), 'trash', [204]);
   const idempotencyKey = `idem-${shared}`;
@@ -98,7 +102,9 @@ export async function seedWorkspace(t: TestApp, label: 'a' | 'b', phonePrefix: s
 
   const attributeKey = `attr_${shared}`;
   const attribute = await post('/v1/contact-attributes', { key: attributeKey, label: `Attr ${canary}`, type: 'text' }, 'attribute');
-  await ok(ws.req('PATCH', `/v1/contacts/${contact.id}`, { customAttributes: { [attributeKey]: `value ${canary}` } }), 'attribute value');
+  const soloAttributeKey = `solo_${shared}`;
+  await post('/v1/contact-attributes', { key: soloAttributeKey, label: `Solo ${canary}`, type: 'number' }, 'solo attribute');
+  await ok(ws.req('PATCH', `/v1/contacts/${contact.id}`, { customAttributes: { [attributeKey]: `value ${canary}`, [soloAttributeKey]: 7 } }), 'attribute value');
 
   const playbook = await post('/v1/playbooks', { name: `Playbook ${canary}`, stages: [{ name: `Stage1 ${canary}` }, { name: `Stage2 ${canary}` }] }, 'playbook');
   const [stage, stage2] = playbook.stages;
@@ -139,9 +145,9 @@ export async function seedWorkspace(t: TestApp, label: 'a' | 'b', phonePrefix: s
 
   return {
     ws, canary, userId: user.id, userEmail, apiKeyId: apiKey.id,
-    contactId: contact.id, contactEmail, contact2Id: contact2.id, contact2Email, trashedContactId: trashed.id,
+    contactId: contact.id, contactEmail, contact2Id: contact2.id, contact2Email, contact2Phone, trashedContactId: trashed.id,
     idempotentContactId: idem.body.id, idempotencyKey, idempotentBody,
-    playbookId: playbook.id, stageId: stage.id, stage2Id: stage2.id, attributeId: attribute.id, attributeKey,
+    playbookId: playbook.id, stageId: stage.id, stage2Id: stage2.id, attributeId: attribute.id, attributeKey, soloAttributeKey,
     sharedViewId: sharedView.id, privateViewId: privateView.id, jobId: job.id,
     taskId: task.id, dealId: deal.id, meetingId: meeting.id, commentId: comment.id, documentId: document.id,
     callId: call.id, emailId: email.id, emailMessageId, whatsappId: whatsapp.id, whatsappProviderId,
