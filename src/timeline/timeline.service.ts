@@ -100,6 +100,7 @@ export function makeTimelineService(deps: TimelineDeps) {
           occurredAt: new Date(r.at).toISOString(),
           actor: { type: r.actor_type as Actor['type'], id: r.actor_id },
           data: presentData(r.data),
+          // Shaped by the source's allow-list in SQL; the route's response schema checks each entry against its type.
         })) as TimelineItem[],
         nextCursor: more && last ? cursors.encode({ v: last.at, id: String(last.id) }, binding) : null,
       };
