@@ -114,6 +114,18 @@ for (const mode of modes) {
       ).toEqual({ missing: [], stale: [] });
     });
 
+    it("requires credentials on every /v1 route, even for B's real ids", async () => {
+      const routes = guardedRoutes(t).filter((k) => k.includes(' /v1/'));
+      expect(routes.length).toBeGreaterThan(50);
+      for (const key of routes) {
+        const [method, url] = key.split(' ') as [string, string];
+        const res = await t.app.inject({ method: method as 'GET', url: url.replace(':stageId', b.stageId).replace(':id', b.contactId) });
+        expect(res.statusCode, key).toBe(401);
+        expect(res.headers['content-type'], key).toContain('application/problem+json');
+        expect(res.body.toLowerCase(), key).not.toContain(b.canary);
+      }
+    });
+
     it("answers workspace A with none of B's objects, and leaves B's data unchanged", async () => {
       const routes = guardedRoutes(t).filter((k) => k in FIXTURES);
       const bIds = idsOf(b);
