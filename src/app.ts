@@ -16,6 +16,7 @@ import { bulkRoutes } from './bulk/bulk.routes.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './lib/errors.ts';
 import { registerTenantHandlers } from './lib/http/tenant-handlers.ts';
+import { registerInputGuard } from './lib/http/input-guard.ts';
 import { openApiOptions } from './lib/http/openapi.ts';
 import { problemHandler } from './lib/http/problem.ts';
 import { makeLogger } from './lib/logger.ts';
@@ -51,6 +52,8 @@ export async function buildApp(deps: Deps, opts: { logger?: false | Logger; befo
     },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Routing errors (a path that is not valid percent-encoding, an overlong parameter) answer as problems too.
+    frameworkErrors: (err, request, reply) => problemHandler(err, request, reply),
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -82,6 +85,7 @@ export async function buildApp(deps: Deps, opts: { logger?: false | Logger; befo
   registerAuthentication(app, deps.services.apiKeys, failures);
   if (deps.config.rateLimitPerMinute) registerRateLimit(app, limits, deps.clock, deps.config.rateLimitPerMinute);
   registerTenantHandlers(app, deps.database, deps.clock);
+  registerInputGuard(app);
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async () => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../auth/authenticate.ts';
 import type { Deps } from '../deps.ts';
-import { IdParams, problemResponses } from '../lib/http/common-schemas.ts';
+import { IdParams, problemResponses, singleLineText } from '../lib/http/common-schemas.ts';
 import { RoleSchema } from '../workspaces/workspaces.schema.ts';
 
 const ApiKey = z.object({
@@ -16,7 +16,7 @@ const ApiKey = z.object({
 }).meta({ id: 'ApiKey' });
 /** Only the create answer carries the secret. */
 const ApiKeyWithSecret = ApiKey.extend({ secret: z.string().meta({ description: 'The key to send as `Authorization: Bearer …`; shown only here' }) }).meta({ id: 'ApiKeyWithSecret' });
-const ApiKeyCreate = z.object({ name: z.string().trim().min(1).max(100), role: RoleSchema.optional() }).strict().meta({ id: 'ApiKeyCreate' });
+const ApiKeyCreate = z.object({ name: singleLineText(100).trim().min(1), role: RoleSchema.optional() }).strict().meta({ id: 'ApiKeyCreate' });
 const tags = ['api-keys'];
 
 export const apiKeysRoutes =

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLineText } from '../lib/http/common-schemas.ts';
 
 export const ATTRIBUTE_TYPES = ['text', 'number', 'date', 'single_select', 'multi_select', 'boolean'] as const;
 export const AttributeType = z.enum(ATTRIBUTE_TYPES);
@@ -8,13 +9,13 @@ export const ATTRIBUTE_KEY_RE = /^[a-z][a-z0-9_]{0,62}$/;
 
 export const AttributeOption = z
   .object({
-    value: z.string().trim().min(1).max(100).meta({ description: 'Stable value stored on contacts' }),
-    label: z.string().trim().min(1).max(200),
+    value: singleLineText(100).trim().min(1).meta({ description: 'Stable value stored on contacts' }),
+    label: singleLineText(200).trim().min(1),
   })
   .strict();
 
 const options = z.array(AttributeOption).max(500);
-const label = z.string().trim().min(1).max(200);
+const label = singleLineText(200).trim().min(1);
 
 export const AttributeCreate = z
   .object({

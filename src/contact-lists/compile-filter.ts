@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { validationFailed, type FieldError } from '../lib/errors.ts';
 import { FILTER_FIELDS, type FilterContext, type Operator } from './filter-fields.ts';
+import { filterLimitError } from './filter-limits.ts';
 import { attributeField } from './stage-fields.ts';
 
 /**
@@ -10,9 +11,6 @@ import { attributeField } from './stage-fields.ts';
  */
 export type FilterNode = { and: FilterNode[] } | { or: FilterNode[] } | { not: FilterNode } | FilterCondition;
 export type FilterCondition = { field: string; op: string; value?: unknown };
-
-const MAX_DEPTH = 6;
-const MAX_CONDITIONS = 100;
 
 /** Resolves a field name: the fixed fields first, then dynamic families (e.g. `attributes.<key>`). */
 export type FieldResolver = (field: string, ctx: FilterContext) => Record<string, Operator> | undefined;
@@ -26,10 +24,11 @@ export const resolveField = (field: string, ctx: FilterContext): Record<string, 
 
 /** Compiles a tree into one SQL condition, or throws `validation_failed` listing every bad node. */
 export function compileFilter(node: unknown, ctx: FilterContext, pointer = '/filter'): SQL {
+  // Depth and size first, iteratively: the walk below recurses, and a breach is one error, not thousands.
+  const breach = filterLimitError(node, pointer);
+  if (breach) throw validationFailed([breach]);
   const errors: FieldError[] = [];
-  let conditions = 0;
-  const walk = (n: unknown, p: string, depth: number): SQL => {
-    if (depth > MAX_DEPTH) return fail(p, 'too_deep', `filters nest at most ${MAX_DEPTH} levels`);
+  const walk = (n: unknown, p: string): SQL => {
     if (!n || typeof n !== 'object' || Array.isArray(n)) return fail(p, 'invalid_filter', 'must be an object: {and}, {or}, {not} or {field, op, value}');
     const obj = n as Record<string, unknown>;
     const keys = Object.keys(obj);
@@ -38,16 +37,15 @@ export function compileFilter(node: unknown, ctx: FilterContext, pointer = '/fil
       if (keys.length !== 1) return fail(p, 'invalid_filter', `a group has only the "${group}" key`);
       const items = obj[group];
       if (!Array.isArray(items) || items.length === 0) return fail(`${p}/${group}`, 'invalid_filter', 'must be a non-empty array');
-      const parts = items.map((item, i) => walk(item, `${p}/${group}/${i}`, depth + 1));
+      const parts = items.map((item, i) => walk(item, `${p}/${group}/${i}`));
       return sql`(${sql.join(parts, group === 'and' ? sql` AND ` : sql` OR `)})`;
     }
     if ('not' in obj) {
       if (keys.length !== 1) return fail(p, 'invalid_filter', 'a negation has only the "not" key');
-      return sql`NOT COALESCE((${walk(obj.not, `${p}/not`, depth + 1)}), false)`;
+      return sql`NOT COALESCE((${walk(obj.not, `${p}/not`)}), false)`;
     }
     const unknownKeys = keys.filter((k) => !['field', 'op', 'value'].includes(k));
     if (unknownKeys.length) return fail(`${p}/${unknownKeys[0]}`, 'unknown_field', `"${unknownKeys[0]}" is not part of a condition ({field, op, value})`);
-    if (++conditions > MAX_CONDITIONS) return fail(p, 'too_many_conditions', `at most ${MAX_CONDITIONS} conditions`);
     return condition(obj, p);
   };
   const condition = (obj: Record<string, unknown>, p: string): SQL => {
@@ -66,7 +64,7 @@ export function compileFilter(node: unknown, ctx: FilterContext, pointer = '/fil
     errors.push({ pointer: p, code, message });
     return sql`false`;
   };
-  const out = walk(node, pointer, 1);
+  const out = walk(node, pointer);
   if (errors.length) throw validationFailed(errors);
   return out;
 }

@@ -1,9 +1,18 @@
 import { z } from 'zod';
 import { MAX_PAGE_SIZE } from './contact-query.ts';
+import { filterLimitError } from './filter-limits.ts';
 
 /** A node of the filter tree; validated node by node so each mistake gets its own pointer. */
 export const FilterTree = z
   .record(z.string(), z.unknown())
+  // Bounds checked before the tree is compiled (or stored in a saved view), with the breach's pointer.
+  .superRefine((tree, ctx) => {
+    const breach = filterLimitError(tree, '');
+    if (breach) {
+      const path = breach.pointer.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+      ctx.addIssue({ code: 'custom', message: breach.message, path, params: { code: breach.code } });
+    }
+  })
   .meta({
     id: 'ContactFilter',
     description:

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpUrl } from '../lib/http/common-schemas.ts';
+import { HttpUrl, singleLineText } from '../lib/http/common-schemas.ts';
 import { PendingAttention, WhatsappWindow } from '../attention/attention-state.ts';
 
 export const SOURCES = [
@@ -11,10 +11,10 @@ export type Source = z.infer<typeof Source>;
 export const CONSENT_NAMES = ['transactionalWhatsapp', 'transactionalEmail', 'marketingWhatsapp', 'marketingEmail'] as const;
 export const ConsentName = z.enum(CONSENT_NAMES).meta({ id: 'ConsentName' });
 
-const shortText = (max: number) => z.string().max(max);
+const shortText = (max: number) => singleLineText(max);
 
 export const ExternalRef = z
-  .object({ id: z.string().trim().min(1).max(200), url: HttpUrl.nullish() })
+  .object({ id: singleLineText(200).trim().min(1), url: HttpUrl.nullish() })
   .strict()
   .meta({ description: 'The contact in another system: its id (unique in the workspace) and a link' });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLineText } from '../lib/http/common-schemas.ts';
 import { Author } from '../lib/http/element-schemas.ts';
 
 export const DealStatus = z.enum(['open', 'won', 'lost']);
@@ -17,7 +18,7 @@ const AmountMinor = z
   .max(Number.MAX_SAFE_INTEGER)
   .meta({ description: 'Amount in minor units: 1050 is 10.50 EUR' });
 
-const title = z.string().trim().min(1, { message: 'must not be empty' }).max(500);
+const title = singleLineText(500).trim().min(1, { message: 'must not be empty' });
 
 export const DealCreate = z
   .object({

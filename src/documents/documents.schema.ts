@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { singleLineText } from '../lib/http/common-schemas.ts';
 import { Author } from '../lib/http/element-schemas.ts';
 
 export const DocumentUpdate = z
-  .object({ name: z.string().trim().min(1, { message: 'must not be empty' }).max(255).meta({ description: 'File name shown and used on download' }) })
+  .object({ name: singleLineText(255).trim().min(1, { message: 'must not be empty' }).meta({ description: 'File name shown and used on download' }) })
   .partial()
   .strict().meta({ id: 'DocumentUpdate' });
 export type DocumentUpdate = z.infer<typeof DocumentUpdate>;

@@ -37,6 +37,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  invalid_header: 400,
   validation_failed: 422,
   idempotency_key_reused: 422,
   precondition_required: 428,
@@ -53,8 +54,21 @@ export const notFound = (what: string, id?: string): AppError =>
 export const forbidden = (message = 'Your role does not allow this action'): AppError =>
   new AppError('forbidden', message);
 
+/** At most this many field errors travel in one problem; the rest are counted (`errorsOmitted`). */
+export const MAX_FIELD_ERRORS = 100;
+
+/**
+ * A short human summary of field errors: the first three, then how many more. Never thousands of
+ * messages concatenated (a 20,000-condition filter once answered a 2.7 MB `detail`).
+ */
+export function summariseFieldErrors(errors: FieldError[]): string {
+  const shown = errors.slice(0, 3).map((e) => `${e.pointer}: ${e.message}`);
+  const rest = errors.length - shown.length;
+  return rest > 0 ? `${shown.join('; ')}; and ${rest} more` : shown.join('; ');
+}
+
 export const validationFailed = (errors: FieldError[], message?: string): AppError =>
-  new AppError('validation_failed', message ?? errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), {
+  new AppError('validation_failed', message ?? summariseFieldErrors(errors), {
     errors,
   });
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { Author, Instant } from '../lib/http/element-schemas.ts';
-import { HttpUrl } from '../lib/http/common-schemas.ts';
+import { HttpUrl, singleLineText } from '../lib/http/common-schemas.ts';
 
 export const MeetingSource = z.enum(['manual', 'calendly']);
 
-const title = z.string().trim().min(1, { message: 'must not be empty' }).max(500);
-const location = z.string().trim().max(500).meta({ description: 'Where: an address or a room' });
+const title = singleLineText(500).trim().min(1, { message: 'must not be empty' });
+const location = singleLineText(500).trim().meta({ description: 'Where: an address or a room' });
 const link = HttpUrl.meta({ description: 'Video-call or booking link' });
 
 const editable = {

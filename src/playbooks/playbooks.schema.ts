@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { singleLineText } from '../lib/http/common-schemas.ts';
 import { Contact } from '../contacts/contacts.schema.ts';
 
 export const StageKind = z.enum(['open', 'won', 'lost']);
 
-const name = z.string().trim().min(1).max(100);
+const name = singleLineText(100).trim().min(1);
 const staleAfterDays = z.number().int().min(1).max(3650).nullable().meta({ description: 'A contact in this stage longer than this many days counts as stale on the board' });
 
 export const StageCreate = z

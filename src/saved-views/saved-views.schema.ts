@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLineText } from '../lib/http/common-schemas.ts';
 import { FilterTree } from '../contact-lists/contact-lists.schema.ts';
 
 const Visibility = z.enum(['private', 'shared']).meta({ description: '`private`: only its creator sees it; `shared`: the whole workspace' });
@@ -6,7 +7,7 @@ const Columns = z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_.]{0,99}$/, 'a col
 
 export const SavedViewCreate = z
   .object({
-    name: z.string().trim().min(1).max(120),
+    name: singleLineText(120).trim().min(1),
     filter: FilterTree.nullish(),
     sort: z.string().max(100).default('-createdAt'),
     columns: Columns.default([]),
@@ -17,7 +18,7 @@ export type SavedViewCreate = z.infer<typeof SavedViewCreate>;
 
 export const SavedViewUpdate = z
   .object({
-    name: z.string().trim().min(1).max(120).optional(),
+    name: singleLineText(120).trim().min(1).optional(),
     filter: FilterTree.nullish(),
     sort: z.string().max(100).optional(),
     columns: Columns.optional(),

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { singleLineText } from '../lib/http/common-schemas.ts';
 import { Author, Instant } from '../lib/http/element-schemas.ts';
 
 export const TaskStatus = z.enum(['pending', 'done']);
 
-const title = z.string().trim().min(1, { message: 'must not be empty' }).max(500);
+const title = singleLineText(500).trim().min(1, { message: 'must not be empty' });
 
 export const TaskCreate = z
   .object({

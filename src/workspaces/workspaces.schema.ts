@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLineText } from '../lib/http/common-schemas.ts';
 
 const isTimeZone = (tz: string) => {
   try {
@@ -25,18 +26,18 @@ export const Locale = z.string().max(35).refine(isLocale, { message: 'must be a 
 
 export const WorkspaceCreate = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: singleLineText(200).trim().min(1),
     defaultCountry: Country.optional(),
     timeZone: TimeZone.optional(),
     locale: Locale.optional(),
     ownerEmail: z.email().optional(),
-    ownerName: z.string().max(200).optional(),
+    ownerName: singleLineText(200).optional(),
   })
   .strict();
 export type WorkspaceCreate = z.infer<typeof WorkspaceCreate>;
 
 export const WorkspaceUpdate = z
-  .object({ name: z.string().trim().min(1).max(200).optional(), defaultCountry: Country.optional(), timeZone: TimeZone.optional(), locale: Locale.optional() })
+  .object({ name: singleLineText(200).trim().min(1).optional(), defaultCountry: Country.optional(), timeZone: TimeZone.optional(), locale: Locale.optional() })
   .strict().meta({ id: 'WorkspaceUpdate' });
 export type WorkspaceUpdate = z.infer<typeof WorkspaceUpdate>;
 
@@ -53,7 +54,7 @@ export const Workspace = z.object({
 
 export const RoleSchema = z.enum(['owner', 'admin', 'member']);
 
-export const UserCreate = z.object({ email: z.email().max(254), name: z.string().max(200).optional(), role: RoleSchema }).strict().meta({ id: 'UserCreate' });
+export const UserCreate = z.object({ email: z.email().max(254), name: singleLineText(200).optional(), role: RoleSchema }).strict().meta({ id: 'UserCreate' });
 export type UserCreate = z.infer<typeof UserCreate>;
 
 export const User = z.object({ id: z.uuid(), email: z.string(), name: z.string(), role: RoleSchema, createdAt: z.string() }).meta({ id: 'User' });

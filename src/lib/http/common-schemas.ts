@@ -83,3 +83,25 @@ export const HttpUrl = z
   .string()
   .max(2048)
   .refine(isHttpUrl, { message: 'must be an absolute http(s) URL', params: { code: 'invalid_url' } });
+
+// C0 controls other than tab, LF and CR: no person types them into a name, and some (NUL) PostgreSQL cannot store.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const SINGLE_LINE_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
+/**
+ * A one-line field (names, company, job title, emails, phones, tags, keys): control characters
+ * other than tab, LF and CR are refused with `invalid_characters`, so they never reach storage or
+ * a CSV export. The HTTP input guard already refuses NUL anywhere; this holds for every caller.
+ */
+export const singleLineText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !SINGLE_LINE_FORBIDDEN.test(s), { message: 'must not contain control characters', params: { code: 'invalid_characters' } });
+
+/** Free text that may span lines (message bodies, comments, notes): newlines kept, NUL never. */
+export const multiLineText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), { message: 'must not contain the NUL character (\\u0000)', params: { code: 'invalid_characters' } });

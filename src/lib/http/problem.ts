@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, statusOf, type FieldError } from '../errors.ts';
+import { AppError, MAX_FIELD_ERRORS, statusOf, summariseFieldErrors, type FieldError } from '../errors.ts';
 
 const TITLES: Record<string, string> = {
   validation_failed: 'The request breaks a rule',
@@ -14,6 +14,7 @@ const TITLES: Record<string, string> = {
   precondition_required: 'If-Match is required',
   payload_too_large: 'Request body too large',
   unsupported_media_type: 'Unsupported content type',
+  invalid_header: 'A header value is not valid',
   idempotency_key_reused: 'Idempotency-Key reused with a different request',
   idempotency_key_in_use: 'A request with this Idempotency-Key is still running',
   internal_error: 'Something went wrong on our side',
@@ -60,21 +61,25 @@ export function problemHandler(err: FastifyError | AppError | Error, request: Fa
   } else if (hasZodFastifySchemaValidationErrors(err)) {
     const location = (err as FastifyError).validationContext ?? 'body';
     const errors = zodIssuesToFieldErrors(err.validation as unknown as ZodIssueLike[], location);
-    appError = new AppError('validation_failed', errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), { errors, status: location === 'body' ? 422 : 400 });
+    appError = new AppError('validation_failed', summariseFieldErrors(errors), { errors, status: location === 'body' ? 422 : 400 });
   } else {
     appError = fromFastifyError(err as FastifyError);
   }
   const status = statusOf(appError);
   if (status >= 500) request.log.error({ err }, 'request failed');
+  const allErrors = appError.errors;
+  const errorsOmitted = (allErrors ? Math.max(0, allErrors.length - MAX_FIELD_ERRORS) : 0) + Number(appError.extra?.errorsOmitted ?? 0);
   const body = {
     type: `/problems/${appError.code}`,
     title: titleOf(appError.code),
     status,
     code: appError.code,
-    detail: status >= 500 ? 'An unexpected error occurred. Quote the request id when reporting it.' : appError.message,
+    // Bounded: a message that quotes input never turns the answer into megabytes.
+    detail: status >= 500 ? 'An unexpected error occurred. Quote the request id when reporting it.' : appError.message.slice(0, 2000),
     instance: request.url.split('?')[0],
     ...(status >= 500 ? {} : appError.extra),
-    ...(appError.errors ? { errors: appError.errors } : {}),
+    ...(allErrors ? { errors: allErrors.slice(0, MAX_FIELD_ERRORS) } : {}),
+    ...(errorsOmitted > 0 ? { errorsOmitted } : {}),
     requestId: request.id,
   };
   if (appError.code === 'precondition_failed' && appError.extra?.etag) reply.header('etag', String(appError.extra.etag));
@@ -92,6 +97,10 @@ function fromFastifyError(err: FastifyError): AppError {
       return new AppError('malformed_json', 'The body is empty but Content-Type says JSON', { status: 400 });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('malformed_json', 'The body is not valid JSON', { status: 400 });
+    case 'FST_ERR_BAD_URL':
+      return new AppError('invalid_url', 'The path is not valid percent-encoded UTF-8', { status: 400 });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('invalid_url', 'A path segment is longer than any id', { status: 400 });
   }
   if (err.statusCode === 400) {
     // JSON parse failures (including prototype-poisoning attempts) arrive as plain 400s.
