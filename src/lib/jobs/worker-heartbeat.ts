@@ -84,12 +84,16 @@ export async function startJobWorkerHeartbeat(database: Database, queue: Queue, 
 
   await beat();
   await sweep();
+  // Beat often (cheap: one row), sweep less (it reads pg-boss's job table): twice per dead-after.
+  let lastSweep = Date.now();
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
+    const sweepNow = Date.now() - lastSweep >= (deadAfter * 1000) / 2;
+    if (sweepNow) lastSweep = Date.now();
     beat()
-      .then(sweep)
+      .then(() => (sweepNow ? sweep() : 0))
       .catch((err: unknown) => logger.error({ err }, 'job worker heartbeat failed'))
       .finally(() => (busy = false));
   }, beatMs);
