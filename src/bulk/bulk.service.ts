@@ -38,8 +38,10 @@ const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOS
 /**
  * Bulk actions call the same service functions as single edits, one contact at a time, so each
  * change is validated and recorded (events, consent proofs, outbox) exactly as if made by hand.
- * Every action is "set to a value": re-applying it to a contact that already has it changes and
- * records nothing, which is what makes a job resumed after a crash safe to replay.
+ * A contact's change commits with its item's settlement (see `applyAndSettle`), so a job resumed
+ * after a crash never applies an item twice. Every action is also "set to a value": re-applying
+ * it to a contact that already has it changes and records nothing (the same bulk action sent
+ * twice, or a contact edited by hand to the same value meanwhile).
  */
 export function makeBulkService(deps: BulkDeps) {
   const { db, clock } = deps;
