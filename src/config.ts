@@ -15,6 +15,7 @@ const EnvSchema = z.object({
   DOCUMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(60),
+  TRUST_PROXY: z.string().optional(),
 });
 
 export type Config = {
@@ -34,7 +35,21 @@ export type Config = {
    * before the key lookup; 0 or undefined turns the budget off.
    */
   authFailuresPerMinute?: number;
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (per-IP budgets): `true`
+   * (any: only behind a proxy that overwrites it), a hop count, or addresses/CIDRs. Off by
+   * default, so a client cannot choose its own address.
+   */
+  trustProxy?: boolean | number | string[];
 };
+
+/** `TRUST_PROXY`: unset/false, true, a hop count, or a comma-separated list of addresses/CIDRs. */
+function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable (DATABASE_URL=) means "not set", as shells and .env files use it.
@@ -56,5 +71,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     documentMaxBytes: e.DOCUMENT_MAX_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
   };
 }

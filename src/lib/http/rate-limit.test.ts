@@ -122,6 +122,24 @@ describe('failed authentications, budgeted per IP before the key lookup', () => 
     expect((await b.send('203.0.113.21', keys.other)).status).toBe(200);
   });
 
+  it('counts the client behind a trusted proxy, and ignores X-Forwarded-For from anyone else', async () => {
+    const proxied = await instance({ ...config, trustProxy: ['127.0.0.1'] });
+    try {
+      const via = (client: string) =>
+        proxied.app.inject({ method: 'GET', url: '/v1/contacts', remoteAddress: '127.0.0.1', headers: { authorization: `Bearer ${bogus('facade00')}`, 'x-forwarded-for': client } });
+      for (let i = 0; i < 3; i++) expect((await via('192.0.2.1')).statusCode).toBe(401);
+      expect((await via('192.0.2.1')).statusCode).toBe(429);
+      expect((await via('192.0.2.2')).statusCode).toBe(401);
+      // Not behind a trusted proxy: a client cannot pick a fresh address per request.
+      const spoof = (client: string) =>
+        a.app.inject({ method: 'GET', url: '/v1/contacts', remoteAddress: '203.0.113.30', headers: { authorization: `Bearer ${bogus('facade00')}`, 'x-forwarded-for': client } });
+      for (let i = 0; i < 3; i++) expect((await spoof(`192.0.2.${10 + i}`)).statusCode).toBe(401);
+      expect((await spoof('192.0.2.20')).statusCode).toBe(429);
+    } finally {
+      await proxied.app.close();
+    }
+  });
+
   it('gives the budget back when its window ends, and purges ended windows', async () => {
     const ip = '203.0.113.10';
     const refused = await a.send(ip, bogus('deadbeef'));
