@@ -11,6 +11,7 @@ import { attributesRoutes } from './attributes/attributes.routes.ts';
 import { playbooksRoutes } from './playbooks/playbooks.routes.ts';
 import { contactStageRoutes } from './playbooks/contact-stage.routes.ts';
 import { contactListsRoutes } from './contact-lists/contact-lists.routes.ts';
+import { contactFilterSchemas } from './contact-lists/filter-openapi.ts';
 import { savedViewsRoutes } from './saved-views/saved-views.routes.ts';
 import { bulkRoutes } from './bulk/bulk.routes.ts';
 import type { Deps } from './deps.ts';
@@ -50,9 +51,6 @@ export async function buildApp(deps: Deps, opts: { logger?: false | Logger; befo
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : uuidv7();
     },
-    // The client address for per-IP budgets: the socket's, unless a trusted proxy says otherwise.
-    // (Cast: Fastify's constructor overloads cannot resolve a union; each member is a valid value.)
-    trustProxy: (deps.config.trustProxy ?? false) as string[],
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // Routing errors (a path that is not valid percent-encoding, an overlong parameter) answer as problems too.
@@ -79,7 +77,7 @@ export async function buildApp(deps: Deps, opts: { logger?: false | Logger; befo
     }
   });
 
-  await app.register(swagger, openApiOptions());
+  await app.register(swagger, openApiOptions({ schemaOverrides: contactFilterSchemas() }));
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
   // Budgets live in the database, shared by every API process on it.

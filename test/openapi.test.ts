@@ -98,6 +98,7 @@ describe('the OpenAPI document', () => {
         expect(response.content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
       }
       expect(deref(op.responses[429]).headers['Retry-After'], `${method} ${path}`).toBeDefined();
+      expect(deref(op.responses[401]).headers['WWW-Authenticate'], `${method} ${path}`).toBeDefined();
     }
   });
 

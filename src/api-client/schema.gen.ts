@@ -2585,6 +2585,7 @@ export interface components {
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 RateLimit: components["headers"]["RateLimit"];
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                 [name: string]: unknown;
             };
             content: {
@@ -2740,6 +2741,8 @@ export interface components {
         RateLimit: string;
         /** @description Seconds to wait before retrying */
         "Retry-After": number;
+        /** @description `Bearer` without credentials; `Bearer error="invalid_token"` for an unknown or revoked key */
+        "WWW-Authenticate": string;
         /** @description The resource's version, as a strong entity tag (`"7"`); send it back in `If-Match` */
         ETag: string;
         /** @description Path of the created resource (or of the job to poll) */

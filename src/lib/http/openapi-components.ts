@@ -28,6 +28,7 @@ function errorResponse(status: number, description: string) {
   const headers: Record<string, unknown> = { ...rateLimitHeaders };
   if (status === 429 || status === 503) headers['Retry-After'] = { $ref: '#/components/headers/Retry-After' };
   if (status === 412) headers.ETag = { $ref: '#/components/headers/ETag' };
+  if (status === 401) headers['WWW-Authenticate'] = { $ref: '#/components/headers/WWW-Authenticate' };
   return { description, headers, content: { 'application/problem+json': { schema: problem } } };
 }
 
@@ -50,6 +51,7 @@ export const sharedComponents = {
     'RateLimit-Policy': { description: 'The quota, IETF RateLimit draft 8+ form: `"<policy>";q=<limit>;w=<window seconds>`', schema: { type: 'string' } },
     RateLimit: { description: 'What is left, IETF RateLimit draft 8+ form: `"<policy>";r=<remaining>;t=<seconds to reset>`', schema: { type: 'string' } },
     'Retry-After': integerHeader('Seconds to wait before retrying'),
+    'WWW-Authenticate': { description: '`Bearer` without credentials; `Bearer error="invalid_token"` for an unknown or revoked key', schema: { type: 'string' } },
     ETag: { description: 'The resource\'s version, as a strong entity tag (`"7"`); send it back in `If-Match`', schema: { type: 'string', pattern: '^"\\d+"$' } },
     Location: { description: 'Path of the created resource (or of the job to poll)', schema: { type: 'string' } },
     'Idempotent-Replayed': { description: '`true` when this is the stored response of an earlier request with the same `Idempotency-Key`', schema: { type: 'string', enum: ['true'] } },
