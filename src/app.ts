@@ -51,6 +51,9 @@ export async function buildApp(deps: Deps, opts: { logger?: false | Logger; befo
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : uuidv7();
     },
+    // The client address for per-IP budgets: the socket's, unless a trusted proxy says otherwise.
+    // (Cast: Fastify's constructor overloads cannot resolve a union; each member is a valid value.)
+    trustProxy: (deps.config.trustProxy ?? false) as string[],
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // Routing errors (a path that is not valid percent-encoding, an overlong parameter) answer as problems too.
