@@ -48,7 +48,7 @@ beforeAll(async () => {
   // 500 whose driver error carries the SQL, every parameter and a `detail` with the values.
   await database.raw(`ALTER TABLE contacts ADD CONSTRAINT log_secrets_reject CHECK (first_name <> 'Rejectina') NOT VALID`);
   await database.raw(`ALTER TABLE whatsapp_messages ADD CONSTRAINT log_secrets_reject CHECK (body IS NULL OR body NOT LIKE '%reject-me%') NOT VALID`);
-  const deps = await makeDeps(testConfig({ rateLimitPerMinute: 1000, authFailuresPerMinute: 100 }), database);
+  const deps = await makeDeps(testConfig({ rateLimitPerMinute: 1000, authFailuresPerMinute: 2 }), database);
   app = await buildApp(deps, { logger: makeLogger('trace', sink) });
   apiKey = (await deps.services.workspaces.create({ name: 'Log secrets', ownerName: person.firstName, ownerEmail: person.email })).apiKey.secret;
 });
@@ -81,7 +81,9 @@ describe('logs hold no secrets', () => {
     // fields, a wrong key and a key sent as the body.
     expect((await send('POST', '/v1/contacts', `${person.email} ${person.phone}`)).status).toBe(400);
     expect((await send('POST', '/v1/contacts', { email: `${person.firstName} not an email`, phone: 'call me maybe' })).status).toBe(422);
-    expect((await send('GET', '/v1/contacts', undefined, { authorization: `Bearer ${bogusKey}` })).status).toBe(401);
+    const wrongKey = [];
+    for (let i = 0; i < 3; i++) wrongKey.push((await send('GET', '/v1/contacts', undefined, { authorization: `Bearer ${bogusKey}` })).status);
+    expect(wrongKey).toEqual([401, 401, 429]);
     expect((await send('POST', '/v1/contacts', { notes: apiKey })).status).toBe(422);
 
     // A failing key lookup: the database rejects a statement whose parameter is the key's hash
@@ -105,6 +107,8 @@ describe('logs hold no secrets', () => {
     const records = lines.map((l) => JSON.parse(l) as { level: number; msg?: string; req?: { url: string }; err?: Record<string, string> });
     expect(records.filter((r) => r.msg === 'incoming request').length).toBeGreaterThanOrEqual(12);
     expect(records.some((r) => r.req?.url === '/v1/contacts?q=[redacted]')).toBe(true);
+    // The refusal is a security event in the log (R38), without the key it refused.
+    expect(records.filter((r) => r.level === 40 && (r as { event?: string }).event === 'rate_limited')).toHaveLength(1);
     const failures = records.filter((r) => r.level === 50 && r.msg === 'request failed');
     expect(failures).toHaveLength(2);
     expect(records.find((r) => r.msg === 'api key lookup failed')?.err).toMatchObject({ message: 'Failed query (SQL text and parameters are not logged)' });

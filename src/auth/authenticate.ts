@@ -33,7 +33,10 @@ export function registerAuthentication(app: FastifyInstance, apiKeys: ApiKeysSer
     const presented = header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
     if (failures) {
       const spent = await failures.budget.check(request.ip, presented);
-      if (spent) throw rateLimited(reply, spent, failures.clock.now().getTime(), 'failed authentications');
+      if (spent) {
+        request.log.warn({ event: 'rate_limited', policy: spent.policy }, 'refused before authentication: too many failures');
+        throw rateLimited(reply, spent, failures.clock.now().getTime(), 'failed authentications');
+      }
     }
     const actor = presented ? await apiKeys.authenticate(presented) : undefined;
     if (actor) {

@@ -126,7 +126,10 @@ export function registerRateLimit(app: FastifyInstance, store: RateLimitStore, c
     const window = (await store.hit([key], windowMs)).get(key)!;
     const state: BudgetState = { policy: 'key', limit: perMinute, windowMs, remaining: perMinute - window.hits, resetAt: window.resetAt };
     const now = clock.now().getTime();
-    if (window.hits > perMinute) throw rateLimited(reply, state, now, 'requests');
+    if (window.hits > perMinute) {
+      request.log.warn({ event: 'rate_limited', policy: state.policy, principalId: request.actor?.principalId }, 'request budget spent');
+      throw rateLimited(reply, state, now, 'requests');
+    }
     setRateLimitHeaders(reply, state, now, false);
   });
 }
