@@ -1,5 +1,7 @@
 import fc from 'fast-check';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
 import { FILTER_MAX_CONDITIONS, FILTER_MAX_DEPTH } from '../src/contact-lists/filter-limits.ts';
 import { anonymous, startTestApp, type TestApp, type TestWorkspace } from './harness.ts';
 
@@ -162,6 +164,25 @@ describe('input PostgreSQL cannot store, or no user means, is refused before it 
     expect(ifMatch.body.errors[0].pointer).toBe('/headers/if-match');
   });
 
+  it('refuses dates PostgreSQL cannot store (year 0, past 9999) with out_of_range, in bodies, filters and queries', async () => {
+    const contact = await owner.req('POST', '/v1/contacts', { email: 'dates@example.com' });
+    const task = await owner.req('POST', `/v1/contacts/${contact.body.id}/tasks`, { title: 'x', dueAt: '0000-01-01T00:00:00.000Z' });
+    expectProblem(task, 422, 'validation_failed');
+    expect(task.body.errors).toEqual([{ pointer: '/dueAt', code: 'out_of_range', message: expect.any(String) }]);
+    const deal = await owner.req('POST', `/v1/contacts/${contact.body.id}/deals`, { title: 'x', expectedCloseDate: '0000-01-01' });
+    expectProblem(deal, 422, 'validation_failed');
+    expect(deal.body.errors[0]).toMatchObject({ pointer: '/expectedCloseDate', code: 'out_of_range' });
+    const search = await owner.req('POST', '/v1/contacts/search', { filter: { field: 'createdAt', op: 'gt', value: '0000-06-01T00:00:00Z' } });
+    expectProblem(search, 422, 'validation_failed');
+    expect(search.body.errors[0]).toMatchObject({ pointer: '/filter/value', code: 'invalid_value' });
+    const query = await owner.req('GET', '/v1/contacts?createdAfter=0000-01-01T00:00:00Z');
+    expectProblem(query, 400, 'validation_failed');
+    expect(query.body.errors[0]).toMatchObject({ pointer: '/query/createdAfter', code: 'out_of_range' });
+    // The first and last storable instants still work.
+    expect((await owner.req('POST', `/v1/contacts/${contact.body.id}/tasks`, { title: 'x', dueAt: '0001-01-01T00:00:00.000Z' })).status).toBe(201);
+    expect((await owner.req('POST', `/v1/contacts/${contact.body.id}/tasks`, { title: 'x', dueAt: '9999-12-31T23:59:59.999Z' })).status).toBe(201);
+  });
+
   it('answers a path that is not valid percent-encoding with a problem, not Fastify’s own JSON', async () => {
     for (const path of ['/v1/contacts/%ZZ', '/v1/contacts/%ED%A0%80', `/v1/contacts/${'x'.repeat(3000)}`]) {
       expectProblem(await owner.req('GET', path), 400, 'invalid_url');
@@ -223,5 +244,27 @@ describe('input PostgreSQL cannot store, or no user means, is refused before it 
     expectProblem(nuls, 422, 'validation_failed');
     expect(nuls.body.errors).toHaveLength(100);
     expect(nuls.body.errorsOmitted).toBe(50);
+  });
+});
+
+describe('a value that reaches PostgreSQL unchecked', () => {
+  it('answers 422 unprocessable_value (not 500) and logs the SQLSTATE so the missing check gets found', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'error' }, { write: (line: string) => void lines.push(line) });
+    const app = await buildApp(t.deps, {
+      logger,
+      // A route that hands the database a date PostgreSQL refuses (year 0), as a missing schema check would.
+      beforeReady: (a) => a.get('/test/unchecked-date', { config: { public: true }, schema: { hide: true } }, async () => t.database.raw('SELECT $1::date AS d', ['0000-01-01'])),
+    });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/test/unchecked-date' });
+      expect(res.statusCode).toBe(422);
+      expect(String(res.headers['content-type'])).toContain('application/problem+json');
+      expect(JSON.parse(res.body)).toMatchObject({ code: 'unprocessable_value', status: 422 });
+      expect(res.body).not.toMatch(LEAK);
+      expect(lines.some((l) => l.includes('input reached the database unchecked') && l.includes('"sqlState":"22008"'))).toBe(true);
+    } finally {
+      await app.close();
+    }
   });
 });

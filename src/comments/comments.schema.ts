@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { multiLineText } from '../lib/http/common-schemas.ts';
 import { Author } from '../lib/http/element-schemas.ts';
 
-const body = z.string().trim().min(1, { message: 'must not be empty' }).max(20_000).meta({ description: 'Internal note; never sent to the contact' });
+const body = multiLineText(20_000).trim().min(1, { message: 'must not be empty' }).meta({ description: 'Internal note; never sent to the contact' });
 
 export const CommentCreate = z.object({ body }).strict().meta({ id: 'CommentCreate' });
 export type CommentCreate = z.infer<typeof CommentCreate>;

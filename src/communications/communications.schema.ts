@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Author, Instant } from '../lib/http/element-schemas.ts';
-import { HttpUrl } from '../lib/http/common-schemas.ts';
+import { HttpUrl, singleLineText, multiLineText } from '../lib/http/common-schemas.ts';
 
 export const Direction = z.enum(['inbound', 'outbound']);
 export const Purpose = z.enum(['transactional', 'marketing']).meta({ description: 'Decides which consent the message needs' });
@@ -48,8 +48,8 @@ export const Call = z.object({
 export type Call = z.infer<typeof Call>;
 
 // ---- emails ----
-const subject = z.string().max(998);
-const body = z.string().max(200_000);
+const subject = singleLineText(998);
+const body = multiLineText(200_000);
 
 export const EmailCreate = z
   .object({
@@ -98,7 +98,7 @@ export const Email = z.object({
 export type Email = z.infer<typeof Email>;
 
 // ---- WhatsApp ----
-const waText = z.string().min(1, { message: 'must not be empty' }).max(4096);
+const waText = multiLineText(4096).min(1, { message: 'must not be empty' });
 export const TemplateName = z.string().regex(/^[a-z0-9_]{1,512}$/, { message: 'lower-case letters, digits and underscores' });
 export const TemplateLanguage = z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, { message: 'a language code such as es or es_ES' });
 
@@ -107,7 +107,7 @@ export const WhatsappInbound = z
   .object({
     direction: z.literal('inbound'),
     type: WhatsappType.default('text'),
-    body: z.string().max(4096).nullish(),
+    body: multiLineText(4096).nullish(),
     templateName: TemplateName.nullish(),
     mediaUrl: HttpUrl.nullish(),
     providerMessageId: z.string().min(1).max(256).nullish().meta({ description: 'Unique in the workspace' }),

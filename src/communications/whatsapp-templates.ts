@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { multiLineText } from '../lib/http/common-schemas.ts';
 import { requireRole, type Actor } from '../lib/actor.ts';
 import { checkVersion } from '../lib/authorship.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -15,12 +16,12 @@ import { whatsappTemplates, type WhatsappTemplateRow } from './communications.ta
 export const TemplateCategory = z.enum(['marketing', 'utility', 'authentication']).meta({ description: "Meta's category; a marketing template is only sent with purpose marketing" });
 
 export const WhatsappTemplateCreate = z
-  .object({ name: TemplateName, language: TemplateLanguage, category: TemplateCategory, body: z.string().min(1).max(1024) })
+  .object({ name: TemplateName, language: TemplateLanguage, category: TemplateCategory, body: multiLineText(1024).min(1) })
   .strict().meta({ id: 'WhatsappTemplateCreate' });
 export type WhatsappTemplateCreate = z.infer<typeof WhatsappTemplateCreate>;
 
 export const WhatsappTemplateUpdate = z
-  .object({ category: TemplateCategory.optional(), body: z.string().min(1).max(1024).optional() })
+  .object({ category: TemplateCategory.optional(), body: multiLineText(1024).min(1).optional() })
   .strict().meta({ id: 'WhatsappTemplateUpdate' });
 export type WhatsappTemplateUpdate = z.infer<typeof WhatsappTemplateUpdate>;
 

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { isoInstant } from '../lib/http/common-schemas.ts';
 import { CONSENT_NAMES, SOURCES } from '../contacts/contacts.schema.ts';
 import { emailKey, normaliseEmail, normalisePhone } from '../contacts/identifiers.ts';
 import type { AttributeDefinition } from '../attributes/attribute-values.ts';
@@ -20,7 +21,7 @@ export type FieldOps = Record<string, Operator>;
 const c = (column: string) => sql.raw(`contacts.${column}`);
 const Text = z.string().min(1).max(200);
 const IsEmpty = z.boolean();
-const Instant = z.iso.datetime({ offset: true });
+const Instant = isoInstant();
 const Uuid = z.uuid();
 const UuidList = z.array(z.uuid()).min(1).max(1000);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpUrl, singleLineText } from '../lib/http/common-schemas.ts';
+import { HttpUrl, singleLineText, isoInstant } from '../lib/http/common-schemas.ts';
 import { PendingAttention, WhatsappWindow } from '../attention/attention-state.ts';
 
 export const SOURCES = [
@@ -142,10 +142,10 @@ export const ContactListQuery = z
     firstName: z.string().min(1).max(200).optional().meta({ description: 'Fragment, accent- and case-insensitive' }),
     lastName: z.string().min(1).max(200).optional().meta({ description: 'Fragment of either surname, accent- and case-insensitive' }),
     company: z.string().min(1).max(300).optional().meta({ description: 'Fragment, accent- and case-insensitive' }),
-    createdAfter: z.iso.datetime({ offset: true }).optional(),
-    createdBefore: z.iso.datetime({ offset: true }).optional(),
-    updatedAfter: z.iso.datetime({ offset: true }).optional(),
-    updatedBefore: z.iso.datetime({ offset: true }).optional(),
+    createdAfter: isoInstant().optional(),
+    createdBefore: isoInstant().optional(),
+    updatedAfter: isoInstant().optional(),
+    updatedBefore: isoInstant().optional(),
     'consents.transactionalWhatsapp': flag.optional(),
     'consents.transactionalEmail': flag.optional(),
     'consents.marketingWhatsapp': flag.optional(),

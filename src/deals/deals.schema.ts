@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { singleLineText } from '../lib/http/common-schemas.ts';
+import { singleLineText, isoDay } from '../lib/http/common-schemas.ts';
 import { Author } from '../lib/http/element-schemas.ts';
 
 export const DealStatus = z.enum(['open', 'won', 'lost']);
@@ -26,7 +26,7 @@ export const DealCreate = z
     amountMinor: AmountMinor.nullish(),
     currency: Currency.nullish().meta({ description: 'Required with an amount' }),
     status: DealStatus.optional().meta({ description: 'Defaults to `open`' }),
-    expectedCloseDate: z.iso.date({ message: 'must be a date YYYY-MM-DD' }).nullish(),
+    expectedCloseDate: isoDay().nullish(),
   })
   .strict().meta({ id: 'DealCreate' });
 export type DealCreate = z.infer<typeof DealCreate>;

@@ -105,3 +105,25 @@ export const multiLineText = (max: number) =>
     .string()
     .max(max)
     .refine((s) => !s.includes('\u0000'), { message: 'must not contain the NUL character (\\u0000)', params: { code: 'invalid_characters' } });
+
+/** Years PostgreSQL's timestamptz and date accept as ISO text (it has no year 0) and JavaScript formats back the same way. */
+const storableYear = (ms: number): boolean => {
+  if (!Number.isFinite(ms)) return false;
+  const year = new Date(ms).getUTCFullYear();
+  return year >= 1 && year <= 9999;
+};
+
+/** An ISO 8601 date-time with an offset, between the years 0001 and 9999 (year 0 or 275760 would reach PostgreSQL and fail there). */
+export const isoInstant = (message = 'must be an ISO 8601 date-time with a time zone') =>
+  z.iso
+    .datetime({ offset: true, message })
+    // Only once the format holds: a malformed value gets one error, not two.
+    .refine((s) => storableYear(Date.parse(s)), { message: 'must be between the years 0001 and 9999', params: { code: 'out_of_range' }, when: (p) => p.issues.length === 0 });
+
+/** A calendar date YYYY-MM-DD that exists (no 2026-02-30) and PostgreSQL stores (no year 0000). */
+export const isoDay = (message = 'must be a date YYYY-MM-DD') =>
+  z.iso.date({ message }).refine((s) => storableYear(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
+    message: 'must be a date between 0001-01-01 and 9999-12-31',
+    params: { code: 'out_of_range' },
+    when: (p) => p.issues.length === 0,
+  });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoInstant } from './common-schemas.ts';
 
 /** Who created an element: the user behind the action, else the API key, CLI or job. */
 export const Author = z.object({ type: z.enum(['user', 'api_key', 'cli', 'system']), id: z.string().nullable() }).meta({ id: 'Author' });
@@ -13,4 +14,4 @@ export const ElementListQuery = z
 export type ElementListQuery = z.infer<typeof ElementListQuery>;
 
 /** ISO 8601 instant with an explicit offset; stored and returned in UTC. */
-export const Instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' });
+export const Instant = isoInstant();
