@@ -39,7 +39,10 @@ describe('bad input gets a clear problem and changes nothing', () => {
 
   it('refuses prototype poisoning', async () => {
     const res = await ws.req('POST', '/v1/contacts', '{"email":"p@example.com","__proto__":{"isAdmin":true}}', { 'content-type': 'application/json' });
-    expect(res.status).toBe(400);
+    expectProblem(res, 400, 'malformed_json');
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    const ctor = await ws.req('POST', '/v1/contacts', '{"email":"c@example.com","constructor":{"prototype":{"isAdmin":true}}}', { 'content-type': 'application/json' });
+    expectProblem(ctor, 400, 'malformed_json');
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
   });
 
