@@ -186,6 +186,17 @@ describe('input PostgreSQL cannot store, or no user means, is refused before it 
     expect((await owner.req('POST', `/v1/contacts/${contact.body.id}/tasks`, { title: 'x', dueAt: '9999-12-31T23:59:59.999Z' })).status).toBe(201);
   });
 
+  it('answers a multipart body its parser cannot read with 400 malformed_multipart (was 500)', async () => {
+    const contact = await owner.req('POST', '/v1/contacts', { email: 'multipart@example.com' });
+    const cases: [string, string][] = [
+      ['multipart/form-data', 'no boundary'],
+      ['multipart/form-data; boundary=X', 'garbage'],
+      ['multipart/form-data; boundary=X', '--X\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\ntruncated'],
+    ];
+    for (const [type, body] of cases) expectProblem(await owner.req('POST', `/v1/contacts/${contact.body.id}/documents`, body, { 'content-type': type }), 400, 'malformed_multipart');
+    expect((await owner.req('GET', `/v1/contacts/${contact.body.id}/documents`)).body.data).toEqual([]);
+  });
+
   it('answers a path that is not valid percent-encoding with a problem, not Fastify’s own JSON', async () => {
     for (const path of ['/v1/contacts/%ZZ', '/v1/contacts/%ED%A0%80', `/v1/contacts/${'x'.repeat(3000)}`]) {
       expectProblem(await owner.req('GET', path), 400, 'invalid_url');

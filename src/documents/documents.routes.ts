@@ -18,16 +18,23 @@ const tags = ['documents'];
 /** Files read before the handler, so the body idempotency fingerprints includes their hash. */
 const received = new WeakMap<FastifyRequest, IncomingFile>();
 
+/** The multipart parser's own failures (no boundary, truncated body, bad part header) are the client's. */
+const malformedMultipart = (err: unknown): AppError =>
+  new AppError('malformed_multipart', `The multipart body cannot be read: ${String((err as Error).message ?? err).slice(0, 200)}`, { status: 400 });
+
 async function readUpload(request: FastifyRequest, maxBytes: number): Promise<void> {
   if (!request.isMultipart()) return;
-  const part = await request.file();
-  if (!part) return;
   let content: Buffer;
+  let part;
   try {
+    part = await request.file();
+    if (!part) return;
     content = await part.toBuffer();
   } catch (err) {
     if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw documentTooLarge(maxBytes);
-    throw err;
+    const status = (err as { statusCode?: number }).statusCode;
+    if (err instanceof AppError || (status !== undefined && status < 500)) throw err;
+    throw malformedMultipart(err);
   }
   received.set(request, { fileName: part.filename, declaredType: part.mimetype, content });
   // What `Idempotency-Key` compares: the same key with another file is a 422, not a replay.

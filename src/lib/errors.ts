@@ -25,6 +25,7 @@ export class AppError extends Error {
 /** Code → HTTP status. Anything not listed is a 422 (valid JSON that breaks a rule). */
 const STATUS_BY_CODE: Record<string, number> = {
   malformed_json: 400,
+  malformed_multipart: 400,
   invalid_cursor: 400,
   invalid_idempotency_key: 400,
   unauthenticated: 401,
