@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -5,32 +6,79 @@ import type { Database, RawSql } from './db.ts';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'db', 'migrations');
 
+/** An applied migration whose file no longer matches what was applied: start-up must stop. */
+export class MigrationChecksumError extends Error {
+  constructor(
+    readonly file: string,
+    readonly applied: string,
+    readonly current: string,
+  ) {
+    super(
+      `Migration ${file} was edited after it was applied (checksum ${applied.slice(0, 12)}… ≠ ${current.slice(0, 12)}…). ` +
+        'Migrations are forward-only: restore the file and add a new migration.',
+    );
+    this.name = 'MigrationChecksumError';
+  }
+}
+
+/**
+ * SHA-256 of a migration as it was written. Line endings are normalised (CRLF or CR → LF) and a
+ * UTF-8 byte-order mark is dropped: a Windows checkout (git autocrlf) or editor changes neither
+ * the SQL nor its meaning, and must not stop start-up. Any other change, whitespace included,
+ * counts as an edit: the rule stays simple and a "harmless" edit is one review away from a real one.
+ */
+export function migrationChecksum(body: string): string {
+  const normalised = body.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  return createHash('sha256').update(normalised, 'utf8').digest('hex');
+}
+
 /**
  * Forward-only SQL migrations, applied in file-name order, each in its own transaction.
  * Hand-written SQL rather than drizzle-kit output: each feature adds its own numbered file,
  * and RLS, trigram indexes and extensions (which drizzle-kit does not emit) live beside the tables.
+ * src/lib/schema-drift.test.ts keeps the Drizzle tables and the migrated database in agreement.
  * An advisory lock keeps two servers starting at once from applying the same file twice.
+ * Each applied file's checksum is recorded; an applied file that changed since stops start-up
+ * with a MigrationChecksumError before anything new is applied.
  */
 export async function migrate(database: Database, dir = MIGRATIONS_DIR): Promise<string[]> {
   return database.session((raw) => applyAll(raw, dir));
 }
 
-async function applyAll(raw: RawSql, dir: string): Promise<string[]> {
-  await raw(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-  const files = readdirSync(dir)
+type MigrationFile = { name: string; body: string; checksum: string };
+
+function readMigrations(dir: string): MigrationFile[] {
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
-    .sort();
+    .sort()
+    .map((name) => {
+      const body = readFileSync(join(dir, name), 'utf8');
+      return { name, body, checksum: migrationChecksum(body) };
+    });
+}
+
+async function applyAll(raw: RawSql, dir: string): Promise<string[]> {
+  const files = readMigrations(dir);
   const applied: string[] = [];
+  // Locked before the record table is created or altered, so two first starts do not race on it.
   await raw('SELECT pg_advisory_lock(724100)', []);
   try {
-    const done = new Set((await raw('SELECT name FROM schema_migrations', [])).rows.map((r) => String(r.name)));
+    await ensureRecordTable(raw, files);
+    const done = new Map(
+      (await raw('SELECT name, checksum FROM schema_migrations', [])).rows.map((r) => [String(r.name), String(r.checksum)]),
+    );
+    // Every applied file is checked before any new one runs: an edited history stops everything.
     for (const file of files) {
-      if (done.has(file)) continue;
-      const body = readFileSync(join(dir, file), 'utf8');
-      const escaped = file.replace(/'/g, "''");
-      await raw(`BEGIN;\n${body}\n;INSERT INTO schema_migrations(name) VALUES ('${escaped}');\nCOMMIT;`);
-      applied.push(file);
+      const recorded = done.get(file.name);
+      if (recorded !== undefined && recorded !== file.checksum) throw new MigrationChecksumError(file.name, recorded, file.checksum);
+    }
+    for (const file of files) {
+      if (done.has(file.name)) continue;
+      const escaped = file.name.replace(/'/g, "''");
+      await raw(
+        `BEGIN;\n${file.body}\n;INSERT INTO schema_migrations(name, checksum) VALUES ('${escaped}', '${file.checksum}');\nCOMMIT;`,
+      );
+      applied.push(file.name);
     }
   } catch (err) {
     await raw('ROLLBACK').catch(() => undefined);
@@ -39,4 +87,26 @@ async function applyAll(raw: RawSql, dir: string): Promise<string[]> {
     await raw('SELECT pg_advisory_unlock(724100)', []);
   }
   return applied;
+}
+
+/**
+ * Creates the record table, or brings one from before checksums up to date. A database migrated
+ * before checksums existed has no column for them: it is added, and the current files' checksums
+ * are recorded for the migrations already applied. That first time the files are trusted as they
+ * are (nothing older to compare with); every later start compares against what was recorded.
+ */
+async function ensureRecordTable(raw: RawSql, files: MigrationFile[]): Promise<void> {
+  await raw(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now(), checksum text NOT NULL)`);
+  const { rows } = await raw(
+    `SELECT 1 FROM information_schema.columns
+     WHERE table_schema = current_schema() AND table_name = 'schema_migrations' AND column_name = 'checksum'`,
+    [],
+  );
+  if (rows.length) return;
+  const values = files.map((f) => `('${f.name.replace(/'/g, "''")}', '${f.checksum}')`).join(', ');
+  await raw(`BEGIN;
+    ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum text;
+    ${values ? `UPDATE schema_migrations m SET checksum = f.checksum FROM (VALUES ${values}) AS f(name, checksum) WHERE m.name = f.name;` : ''}
+    COMMIT;`);
 }
