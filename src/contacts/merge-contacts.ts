@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { Actor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
@@ -12,12 +11,7 @@ import type { Contact } from './contacts.schema.ts';
 import type { ContactRow } from './contacts.tables.ts';
 import { identityOf } from './contacts.service.ts';
 import { identifiersOf, resolveIdentity } from './identity.ts';
-
-/**
- * Tables whose rows belong to a contact through `contact_id`: a merge moves them to the
- * survivor. A feature that adds such a table adds its name here.
- */
-export const CONTACT_OWNED_TABLES: string[] = ['contact_events', 'consent_records', 'tasks', 'deals', 'meetings', 'comments', 'documents', 'contact_stage_history', 'calls', 'emails', 'whatsapp_messages', 'notifications', 'outbound_deliveries'];
+import { repointContactRows } from './contact-owned-tables.ts';
 
 /**
  * Merges `otherId` into `survivorId`: the survivor keeps its values, fills its blanks from the
@@ -70,11 +64,8 @@ export async function mergeContacts(
     await repo.deleteIdentifiers(tx, actor.workspaceId, survivorId);
     await repo.insertIdentifiers(tx, actor.workspaceId, survivorId, identifiersOf(fields, externalRefId));
 
-    for (const table of CONTACT_OWNED_TABLES) {
-      await tx.execute(
-        sql`UPDATE ${sql.identifier(table)} SET contact_id = ${survivorId} WHERE workspace_id = ${actor.workspaceId} AND contact_id = ${otherId}`,
-      );
-    }
+    // Every other table with a contact_id, found in the catalog (contact-owned-tables.ts).
+    await repointContactRows(tx, actor.workspaceId, survivorId, otherId);
     // The survivor now holds both contacts' communications: its attention follows from all of them.
     await refreshAttention(tx, survivor, now);
 
