@@ -3,7 +3,7 @@ import { buildApp } from './app.ts';
 import { registerCliBridge } from './cli/cli-bridge.ts';
 import { loadConfig } from './config.ts';
 import { makeDeps, openAndMigrate } from './deps.ts';
-import { acquireLock } from './lib/data-dir-lock.ts';
+import { acquireLock, EXIT_LOCK_LOST } from './lib/data-dir-lock.ts';
 import { makeLogger } from './lib/logger.ts';
 import { startWorkers } from './workers.ts';
 
@@ -13,7 +13,13 @@ export async function serve(opts: { workers: boolean; http: boolean }): Promise<
   const logger = makeLogger(config.logLevel);
   let lock: ReturnType<typeof acquireLock> | undefined;
   if (!config.databaseUrl) {
-    lock = acquireLock(config.dataDir, { role: 'server' });
+    // Lost while serving (removed or taken): stop at once, without closing (closing writes).
+    lock = acquireLock(config.dataDir, { role: 'server' }, {
+      onCompromised: (err) => {
+        logger.fatal({ err, dataDir: config.dataDir }, 'lost the lock on the embedded database folder: stopping without writing to it');
+        process.exit(EXIT_LOCK_LOST);
+      },
+    });
     if (!lock.ok) {
       logger.fatal(
         `The embedded database in ${config.dataDir} is in use by process ${lock.holder.pid} (${lock.holder.role}). ` +
