@@ -1,8 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { openTestDatabase } from '../../test/harness.ts';
+import { openTestDatabase, testConfig } from '../../test/harness.ts';
+import { isolatedBackend } from '../../test/server-process.ts';
+import { openAndMigrate } from '../deps.ts';
 import { openDatabase, type Database } from './db.ts';
 import { migrate, MigrationChecksumError, migrationChecksum, MIGRATIONS_DIR } from './migrate.ts';
 import { createScratchDatabase } from './scratch-database.ts';
@@ -102,5 +105,27 @@ describe('migration checksums', () => {
     // From then on an edit is caught.
     appendFileSync(join(dir, '0600_rate_limits.sql'), '\n-- changed\n');
     await expectRefused(migrate(database, dir), '0600_rate_limits.sql');
+  });
+});
+
+describe('start-up', () => {
+  it('a real `serve` refuses to start on an edited migration and says which', { timeout: 120_000 }, async () => {
+    const backend = await isolatedBackend('vixiees_checksum');
+    cleanups.push(() => backend.cleanup());
+    const dataDir = backend.env.VIXIEES_DATA_DIR;
+    const database = await openAndMigrate(testConfig(dataDir ? { databaseUrl: undefined, dataDir } : { databaseUrl: backend.env.DATABASE_URL }));
+    // What the database recorded no longer matches the file: the same as the file edited after it ran.
+    await database.raw(`UPDATE schema_migrations SET checksum = repeat('0', 64) WHERE name = '0410_contact_attributes.sql'`, []);
+    await database.close();
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'main.ts'), 'serve'], {
+      env: { ...process.env, ...backend.env, PORT: '0', LOG_LEVEL: 'info' },
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+    const output = `${run.stdout}${run.stderr}`;
+    expect(run.status, output).not.toBe(0);
+    expect(output).toContain('Migration 0410_contact_attributes.sql was edited after it was applied');
+    expect(output).not.toContain('Vixiees is ready');
+    console.log(`[migrate] serve exited ${run.status}; stderr begins:\n${run.stderr.split('\n').slice(0, 4).join('\n')}`);
   });
 });
