@@ -7,6 +7,7 @@ import { startJobWorkerHeartbeat } from './lib/jobs/worker-heartbeat.ts';
 import { EMAIL_DELIVERY_TOPIC } from './communications/emails.service.ts';
 import { WHATSAPP_DELIVERY_TOPIC } from './communications/whatsapp.service.ts';
 import { makeBulkService, BULK_TOPIC } from './bulk/bulk.service.ts';
+import { ATTRIBUTE_INDEX_TOPIC, buildAttributeIndex } from './attributes/attributes.service.ts';
 
 /**
  * Job handlers by topic. Features add theirs here. A topic listed with no handler is declared
@@ -21,6 +22,8 @@ export function jobHandlers(deps: Deps): Record<string, JobWorker | undefined> {
     [WHATSAPP_DELIVERY_TOPIC]: { run: (p) => delivery.deliverWhatsapp(p), giveUp: (p) => delivery.failWhatsapp(p) },
     [EMAIL_DELIVERY_TOPIC]: { run: (p) => delivery.deliverEmail(p), giveUp: (p) => delivery.failEmail(p) },
     [BULK_TOPIC]: { run: (p) => bulk.run(p.workspaceId, String(p.jobId)), giveUp: (p) => bulk.abandon(p.workspaceId, String(p.jobId)) },
+    // DDL on the owner role, outside any transaction; a failed build is retried (rebuilt if left invalid).
+    [ATTRIBUTE_INDEX_TOPIC]: { run: (p) => buildAttributeIndex(deps.database.systemDb, p) },
   };
 }
 

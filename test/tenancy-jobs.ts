@@ -1,3 +1,4 @@
+import { ATTRIBUTE_INDEX_TOPIC } from '../src/attributes/attributes.service.ts';
 import { BULK_TOPIC } from '../src/bulk/bulk.service.ts';
 import { EMAIL_DELIVERY_TOPIC } from '../src/communications/emails.service.ts';
 import { WHATSAPP_DELIVERY_TOPIC } from '../src/communications/whatsapp.service.ts';
@@ -16,6 +17,8 @@ export const JOB_FIXTURES: Record<string, { why: string; payload: (b: Seeded) =>
   [WHATSAPP_DELIVERY_TOPIC]: { why: "A's delivery job naming B's queued message: nothing is sent, B's message stays queued.", payload: (b) => ({ messageId: b.queuedWhatsappId, contactId: b.contactId }) },
   [EMAIL_DELIVERY_TOPIC]: { why: "A's delivery job naming B's queued email: nothing is sent, B's email stays queued.", payload: (b) => ({ messageId: b.queuedEmailId, contactId: b.contactId }) },
   [BULK_TOPIC]: { why: "A's bulk job naming B's queued job: B's job stays queued and its contact unchanged.", payload: (b) => ({ jobId: b.queuedJobId }) },
+  // The per-key index serves every workspace using the key and changes no row: nothing of B's to touch.
+  [ATTRIBUTE_INDEX_TOPIC]: { why: "A's index job for a key: at most an index is built; B's rows stay as they were.", payload: () => ({ key: 'tenancy_probe' }) },
 };
 
 /** Topics that have a handler (declared-only topics run nothing). */

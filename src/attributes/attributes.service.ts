@@ -1,9 +1,10 @@
 import { requireRole, type Actor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
-import { afterCommit } from '../lib/tenant-scope.ts';
 import { AppError, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
+import { recordOutbox } from '../lib/jobs/outbox.ts';
+import type { JobPayload } from '../lib/jobs/queue.ts';
 import { isUniqueViolation } from '../lib/pg-errors.ts';
 import type { CustomAttributeValidator } from '../contacts/contacts.service.ts';
 import { checkAttributeValues } from './attribute-values.ts';
@@ -69,12 +70,27 @@ export async function listAttributes(db: Db, workspaceId: string): Promise<Attri
   return (await repo.listAttributeRows(db, workspaceId)).map(presentAttribute);
 }
 
+/** The job that builds an attribute's per-key expression index (payload: `{ key }`). */
+export const ATTRIBUTE_INDEX_TOPIC = 'contact-attribute.index';
+
 /**
- * `systemDb` builds the per-key indexes: DDL belongs to the owner role, not to the tenant role
- * requests run as, and CONCURRENTLY must run outside a transaction.
+ * Builds the index a sortable attribute uses, as a job: DDL (CREATE INDEX CONCURRENTLY) takes
+ * as long as the contacts table is big, so no request waits for it. `systemDb` because DDL
+ * belongs to the owner role; idempotent (a valid index is kept, an invalid one rebuilt). Until it
+ * exists, filters and sorts on the attribute are still right, only slower.
  */
-export function makeAttributesService(deps: { db: Db; systemDb: Db; clock: Clock }) {
-  const { db, systemDb, clock } = deps;
+export async function buildAttributeIndex(systemDb: Db, payload: JobPayload): Promise<void> {
+  await repo.ensureAttributeIndex(systemDb, String(payload.key));
+}
+
+/** Asks for the attribute's index, in the transaction that makes it sortable. */
+async function requestAttributeIndex(tx: Db, workspaceId: string, key: string, now: Date): Promise<void> {
+  await recordOutbox(tx, workspaceId, { topic: ATTRIBUTE_INDEX_TOPIC, payload: { key } }, now);
+}
+
+// `systemDb` is no longer used here (index builds are a job); deps.ts still passes it.
+export function makeAttributesService(deps: { db: Db; systemDb?: Db; clock: Clock }) {
+  const { db, clock } = deps;
 
   async function getRow(tx: Db, actor: Actor, id: string, lock = false): Promise<AttributeRow> {
     const row = await repo.findAttributeRow(tx, actor.workspaceId, id, lock);
@@ -112,9 +128,9 @@ export function makeAttributesService(deps: { db: Db; systemDb: Db; clock: Clock
               errors: [{ pointer: '/key', code: 'key_taken', message: 'another attribute of this workspace has this key' }],
             });
           });
+        if (isOrderable(row.type)) await requestAttributeIndex(tx, actor.workspaceId, row.key, now);
         return presentAttribute(row);
       });
-      if (isOrderable(created.type)) await afterCommit(() => repo.ensureAttributeIndex(systemDb, created.key));
       return created;
     },
 
@@ -138,9 +154,9 @@ export function makeAttributesService(deps: { db: Db; systemDb: Db; clock: Clock
           label: patch.label ?? current.label, type, options: options ?? [], required: patch.required ?? current.required,
           position: patch.position ?? current.position, updatedAt: now,
         });
+        if (type !== current.type && isOrderable(type)) await requestAttributeIndex(tx, actor.workspaceId, row.key, now);
         return presentAttribute(row);
       });
-      if (isOrderable(updated.type)) await afterCommit(() => repo.ensureAttributeIndex(systemDb, updated.key));
       return updated;
     },
 
