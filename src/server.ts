@@ -4,6 +4,7 @@ import { registerCliBridge } from './cli/cli-bridge.ts';
 import { loadConfig } from './config.ts';
 import { makeDeps, openAndMigrate } from './deps.ts';
 import { acquireLock, EXIT_LOCK_LOST } from './lib/data-dir-lock.ts';
+import { MigrationChecksumError } from './lib/migrate.ts';
 import { makeLogger } from './lib/logger.ts';
 import { startWorkers } from './workers.ts';
 
@@ -28,7 +29,13 @@ export async function serve(opts: { workers: boolean; http: boolean }): Promise<
       process.exit(1);
     }
   }
-  const database = await openAndMigrate(config, logger);
+  const database = await openAndMigrate(config, logger).catch((err: unknown) => {
+    // An edited migration is an operator's problem to fix, not a crash: say what and where, plainly.
+    if (!(err instanceof MigrationChecksumError)) throw err;
+    logger.fatal({ file: err.file }, err.message);
+    if (lock?.ok) lock.release();
+    process.exit(1);
+  });
   const deps = await makeDeps(config, database);
   const token = randomBytes(32).toString('base64url');
   // Building the routes is CPU work and starting the workers is database work: overlap them.
