@@ -44,8 +44,8 @@ const PUBLIC_FILES = [
   '^src/contacts/contacts\\.present\\.ts$',
   // Email and phone normalisation: pure functions, shared by filters and identity.
   '^src/contacts/identifiers\\.ts$',
-  // The attention state machine's types and constants: pure, no storage.
-  '^src/attention/attention-state\\.ts$',
+  // The attention and WhatsApp-window parts of a contact's row: pure schema and arithmetic.
+  '^src/contacts/attention-state\\.ts$',
   // Workspace settings (defaults, cached read): the settings are the workspace's public contract.
   '^src/workspaces/workspace-settings\\.ts$',
   // Attribute values and their SQL filter: what contact-lists compiles custom-attribute filters with.

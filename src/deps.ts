@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
-import { makeApiKeysService } from './api-keys/api-keys.service.ts';
+import { insertApiKey, makeApiKeysService } from './api-keys/api-keys.service.ts';
 import type { Config } from './config.ts';
 import { makeContactsService } from './contacts/contacts.service.ts';
 import { makeSavedViewsService } from './saved-views/saved-views.service.ts';
 import { makeAttributesService, validateContactAttributes } from './attributes/attributes.service.ts';
 import { loadStageNames, makePlaybooksService } from './playbooks/playbooks.service.ts';
 import { makeContactStageService } from './playbooks/contact-stage.ts';
+import { makeContactListsService } from './contact-lists/contact-lists.service.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { openDatabase, type Database, type Db } from './lib/db.ts';
 import { migrate } from './lib/migrate.ts';
@@ -39,7 +40,7 @@ export type Deps = {
 };
 
 function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config, systemDb: Db) {
-  const workspaces = makeWorkspacesService({ db, clock });
+  const workspaces = makeWorkspacesService({ db, clock, insertApiKey });
   return {
     workspaces,
     savedViews: makeSavedViewsService({ db, clock }),
@@ -47,6 +48,7 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
     contacts: makeContactsService({ db, clock, validateCustomAttributes: validateContactAttributes, stageNames: loadStageNames, workspaceSettings: workspaces.settings.get }),
     playbooks: makePlaybooksService({ db, clock }),
     contactStages: makeContactStageService({ db, clock }),
+    contactLists: makeContactListsService({ db, clock, cursors }),
     contactAttributes: makeAttributesService({ db, systemDb, clock }),
     tasks: makeTasksService({ db, clock, cursors }),
     deals: makeDealsService({ db, clock, cursors }),

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { contacts, type ContactRow } from '../contacts/contacts.tables.ts';
 import type { Db } from '../lib/db.ts';
-import type { AttentionReason } from './attention-state.ts';
+import type { AttentionReason } from '../contacts/attention-state.ts';
 
 /** The contact row, locked for update: communications of one contact are recorded one at a time. */
 export async function lockContact(db: Db, workspaceId: string, contactId: string): Promise<ContactRow | undefined> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AttentionReason } from './attention-state.ts';
+import { AttentionReason } from '../contacts/attention-state.ts';
 
 export const AttentionQueueQuery = z
   .object({

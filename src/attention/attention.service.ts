@@ -1,8 +1,7 @@
 import { presentContact } from '../contacts/contacts.present.ts';
-import { recordContactEvent } from '../contacts/contacts.repo.ts';
 import type { Contact } from '../contacts/contacts.schema.ts';
-import type { StageNameLoader } from '../contacts/contacts.service.ts';
-import type { ContactRow } from '../contacts/contacts.tables.ts';
+import { recordContactEvent, type StageNameLoader } from '../contacts/contacts.service.ts';
+import type { ContactRow } from '../contacts/contacts.service.ts';
 import type { Actor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
@@ -11,9 +10,15 @@ import { recordOutbox } from '../lib/jobs/outbox.ts';
 import type { CursorCodec, Page } from '../lib/pagination.ts';
 import { notifyContactPending } from '../notifications/notifications.service.ts';
 import { deletePendingTasksForContact } from '../tasks/tasks.service.ts';
-import { presentAttention } from './attention-state.ts';
+import { presentAttention } from '../contacts/attention-state.ts';
 import * as repo from './attention.repo.ts';
 import type { AttentionQueueQuery } from './attention.schema.ts';
+
+/**
+ * Locks a contact row (live or in the trash) for an attention change, or undefined when it is
+ * gone: for work that must not fail on a deleted contact, such as a delivery that failed.
+ */
+export const lockContactForAttention = (tx: Db, workspaceId: string, contactId: string): Promise<ContactRow | undefined> => repo.lockContact(tx, workspaceId, contactId);
 
 /**
  * Locks a live contact of the workspace for update, or 404. Everything that changes a contact's

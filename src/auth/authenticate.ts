@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ApiKeysService } from '../api-keys/api-keys.service.ts';
 import type { Actor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
 import { AppError } from '../lib/errors.ts';
@@ -24,7 +23,13 @@ const unauthenticated = (why: string) =>
  * hashed or looked up; each failure is counted after the lookup. Successful requests are not
  * counted here (their budget is per key, in registerRateLimit).
  */
-export function registerAuthentication(app: FastifyInstance, apiKeys: ApiKeysService, failures?: { budget: AuthFailureBudget; clock: Clock }): void {
+/**
+ * What authentication needs of the api-keys feature (its service, passed in by app.ts): auth
+ * imports nothing of api-keys, whose routes import auth.
+ */
+export type KeyVerifier = { authenticate(secret: string): Promise<Actor | undefined> };
+
+export function registerAuthentication(app: FastifyInstance, apiKeys: KeyVerifier, failures?: { budget: AuthFailureBudget; clock: Clock }): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply) => {
     // Only the API needs credentials; health, docs and the OpenAPI document are public.
     const url = request.routeOptions.url;

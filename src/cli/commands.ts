@@ -5,7 +5,6 @@ import { AppError } from '../lib/errors.ts';
 import { isUuid } from '../lib/ids.ts';
 import { migrate } from '../lib/migrate.ts';
 import { inWorkspace } from '../lib/tenant-scope.ts';
-import { listContacts } from '../contacts/list-contacts.ts';
 import { ContactCreate, ContactListQuery } from '../contacts/contacts.schema.ts';
 import { WorkspaceCreate } from '../workspaces/workspaces.schema.ts';
 
@@ -113,7 +112,7 @@ export async function executeCommand(deps: Deps, argv: string[]): Promise<Comman
       }
       case 'contacts list': {
         const q = ContactListQuery.parse({ limit: o.limit, cursor: o.cursor });
-        return ok(json(await forWorkspace(o.workspace, (actor) => listContacts(deps.db, deps.cursors, actor, q))));
+        return ok(json(await forWorkspace(o.workspace, (actor) => deps.services.contactLists.listContacts(actor, q))));
       }
       case 'contacts create': {
         const input = ContactCreate.parse({ firstName: o['first-name'], lastName: o['last-name'], email: o.email, phone: o.phone, company: o.company, source: 'manual' });

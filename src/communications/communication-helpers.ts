@@ -1,6 +1,6 @@
 import { lockLiveContact, refreshAttention } from '../attention/attention.service.ts';
 import { CONSENT_COLUMNS } from '../contacts/contacts.present.ts';
-import type { ContactRow } from '../contacts/contacts.tables.ts';
+import type { ContactRow } from '../contacts/contacts.service.ts';
 import type { Actor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';

@@ -1,7 +1,5 @@
-import { and, eq } from 'drizzle-orm';
-import { lockContact } from '../attention/attention.repo.ts';
-import { refreshAttention } from '../attention/attention.service.ts';
-import { contacts } from '../contacts/contacts.tables.ts';
+import { lockContactForAttention, refreshAttention } from '../attention/attention.service.ts';
+import { findContactRow } from '../contacts/contacts.service.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import type { JobPayload } from '../lib/jobs/queue.ts';
@@ -65,18 +63,14 @@ export function makeDeliveryService(deps: { db: Db; clock: Clock; adapter: Deliv
   const { db, clock, adapter } = deps;
 
   async function recipientOf(workspaceId: string, contactId: string): Promise<string | undefined> {
-    const [c] = await db
-      .select({ phone: contacts.phone, whatsappUserId: contacts.whatsappUserId })
-      .from(contacts)
-      .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, contactId)))
-      .limit(1);
+    const c = await findContactRow(db, workspaceId, contactId);
     return c?.phone ?? c?.whatsappUserId ?? undefined;
   }
 
   /** The message could not be delivered: it is `failed`, and (not being a reply) no longer attends the contact. */
   async function markFailed(repoFor: typeof whatsappRepo | typeof emailsRepo, workspaceId: string, messageId: string, contactId: string) {
     await db.transaction(async (tx) => {
-      const contact = await lockContact(tx, workspaceId, contactId);
+      const contact = await lockContactForAttention(tx, workspaceId, contactId);
       await repoFor.update(tx, workspaceId, messageId, { status: 'failed', updatedAt: clock.now() });
       if (contact) await refreshAttention(tx, contact, clock.now());
     });

@@ -1,6 +1,6 @@
 import { lockLiveContact, refreshAttention } from '../attention/attention.service.ts';
-import { whatsappWindow } from '../attention/attention-state.ts';
-import type { ContactRow } from '../contacts/contacts.tables.ts';
+import { whatsappWindow } from '../contacts/attention-state.ts';
+import type { ContactRow } from '../contacts/contacts.service.ts';
 import { requireContact } from '../contacts/require-contact.ts';
 import type { Actor } from '../lib/actor.ts';
 import { authorOf, checkVersion, presentAuthor } from '../lib/authorship.ts';

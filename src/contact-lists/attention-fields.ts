@@ -1,7 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { FieldOps, FilterContext } from './filter-fields.ts';
-import type { SortSpec } from './keyset.ts';
+import type { FieldOps, FilterContext, SortSpec } from './field-types.ts';
 
 const WINDOW_HOURS = 24;
 const REASONS = ['whatsapp', 'call', 'email'] as const;

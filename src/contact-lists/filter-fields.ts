@@ -3,20 +3,13 @@ import { z } from 'zod';
 import { isoInstant } from '../lib/http/common-schemas.ts';
 import { CONSENT_NAMES, SOURCES } from '../contacts/contacts.schema.ts';
 import { emailKey, normaliseEmail, normalisePhone } from '../contacts/identifiers.ts';
-import type { AttributeDefinition } from '../attributes/attribute-values.ts';
 import { escapeLike, foldText, phoneDigits } from './fold.ts';
 import { STAGE_FIELDS } from './stage-fields.ts';
 import { ATTENTION_FIELDS } from './attention-fields.ts';
 
-/**
- * What a filter needs to know besides its value: the tenant, the phone country, the time (time in
- * stage, window) and the workspace's attribute definitions (loaded only when a filter names one).
- */
-export type FilterContext = { workspaceId: string; country: string; now: Date; attributes?: ReadonlyMap<string, AttributeDefinition> };
+import type { FieldOps, FilterContext, Operator } from './field-types.ts';
 
-/** One operator of a field: the shape of its value and the SQL it becomes (`pointer` names the node). */
-export type Operator = { value: z.ZodType; build(value: never, ctx: FilterContext, pointer: string): SQL };
-export type FieldOps = Record<string, Operator>;
+export type { FieldOps, FilterContext, Operator };
 
 const c = (column: string) => sql.raw(`contacts.${column}`);
 const Text = z.string().min(1).max(200);

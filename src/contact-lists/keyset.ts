@@ -1,21 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../lib/errors.ts';
 import type { CursorKey } from '../lib/pagination.ts';
-import type { FilterContext } from './filter-fields.ts';
+import type { FilterContext, SortSpec } from './field-types.ts';
 import { stageOrAttributeSort } from './stage-fields.ts';
 import { ATTENTION_SORTS } from './attention-fields.ts';
 
-/**
- * A sort key: an expression, the type its cursor value is cast back to, and whether it may be
- * NULL (NULLs always come last, in both directions). The tie-break is always the id.
- */
-export type SortSpec = {
-  expr: SQL;
-  type: 'timestamptz' | 'text' | 'numeric' | 'date' | 'int' | 'boolean' | 'jsonb';
-  nullable: boolean;
-  /** "Time in stage" ascending is "entered the stage" descending. */
-  invert?: boolean;
-};
+export type { SortSpec };
 
 const SORTS: Record<string, SortSpec> = {
   createdAt: { expr: sql`contacts.created_at`, type: 'timestamptz', nullable: false },

@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { AttributeFilter, attributeCondition, attributeSortExpression } from '../attributes/attribute-filter.ts';
-import type { FieldOps, FilterContext, Operator } from './filter-fields.ts';
-import type { SortSpec } from './keyset.ts';
+import type { FieldOps, FilterContext, Operator, SortSpec } from './field-types.ts';
 
 const Uuid = z.uuid();
 const UuidList = z.array(z.uuid()).min(1).max(1000);

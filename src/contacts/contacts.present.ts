@@ -1,4 +1,4 @@
-import { presentAttention, whatsappWindow } from '../attention/attention-state.ts';
+import { presentAttention, whatsappWindow } from './attention-state.ts';
 import type { Contact } from './contacts.schema.ts';
 import type { ContactRow } from './contacts.tables.ts';
 

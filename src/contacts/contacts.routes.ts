@@ -4,7 +4,6 @@ import { actorOf } from '../auth/authenticate.ts';
 import type { Deps } from '../deps.ts';
 import { IdParams, pageOf, problemResponses } from '../lib/http/common-schemas.ts';
 import { ifMatchVersion, setEtag } from '../lib/http/etag.ts';
-import { listContacts } from './list-contacts.ts';
 import { mergeContacts } from './merge-contacts.ts';
 import { ConsentChange, Contact, ContactCreate, ContactListQuery, ContactUpdate, MergeRequest } from './contacts.schema.ts';
 
@@ -25,7 +24,7 @@ export const contactsRoutes =
 
     app.get('/v1/contacts', {
       schema: { operationId: 'listContacts', description: 'Simple filters as query parameters, combined with AND; for OR, NOT, attributes and every operator use `POST /v1/contacts/search`. Keyset pagination: pass `nextCursor` back as `cursor` with the same filters and sort; a cursor from other filters is refused (400 `invalid_cursor`). `count=true` adds `count` (exact up to 10,000, then an estimate).', tags, summary: 'List contacts (keyset pagination)', querystring: ContactListQuery, response: { 200: pageOf(Contact), ...problemResponses(400, 401) } },
-    }, async (request) => listContacts(deps.db, deps.cursors, actorOf(request), request.query, deps.clock.now()));
+    }, async (request) => deps.services.contactLists.listContacts(actorOf(request), request.query));
 
     app.get('/v1/contacts/:id', {
       schema: { operationId: 'getContact', etag: true, tags, summary: 'Get a contact (also from the trash)', params: IdParams, response: { 200: Contact, ...problemResponses(401, 404) } },

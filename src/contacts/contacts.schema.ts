@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HttpUrl, singleLineText, isoInstant } from '../lib/http/common-schemas.ts';
-import { PendingAttention, WhatsappWindow } from '../attention/attention-state.ts';
+import { PendingAttention, WhatsappWindow } from './attention-state.ts';
 
 export const SOURCES = [
   'manual', 'csv', 'api', 'call', 'whatsapp', 'email', 'crm', 'web', 'typeform', 'calendly', 'meta_ads', 'bankflip',

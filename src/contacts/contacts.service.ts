@@ -4,7 +4,7 @@ import type { Db } from '../lib/db.ts';
 import { AppError, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
-import { findUser } from '../workspaces/workspaces.repo.ts';
+import { findWorkspaceUser } from '../workspaces/workspaces.service.ts';
 import { readWorkspaceSettings, type WorkspaceSettingsReader } from '../workspaces/workspace-settings.ts';
 import * as repo from './contacts.repo.ts';
 import { CONSENT_COLUMNS, presentContact } from './contacts.present.ts';
@@ -13,6 +13,15 @@ import type { ContactRow } from './contacts.tables.ts';
 import { identifiersOf, resolveIdentity, sameIdentifier, type IdentityFields } from './identity.ts';
 import { changedFields, diffConsents, mergeAttributes } from './contact-changes.ts';
 import { normaliseName } from './identifiers.ts';
+
+/**
+ * The row operations other features run on a contact inside their own transaction (attention
+ * records its events; a stage move locks, reads and updates the row). Published here so they
+ * come through the contacts service, never contacts.repo.ts, which may change behind them.
+ */
+export { findContactRow, lockContactRow, recordContactEvent, updateContactRow } from './contacts.repo.ts';
+/** The contact row those operations take and return. */
+export type { ContactRow } from './contacts.tables.ts';
 
 /**
  * Validates and normalises custom attribute values against the workspace's definitions.
@@ -66,7 +75,7 @@ export function makeContactsService(deps: ContactsDeps) {
 
   async function checkOwner(tx: Db, actor: Actor, ownerId: string | null | undefined, errors: FieldError[]) {
     if (!ownerId) return;
-    if (!(await findUser(tx, actor.workspaceId, ownerId))) {
+    if (!(await findWorkspaceUser(tx, actor.workspaceId, ownerId))) {
       errors.push({ pointer: '/ownerId', code: 'unknown_user', message: `No user ${ownerId} in this workspace` });
     }
   }

@@ -4,18 +4,15 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { SQL } from 'drizzle-orm';
 import { retryTransactions } from './transaction-retry.ts';
 import { APP_ROLE, TenantPool, tenantPgliteClient } from './tenant-connection.ts';
 import { currentTransaction } from './tenant-scope.ts';
+import type { Db } from './db-types.ts';
 
-/**
- * Both drivers give a `PgDatabase`, so repositories are written once. A transaction is also a
- * `PgDatabase`, which lets a repository function run inside or outside one.
- */
-export type Db = PgDatabase<PgQueryResultHKT>;
+/** The database handle repositories take (defined in db-types.ts; every feature imports it from here). */
+export type { Db };
 
 /** Raw SQL runner for migrations and pg-boss: `params` absent means a multi-statement script. */
 export type RawSql = (text: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;

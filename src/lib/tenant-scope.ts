@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Db } from './db.ts';
+import type { Db } from './db-types.ts';
 
 /**
  * The workspace every query of `database.db` runs for. Row-level security reads it in the

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Db } from './db.ts';
+import type { Db } from './db-types.ts';
 import { sqlStateOf } from './pg-errors.ts';
 
 /** Deadlock and serialization failure: PostgreSQL rolled the whole transaction back, so running it again is safe. */

@@ -8,7 +8,7 @@ import type { ElementListQuery } from '../lib/http/element-schemas.ts';
 import { uuidv7 } from '../lib/ids.ts';
 import { pageNewestFirst } from '../lib/keyset-page.ts';
 import type { CursorCodec, Page } from '../lib/pagination.ts';
-import { findUser } from '../workspaces/workspaces.repo.ts';
+import { findWorkspaceUser } from '../workspaces/workspaces.service.ts';
 import * as repo from './tasks.repo.ts';
 import type { Task, TaskCreate, TaskUpdate } from './tasks.schema.ts';
 import type { TaskRow } from './tasks.tables.ts';
@@ -44,7 +44,7 @@ export function makeTasksService(deps: TasksDeps) {
 
   async function checkAssignee(tx: Db, actor: Actor, assigneeId: string | null | undefined): Promise<void> {
     if (!assigneeId) return;
-    if (!(await findUser(tx, actor.workspaceId, assigneeId))) {
+    if (!(await findWorkspaceUser(tx, actor.workspaceId, assigneeId))) {
       throw validationFailed([{ pointer: '/assigneeId', code: 'unknown_user', message: `No user ${assigneeId} in this workspace` }]);
     }
   }

@@ -1,5 +1,4 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { insertApiKey } from '../api-keys/api-keys.service.ts';
 import { requireRole, type Actor, type Role } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
@@ -8,6 +7,7 @@ import { uuidv7 } from '../lib/ids.ts';
 import { inWorkspace } from '../lib/tenant-scope.ts';
 import { isUniqueViolation } from '../lib/pg-errors.ts';
 import { users, workspaces } from './workspaces.tables.ts';
+import { findUser } from './workspaces.repo.ts';
 import { makeWorkspaceSettingsCache } from './workspace-settings.ts';
 import type { UserCreate, WorkspaceCreate, WorkspaceUpdate } from './workspaces.schema.ts';
 
@@ -30,8 +30,22 @@ const presentUser = (u: typeof users.$inferSelect) => ({
   createdAt: u.createdAt.toISOString(),
 });
 
-export function makeWorkspacesService(deps: { db: Db; clock: Clock }) {
-  const { db, clock } = deps;
+/**
+ * The user `id` of workspace `workspaceId`, or undefined, read through `db` (the caller's
+ * transaction): how other features check an owner or an assignee without reaching into this
+ * feature's repo.
+ */
+export const findWorkspaceUser = (db: Db, workspaceId: string, id: string) => findUser(db, workspaceId, id);
+
+/**
+ * Issues a workspace's first API key inside the transaction that creates it: api-keys'
+ * `insertApiKey`, passed in by deps.ts. api-keys imports workspaces (roles, the workspace a key
+ * belongs to), so workspaces does not import api-keys.
+ */
+export type FirstKeyIssuer<K> = (tx: Db, clock: Clock, input: { workspaceId: string; name: string; role: Role; userId: string | null }) => Promise<K>;
+
+export function makeWorkspacesService<K>(deps: { db: Db; clock: Clock; insertApiKey: FirstKeyIssuer<K> }) {
+  const { db, clock, insertApiKey } = deps;
   const settings = makeWorkspaceSettingsCache({ clock });
   return {
     /** Cached settings for hot paths (contact writes); see makeWorkspaceSettingsCache. */

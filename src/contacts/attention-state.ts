@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * The attention and WhatsApp-window parts of a contact: pure schema and arithmetic, imported by
- * the contacts feature to present them (kept free of contact imports so neither side cycles).
+ * The attention and WhatsApp-window parts of a contact: pure schema and arithmetic over columns
+ * of the contact's own row. They live in contacts, which presents them; the attention feature
+ * (the queue and its transitions) imports them from here, so contacts need not import attention.
  */
 
 export const ATTENTION_REASONS = ['whatsapp', 'call', 'email'] as const;

@@ -1,11 +1,14 @@
 import type { Actor } from '../lib/actor.ts';
 import type { Db } from '../lib/db.ts';
 import type { CursorCodec, Page } from '../lib/pagination.ts';
-import type { FilterCondition } from '../contact-lists/compile-filter.ts';
-import { listPage } from '../contact-lists/contact-query.ts';
-import { CONSENT_NAMES, type Contact, type ContactListQuery } from './contacts.schema.ts';
+import { CONSENT_NAMES, type Contact, type ContactListQuery } from '../contacts/contacts.schema.ts';
+import type { FilterCondition } from './compile-filter.ts';
+import { listPage } from './contact-query.ts';
 
-/** Query parameters → filter conditions (AND); every filter and sort lives in `contact-lists/`. */
+/**
+ * Query parameters → filter conditions (AND). `GET /v1/contacts` is served by contacts.routes.ts
+ * through the contact-lists service, so that contacts never imports the query engine that imports it.
+ */
 export function conditionsOf(q: ContactListQuery): FilterCondition[] {
   const out: FilterCondition[] = [];
   const add = (field: string, op: string, value: unknown) => {
