@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { insertApiKey, makeApiKeysService } from './api-keys/api-keys.service.ts';
 import type { Config } from './config.ts';
 import { makeContactsService } from './contacts/contacts.service.ts';
+import { makeContactMergeService } from './contacts/merge-contacts.ts';
 import { makeSavedViewsService } from './saved-views/saved-views.service.ts';
 import { makeAttributesService, validateContactAttributes } from './attributes/attributes.service.ts';
 import { loadStageNames, makePlaybooksService } from './playbooks/playbooks.service.ts';
@@ -26,7 +27,7 @@ import { makeEmailsService } from './communications/emails.service.ts';
 import { makeWhatsappService } from './communications/whatsapp.service.ts';
 import { makeWhatsappTemplatesService } from './communications/whatsapp-templates.ts';
 import { makeDeliveryService, makeRecordingDeliveryAdapter } from './communications/delivery.ts';
-import { makeAttentionService } from './attention/attention.service.ts';
+import { makeAttentionService, refreshAttention } from './attention/attention.service.ts';
 import { makeNotificationsService } from './notifications/notifications.service.ts';
 
 /** Everything a route, job or CLI command may use, wired in one place. */
@@ -46,6 +47,7 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
     savedViews: makeSavedViewsService({ db, clock }),
     apiKeys: makeApiKeysService({ db, systemDb, clock }),
     contacts: makeContactsService({ db, clock, validateCustomAttributes: validateContactAttributes, stageNames: loadStageNames, workspaceSettings: workspaces.settings.get }),
+    contactMerge: makeContactMergeService({ db, clock, refreshAttention, stageNames: loadStageNames }),
     playbooks: makePlaybooksService({ db, clock }),
     contactStages: makeContactStageService({ db, clock }),
     contactLists: makeContactListsService({ db, clock, cursors }),

@@ -4,7 +4,6 @@ import { actorOf } from '../auth/authenticate.ts';
 import type { Deps } from '../deps.ts';
 import { IdParams, pageOf, problemResponses } from '../lib/http/common-schemas.ts';
 import { ifMatchVersion, setEtag } from '../lib/http/etag.ts';
-import { mergeContacts } from './merge-contacts.ts';
 import { ConsentChange, Contact, ContactCreate, ContactListQuery, ContactUpdate, MergeRequest } from './contacts.schema.ts';
 
 const tags = ['contacts'];
@@ -60,7 +59,7 @@ export const contactsRoutes =
     app.post('/v1/contacts/:id/merge', {
       schema: { operationId: 'mergeContacts', description: 'Absorbs `otherContactId` into this contact: this one keeps its values and fills its blanks from the other, gains the other\'s identifiers as additional values and its related elements and history; the other goes to the trash with `mergedIntoId` set.', etag: true, tags, summary: 'Merge another contact into this one', params: IdParams, body: MergeRequest, response: { 200: Contact, ...problemResponses(401, 404, 422) } },
     }, async (request, reply) => {
-      const contact = await mergeContacts(deps, actorOf(request), request.params.id, request.body.otherContactId);
+      const contact = await deps.services.contactMerge.merge(actorOf(request), request.params.id, request.body.otherContactId);
       setEtag(reply, contact.version);
       return contact;
     });

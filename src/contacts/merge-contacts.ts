@@ -2,16 +2,33 @@ import type { Actor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import { AppError, notFound } from '../lib/errors.ts';
-import { refreshAttention } from '../attention/attention.service.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
 import * as repo from './contacts.repo.ts';
 import { presentContact } from './contacts.present.ts';
-import { loadStageNames } from '../playbooks/playbooks.service.ts';
 import type { Contact } from './contacts.schema.ts';
 import type { ContactRow } from './contacts.tables.ts';
-import { identityOf } from './contacts.service.ts';
+import { identityOf, type StageNameLoader } from './contacts.service.ts';
 import { identifiersOf, resolveIdentity } from './identity.ts';
 import { repointContactRows } from './contact-owned-tables.ts';
+
+/**
+ * What merge needs from other features, passed in by `deps.ts` so contacts imports neither
+ * attention nor playbooks (both depend on contacts): recompute the survivor's attention, and
+ * name its stage.
+ */
+export type MergeDeps = {
+  db: Db;
+  clock: Clock;
+  refreshAttention: (tx: Db, before: ContactRow, now: Date) => Promise<unknown>;
+  stageNames: StageNameLoader;
+};
+
+/** The merge use case as a service, so routes and the CLI reach it like any other. */
+export function makeContactMergeService(deps: MergeDeps) {
+  return {
+    merge: (actor: Actor, survivorId: string, otherId: string): Promise<Contact> => mergeContacts(deps, actor, survivorId, otherId),
+  };
+}
 
 /**
  * Merges `otherId` into `survivorId`: the survivor keeps its values, fills its blanks from the
@@ -19,7 +36,7 @@ import { repointContactRows } from './contact-owned-tables.ts';
  * history. The other goes to the trash marked `mergedIntoId`; the merge is recorded on both.
  */
 export async function mergeContacts(
-  deps: { db: Db; clock: Clock },
+  deps: MergeDeps,
   actor: Actor,
   survivorId: string,
   otherId: string,
@@ -67,7 +84,7 @@ export async function mergeContacts(
     // Every other table with a contact_id, found in the catalog (contact-owned-tables.ts).
     await repointContactRows(tx, actor.workspaceId, survivorId, otherId);
     // The survivor now holds both contacts' communications: its attention follows from all of them.
-    await refreshAttention(tx, survivor, now);
+    await deps.refreshAttention(tx, survivor, now);
 
     const row = await repo.updateContactRow(tx, actor.workspaceId, survivorId, {
       ...fields,
@@ -86,7 +103,7 @@ export async function mergeContacts(
     await repo.recordContactEvent(tx, actor, survivorId, 'contact.merged', { otherContactId: otherId, other: presentContact(other) }, now);
     await repo.recordContactEvent(tx, actor, otherId, 'contact.merged_into', { survivorContactId: survivorId }, now);
     await recordOutbox(tx, actor.workspaceId, { topic: 'contact.changed', payload: { contactId: survivorId, change: 'merged', otherContactId: otherId } }, now);
-    const stageNames = row!.stageId ? await loadStageNames(tx, actor.workspaceId, [row!.stageId]) : undefined;
+    const stageNames = row!.stageId ? await deps.stageNames(tx, actor.workspaceId, [row!.stageId]) : undefined;
     return presentContact(row!, { now, stageNames });
   });
 }
