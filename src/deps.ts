@@ -51,7 +51,7 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
     playbooks: makePlaybooksService({ db, clock }),
     contactStages: makeContactStageService({ db, clock }),
     contactLists: makeContactListsService({ db, clock, cursors }),
-    contactAttributes: makeAttributesService({ db, systemDb, clock }),
+    contactAttributes: makeAttributesService({ db, clock }),
     tasks: makeTasksService({ db, clock, cursors }),
     deals: makeDealsService({ db, clock, cursors }),
     meetings: makeMeetingsService({ db, clock, cursors }),

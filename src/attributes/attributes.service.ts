@@ -88,8 +88,7 @@ async function requestAttributeIndex(tx: Db, workspaceId: string, key: string, n
   await recordOutbox(tx, workspaceId, { topic: ATTRIBUTE_INDEX_TOPIC, payload: { key } }, now);
 }
 
-// `systemDb` is no longer used here (index builds are a job); deps.ts still passes it.
-export function makeAttributesService(deps: { db: Db; systemDb?: Db; clock: Clock }) {
+export function makeAttributesService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
 
   async function getRow(tx: Db, actor: Actor, id: string, lock = false): Promise<AttributeRow> {

@@ -4,7 +4,7 @@ import type { Db } from '../lib/db.ts';
 import { AppError, notFound, validationFailed } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
-import { afterCommit, currentWorkspaceId, inTransaction, inWorkspace } from '../lib/tenant-scope.ts';
+import { currentWorkspaceId, inTransaction, inWorkspace } from '../lib/tenant-scope.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { ContactStageService } from '../playbooks/contact-stage.ts';
 import type { AttentionService } from '../attention/attention.service.ts';
@@ -88,11 +88,10 @@ export function makeBulkService(deps: BulkDeps) {
    * worker, a replay) is never applied again.
    */
   async function applyAndSettle(workspaceId: string, job: repo.JobRow, action: BulkAction, id: string): Promise<void> {
-    const committed: (() => Promise<void>)[] = [];
     await db.transaction(async (tx) => {
       if (!(await repo.claimPendingItem(tx, workspaceId, job.id, id))) return;
       let outcome: { code: string; message: string } | null = null;
-      await inTransaction(tx, committed, async () => {
+      await inTransaction(tx, async () => {
         try {
           await applyOne(job.actor, action, id);
         } catch (err) {
@@ -103,8 +102,6 @@ export function makeBulkService(deps: BulkDeps) {
       });
       await repo.settleItem(tx, workspaceId, job.id, id, outcome, clock.now());
     });
-    // Now, or after the enclosing request's transaction when a small selection runs inside one.
-    for (const work of committed) await afterCommit(work);
   }
 
   /**

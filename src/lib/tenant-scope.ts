@@ -15,8 +15,6 @@ export type TenantStore = {
   workspaceId: string | null;
   /** An open transaction every query of `database.db` joins (idempotent requests run in one). */
   tx?: Db;
-  /** Work to run once `tx` has committed (see `afterCommit`). */
-  committed?: (() => Promise<void>)[];
 };
 
 const storage = new AsyncLocalStorage<TenantStore>();
@@ -27,19 +25,8 @@ export function inWorkspace<T>(workspaceId: string, fn: () => T): T {
 }
 
 /** Runs `fn` so that every query of `database.db` joins `tx` (still as the current workspace). */
-export function inTransaction<T>(tx: Db, committed: (() => Promise<void>)[], fn: () => T): T {
-  return storage.run({ workspaceId: currentWorkspaceId(), tx, committed }, fn);
-}
-
-/**
- * Runs `work` once the scope's transaction has committed, or now when there is none. For work
- * that must not run inside a transaction, or that needs the connection the transaction holds
- * (on the embedded database there is only one): building an index, for instance.
- */
-export async function afterCommit(work: () => Promise<void>): Promise<void> {
-  const committed = storage.getStore()?.committed;
-  if (committed) committed.push(work);
-  else await work();
+export function inTransaction<T>(tx: Db, fn: () => T): T {
+  return storage.run({ workspaceId: currentWorkspaceId(), tx }, fn);
 }
 
 /** The workspace set by the nearest `inWorkspace`, or null outside any. */

@@ -89,7 +89,6 @@ export function idempotentHandler(database: Database, clock: Clock, handler: Han
   return async function (this: unknown, request, reply) {
     const claim = claimOf(request);
     if (!claim) return handler.call(this, request, reply);
-    const committed: (() => Promise<void>)[] = [];
     const outcome = await database.db.transaction(async (tx) => {
       const lockName = `${claim.workspaceId}/${claim.principalId}/${claim.key}`;
       const [lock] = await queryRows<{ ok: boolean }>(tx, sql`SELECT pg_try_advisory_xact_lock(hashtextextended(${lockName}, 724101)) AS ok`);
@@ -113,7 +112,7 @@ export function idempotentHandler(database: Database, clock: Clock, handler: Han
       }
       // From here a failure is stored by `storeFailedResponse` (4xx) or not at all (5xx).
       request.idempotencyClaim = claim;
-      const payload = await inTransaction(tx, committed, () => runHoldingSend(this, handler, request, reply));
+      const payload = await inTransaction(tx, () => runHoldingSend(this, handler, request, reply));
       // Serialised here, by the route's response schema, so the stored bytes are the sent bytes.
       const body = payload == null ? '' : reply.serialize(payload);
       await tx.execute(sql`
@@ -126,7 +125,6 @@ export function idempotentHandler(database: Database, clock: Clock, handler: Han
     request.idempotencyClaim = undefined;
     if ('replayed' in outcome) return reply.send(outcome.replayed);
     crashIf('after-commit');
-    for (const work of committed) await work();
     if (outcome.body !== '') reply.type('application/json; charset=utf-8');
     return reply.send(outcome.body);
   };
