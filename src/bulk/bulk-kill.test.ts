@@ -1,81 +1,23 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedBackend, killServers, runCliJson, startServer as startServer_, type ProcessBackend, type ServerProcess } from '../../test/server-process.ts';
 import { openDatabase, type Database } from '../lib/db.ts';
-import { createScratchDatabase } from '../lib/scratch-database.ts';
-import { migrate } from '../lib/migrate.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const MAIN = join(ROOT, 'src', 'main.ts');
 const CONTACTS = 2000;
 
-/**
- * The backend this file's servers use: its own scratch database on PostgreSQL (other files'
- * workers share the run's database and would work this file's jobs), a fresh folder otherwise.
- */
-let env: Record<string, string>;
-let cleanup: () => Promise<void>;
-
+let backend: ProcessBackend;
 beforeAll(async () => {
-  const url = inject('testDatabaseUrl');
-  if (url) {
-    const server = new URL(url);
-    server.pathname = '/postgres';
-    const scratch = await createScratchDatabase(server.toString(), 'vixiees_kill');
-    const database = await openDatabase({ databaseUrl: scratch.url });
-    await migrate(database);
-    await database.close();
-    env = { DATABASE_URL: scratch.url };
-    cleanup = scratch.drop;
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'vixiees-kill-'));
-    env = { DATABASE_URL: '', VIXIEES_DATA_DIR: dir };
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
-  }
+  backend = await isolatedBackend('vixiees_kill');
 }, 120_000);
-const spawned: ChildProcessWithoutNullStreams[] = [];
 afterAll(async () => {
   // A failed assertion must not leave a server running (and holding the data folder).
-  for (const p of spawned) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-  await cleanup?.();
+  killServers();
+  await backend?.cleanup();
 });
 
-type Server = { proc: ChildProcessWithoutNullStreams; base: string; exited: Promise<number | null>; log: () => string };
-
-/** `node --import tsx src/main.ts serve`, as `npm start` runs it, on a port the OS picks. */
-async function startServer(): Promise<Server> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  spawned.push(proc);
-  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-  let log = '';
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 90_000);
-    proc.stdout.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      for (const line of log.split('\n')) {
-        if (!line.includes('Vixiees is ready')) continue;
-        clearTimeout(timer);
-        resolve(String((JSON.parse(line) as { address: string }).address));
-      }
-      if (log.length > 100_000) log = log.slice(-50_000);
-    });
-    proc.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${log}`)));
-  });
-  return { proc, base, exited, log: () => log };
-}
-
-function cliJson(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 120_000 });
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-}
+// Its own database or folder: other files' workers on the run's shared database would take this job.
+const startServer = () => startServer_(backend);
+const cliJson = (args: string[]) => runCliJson(backend, args) as { workspaceId: string; apiKey: string };
+type Server = ServerProcess;
 
 describe('a bulk job killed mid-run', { timeout: 600_000 }, () => {
   it('resumes at the next start, applies every contact once, and the API answers while it runs', async () => {
@@ -146,7 +88,7 @@ describe('a bulk job killed mid-run', { timeout: 600_000 }, () => {
     const board = await call(server, 'GET', `/v1/playbooks/${playbook.body.id}/board?limit=1`);
     const column = (board.body.columns as { stage: { id: string }; count: number }[]).find((c) => c.stage.id === target!.id);
     expect(column?.count).toBe(CONTACTS);
-    console.log(`bulk kill (${env.DATABASE_URL ? 'postgres' : 'pglite'}): contacts ${CONTACTS}; killed at ${before.job.progress.done} done; `
+    console.log(`bulk kill (${backend.env.DATABASE_URL ? 'postgres' : 'pglite'}): contacts ${CONTACTS}; killed at ${before.job.progress.done} done; `
       + `requests answered while running: ${before.answeredWhileRunning} before the kill, ${after.answeredWhileRunning} after the restart`);
     expect(before.answeredWhileRunning).toBeGreaterThan(0);
     expect(after.answeredWhileRunning).toBeGreaterThan(0);
@@ -154,7 +96,7 @@ describe('a bulk job killed mid-run', { timeout: 600_000 }, () => {
     server.proc.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     // Read what was written, across the workspace's tables, as an auditor would.
-    const database: Database = await openDatabase(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: env.VIXIEES_DATA_DIR });
+    const database: Database = await openDatabase(backend.env.DATABASE_URL ? { databaseUrl: backend.env.DATABASE_URL } : { dataDir: backend.env.VIXIEES_DATA_DIR });
     try {
       const count = async (q: string) => Number((await database.raw(q, [workspaceId])).rows[0]!.n);
       expect(await count(`SELECT count(*) AS n FROM contact_stage_history WHERE workspace_id = $1`)).toBe(CONTACTS);
