@@ -46,6 +46,8 @@ const PUBLIC_FILES = [
   '^src/contacts/identifiers\\.ts$',
   // The attention and WhatsApp-window parts of a contact's row: pure schema and arithmetic.
   '^src/contacts/attention-state\\.ts$',
+  // Queries on the contact row that attention (its columns, the queue) and playbooks (stages) run.
+  '^src/contacts/contact-rows\\.ts$',
   // Workspace settings (defaults, cached read): the settings are the workspace's public contract.
   '^src/workspaces/workspace-settings\\.ts$',
   // Attribute values and their SQL filter: what contact-lists compiles custom-attribute filters with.

@@ -1,18 +1,9 @@
-import { and, asc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
-import { contacts, type ContactRow } from '../contacts/contacts.tables.ts';
+import { sql, type SQL } from 'drizzle-orm';
+import { findContactRow, type ContactRow } from '../contacts/contact-rows.ts';
 import type { Db } from '../lib/db.ts';
-import type { AttentionReason } from '../contacts/attention-state.ts';
 
-/** The contact row, locked for update: communications of one contact are recorded one at a time. */
-export async function lockContact(db: Db, workspaceId: string, contactId: string): Promise<ContactRow | undefined> {
-  const rows = await db
-    .select()
-    .from(contacts)
-    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, contactId)))
-    .for('update')
-    .limit(1);
-  return rows[0];
-}
+// The contact-row queries attention needs (lock, ignore, the queue) live in contacts/contact-rows.ts;
+// what stays here is the derivation of the attention columns from communications.
 
 /**
  * Derives the contact's attention columns from its communications, in one statement.
@@ -48,52 +39,5 @@ export async function recomputeAttention(db: Db, workspaceId: string, contactId:
     ) r
     WHERE c.workspace_id = ${workspaceId} AND c.id = ${contactId}
 `);
-  const fresh = await db
-    .select()
-    .from(contacts)
-    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, contactId)))
-    .limit(1);
-  return fresh[0];
-}
-
-/** Ignoring or un-ignoring: moves the floor to `at` and sets or clears `ignored_at`. */
-export async function setIgnored(db: Db, workspaceId: string, contactId: string, ignored: boolean, at: Date): Promise<void> {
-  await db
-    .update(contacts)
-    .set({ ignoredAt: ignored ? at : null, attentionResetAt: at, updatedAt: at, version: sql`${contacts.version} + 1` })
-    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, contactId)));
-}
-
-const REASON_COLUMNS = {
-  whatsapp: contacts.attentionWhatsappSince,
-  call: contacts.attentionCallSince,
-  email: contacts.attentionEmailSince,
-} as const;
-
-/**
- * Pending live contacts, longest waiting first, after the key `after`. Served by the partial
- * indexes `contacts_attention_queue` / `contacts_attention_owner` (workspace_id leading).
- */
-export async function listQueueRows(
-  db: Db,
-  workspaceId: string,
-  filter: { ownerId?: string; reason?: AttentionReason },
-  after: { at: string; id: string } | undefined,
-  take: number,
-): Promise<ContactRow[]> {
-  const where = [eq(contacts.workspaceId, workspaceId), isNotNull(contacts.attentionSince), isNull(contacts.deletedAt)];
-  if (filter.ownerId) where.push(eq(contacts.ownerId, filter.ownerId));
-  if (filter.reason) where.push(isNotNull(REASON_COLUMNS[filter.reason]));
-  if (after) {
-    // The plain range on attention_since lets the planner estimate the rows left (it cannot for a
-    // row comparison) and walk the index in order instead of sorting a bitmap scan.
-    where.push(sql`${contacts.attentionSince} >= ${after.at}::timestamptz`);
-    where.push(sql`(${contacts.attentionSince}, ${contacts.id}) > (${after.at}::timestamptz, ${after.id}::uuid)`);
-  }
-  return db
-    .select()
-    .from(contacts)
-    .where(and(...where))
-    .orderBy(asc(contacts.attentionSince), asc(contacts.id))
-    .limit(take);
+  return findContactRow(db, workspaceId, contactId);
 }

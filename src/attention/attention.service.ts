@@ -1,6 +1,7 @@
 import { presentContact } from '../contacts/contacts.present.ts';
 import type { Contact } from '../contacts/contacts.schema.ts';
-import { recordContactEvent, type StageNameLoader } from '../contacts/contacts.service.ts';
+import { lockContactRow, recordContactEvent, type StageNameLoader } from '../contacts/contacts.service.ts';
+import { listAttentionQueueRows, setContactIgnored } from '../contacts/contact-rows.ts';
 import type { ContactRow } from '../contacts/contacts.service.ts';
 import type { Actor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -18,7 +19,7 @@ import type { AttentionQueueQuery } from './attention.schema.ts';
  * Locks a contact row (live or in the trash) for an attention change, or undefined when it is
  * gone: for work that must not fail on a deleted contact, such as a delivery that failed.
  */
-export const lockContactForAttention = (tx: Db, workspaceId: string, contactId: string): Promise<ContactRow | undefined> => repo.lockContact(tx, workspaceId, contactId);
+export const lockContactForAttention = (tx: Db, workspaceId: string, contactId: string): Promise<ContactRow | undefined> => lockContactRow(tx, workspaceId, contactId);
 
 /**
  * Locks a live contact of the workspace for update, or 404. Everything that changes a contact's
@@ -26,7 +27,7 @@ export const lockContactForAttention = (tx: Db, workspaceId: string, contactId: 
  * other and the second recomputes over the first's committed row.
  */
 export async function lockLiveContact(tx: Db, workspaceId: string, contactId: string): Promise<ContactRow> {
-  const row = await repo.lockContact(tx, workspaceId, contactId);
+  const row = await lockContactRow(tx, workspaceId, contactId);
   if (!row || row.deletedAt) throw notFound('Contact', contactId);
   return row;
 }
@@ -63,7 +64,7 @@ export function makeAttentionService(deps: AttentionDeps) {
       // Already in the wanted state: nothing to delete, record or notify (a retried click).
       if ((before.ignoredAt !== null) === ignored) return (await present(tx, [before]))[0]!;
       const deletedPendingTasks = ignored ? await deletePendingTasksForContact(tx, actor.workspaceId, contactId) : 0;
-      await repo.setIgnored(tx, actor.workspaceId, contactId, ignored, now);
+      await setContactIgnored(tx, actor.workspaceId, contactId, ignored, now);
       const after = (await repo.recomputeAttention(tx, actor.workspaceId, contactId))!;
       const type = ignored ? 'contact.ignored' : 'contact.unignored';
       await recordContactEvent(tx, actor, contactId, type, ignored ? { deletedPendingTasks, clearedReasons: presentAttention(before).reasons } : {}, now);
@@ -94,7 +95,7 @@ export function makeAttentionService(deps: AttentionDeps) {
         const key = cursors.decode(q.cursor, binding);
         after = { at: String(key.v), id: key.id };
       }
-      const rows = await repo.listQueueRows(db, actor.workspaceId, { ownerId: q.ownerId, reason: q.reason }, after, q.limit + 1);
+      const rows = await listAttentionQueueRows(db, actor.workspaceId, { ownerId: q.ownerId, reason: q.reason }, after, q.limit + 1);
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
       const nextCursor = rows.length > q.limit && last ? cursors.encode({ v: last.attentionSince!.toISOString(), id: last.id }, binding) : null;

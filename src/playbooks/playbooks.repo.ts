@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import { contacts, type ContactRow } from '../contacts/contacts.tables.ts';
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { contactRowsInStageOrder, type ContactRow } from '../contacts/contact-rows.ts';
 import { queryRows, type Db } from '../lib/db.ts';
 import { contactStageHistory, playbookStages, playbooks, type PlaybookRow, type StageHistoryRow, type StageRow } from './playbooks.tables.ts';
 
@@ -88,24 +88,6 @@ export async function stageNamesByIds(db: Db, workspaceId: string, ids: string[]
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-export async function countContactsInStage(db: Db, workspaceId: string, stageId: string, live: boolean): Promise<number> {
-  const [r] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(contacts)
-    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.stageId, stageId), live ? isNull(contacts.deletedAt) : isNotNull(contacts.deletedAt)));
-  return Number(r?.n ?? 0);
-}
-
-/** Contacts in the trash keep no stage that is being deleted; their history keeps the record. */
-export async function detachTrashedFromStage(db: Db, workspaceId: string, stageId: string): Promise<string[]> {
-  const rows = await db
-    .update(contacts)
-    .set({ playbookId: null, stageId: null, stageEnteredAt: null })
-    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.stageId, stageId), isNotNull(contacts.deletedAt)))
-    .returning({ id: contacts.id });
-  return rows.map((r) => r.id);
-}
-
 export async function insertStageHistory(db: Db, row: typeof contactStageHistory.$inferInsert): Promise<void> {
   await db.insert(contactStageHistory).values(row);
 }
@@ -158,10 +140,5 @@ export async function boardColumnRows(db: Db, workspaceId: string, playbookId: s
       WHERE c.workspace_id = s.workspace_id AND c.stage_id = s.id AND c.deleted_at IS NULL
       ORDER BY c.stage_entered_at ${dir}, c.id ${dir} LIMIT ${limit}) c
     WHERE s.workspace_id = ${workspaceId} AND s.playbook_id = ${playbookId}`;
-  const order = sort === 'longest' ? asc : desc;
-  return db
-    .select()
-    .from(contacts)
-    .where(and(eq(contacts.workspaceId, workspaceId), sql`${contacts.id} IN (${picked})`))
-    .orderBy(order(contacts.stageEnteredAt), order(contacts.id));
+  return contactRowsInStageOrder(db, workspaceId, picked, sort);
 }

@@ -4,6 +4,7 @@ import type { Db } from '../lib/db.ts';
 import { AppError, notFound, validationFailed } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
 import { isUniqueViolation } from '../lib/pg-errors.ts';
+import { countContactsInStage, detachTrashedFromStage } from '../contacts/contact-rows.ts';
 import * as repo from './playbooks.repo.ts';
 import type { Playbook, PlaybookCreate, PlaybookUpdate, Stage, StageCreate, StageUpdate } from './playbooks.schema.ts';
 import type { PlaybookRow, StageRow } from './playbooks.tables.ts';
@@ -196,14 +197,14 @@ export function makePlaybooksService(deps: { db: Db; clock: Clock }) {
       await db.transaction(async (tx) => {
         const stage = await getStageRow(tx, actor, playbookId, stageId, 'update');
         checkVersion('stage', stage, ifMatch);
-        const count = await repo.countContactsInStage(tx, actor.workspaceId, stageId, true);
+        const count = await countContactsInStage(tx, actor.workspaceId, stageId, true);
         if (count > 0) {
           throw new AppError('stage_has_contacts', `${count} contact(s) are in stage "${stage.name}"; move them to another stage first`, {
             status: 409,
             extra: { count, stageId },
           });
         }
-        await repo.detachTrashedFromStage(tx, actor.workspaceId, stageId);
+        await detachTrashedFromStage(tx, actor.workspaceId, stageId);
         await repo.deleteStageRow(tx, actor.workspaceId, stageId);
       });
     },
