@@ -1,17 +1,11 @@
-import { lockLiveContact, refreshAttention } from '../attention/attention.service.ts';
-import { requireContact } from '../contacts/require-contact.ts';
 import type { Actor } from '../lib/actor.ts';
-import { authorOf, checkVersion, presentAuthor } from '../lib/authorship.ts';
-import type { Db } from '../lib/db.ts';
-import { notFound } from '../lib/errors.ts';
-import type { ElementListQuery } from '../lib/http/element-schemas.ts';
+import { authorOf, presentAuthor } from '../lib/authorship.ts';
 import { uuidv7 } from '../lib/ids.ts';
-import type { Page } from '../lib/pagination.ts';
+import { communicationElement } from './communication-element.ts';
 import { eventTime, withContactAttention, type CommunicationsDeps } from './communication-helpers.ts';
 import { callsRepo } from './communications.repo.ts';
 import type { Call, CallCreate, CallUpdate } from './communications.schema.ts';
 import type { CallRow } from './communications.tables.ts';
-import { pageByEventTime } from './page-by-time.ts';
 
 export function presentCall(row: CallRow): Call {
   return {
@@ -30,27 +24,15 @@ export function presentCall(row: CallRow): Call {
 }
 
 export function makeCallsService(deps: CommunicationsDeps) {
-  const { db, clock, cursors } = deps;
-
-  async function getRow(tx: Db, actor: Actor, id: string, lock = false): Promise<CallRow> {
-    const row = await callsRepo.find(tx, actor.workspaceId, id, lock);
-    if (!row) throw notFound('Call', id);
-    return row;
-  }
-
-  /** Runs a change of an existing call under its contact's lock and recomputes attention. */
-  async function changeCall<R>(actor: Actor, id: string, ifMatch: number | undefined, change: (tx: Db, current: CallRow) => Promise<R>): Promise<R> {
-    const now = clock.now();
-    return db.transaction(async (tx) => {
-      const peek = await getRow(tx, actor, id);
-      const contact = await lockLiveContact(tx, actor.workspaceId, peek.contactId);
-      const current = await getRow(tx, actor, id, true);
-      checkVersion('call', current, ifMatch);
-      const result = await change(tx, current);
-      await refreshAttention(tx, contact, now);
-      return result;
-    });
-  }
+  const { clock } = deps;
+  const element = communicationElement(deps, {
+    name: 'Call',
+    noun: 'call',
+    listKey: 'calls',
+    repo: callsRepo,
+    timeOf: (r: CallRow) => r.startedAt,
+    present: presentCall,
+  });
 
   return {
     /** Records a call; a missed inbound call makes the contact pending, any other call attends it. */
@@ -76,28 +58,14 @@ export function makeCallsService(deps: CommunicationsDeps) {
       );
     },
 
-    async get(actor: Actor, id: string): Promise<Call> {
-      return presentCall(await getRow(db, actor, id));
-    },
+    get: element.get,
 
     /** A contact's calls, newest first by start time (keyset). */
-    async list(actor: Actor, contactId: string, q: ElementListQuery): Promise<Page<Call>> {
-      await requireContact(db, actor.workspaceId, contactId, 'read');
-      const { rows, nextCursor } = await pageByEventTime({
-        cursors,
-        binding: `${actor.workspaceId}|calls|${contactId}`,
-        cursor: q.cursor,
-        limit: q.limit,
-        timeOf: (r: CallRow) => r.startedAt,
-        fetch: (after, take) => callsRepo.list(db, actor.workspaceId, contactId, after, take),
-      });
-      return { data: rows.map(presentCall), nextCursor };
-    },
+    list: element.list,
 
     /** Outcome, duration or recording changed (a call logged while ringing, then answered). */
     async update(actor: Actor, id: string, patch: CallUpdate, opts: { ifMatch?: number } = {}): Promise<Call> {
-      const now = clock.now();
-      return changeCall(actor, id, opts.ifMatch, async (tx) => {
+      return element.change(actor, id, opts.ifMatch, async (tx, _current, now) => {
         const changes: Partial<CallRow> = { updatedAt: now };
         if (patch.outcome !== undefined) changes.outcome = patch.outcome;
         if (patch.durationSeconds !== undefined) changes.durationSeconds = patch.durationSeconds;
@@ -107,9 +75,7 @@ export function makeCallsService(deps: CommunicationsDeps) {
     },
 
     /** Deleting a call recomputes attention as if it had never been recorded. */
-    async remove(actor: Actor, id: string, opts: { ifMatch?: number } = {}): Promise<void> {
-      await changeCall(actor, id, opts.ifMatch, (tx) => callsRepo.remove(tx, actor.workspaceId, id));
-    },
+    remove: element.remove,
   };
 }
 

@@ -1,18 +1,13 @@
-import { lockLiveContact, refreshAttention } from '../attention/attention.service.ts';
-import { requireContact } from '../contacts/require-contact.ts';
 import type { Actor } from '../lib/actor.ts';
 import { authorOf, presentAuthor } from '../lib/authorship.ts';
-import type { Db } from '../lib/db.ts';
-import { AppError, notFound } from '../lib/errors.ts';
-import type { ElementListQuery } from '../lib/http/element-schemas.ts';
+import { AppError } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
-import type { Page } from '../lib/pagination.ts';
+import { communicationElement } from './communication-element.ts';
 import { checkConsent, eventTime, uniqueProviderId, withContactAttention, type CommunicationsDeps } from './communication-helpers.ts';
 import { emailsRepo } from './communications.repo.ts';
 import type { Email, EmailCreate, EmailSend } from './communications.schema.ts';
 import type { EmailRow } from './communications.tables.ts';
-import { pageByEventTime } from './page-by-time.ts';
 
 export const EMAIL_DELIVERY_TOPIC = 'email.deliver';
 
@@ -38,13 +33,14 @@ export function presentEmail(row: EmailRow): Email {
 }
 
 export function makeEmailsService(deps: CommunicationsDeps) {
-  const { db, clock, cursors } = deps;
-
-  async function getRow(tx: Db, actor: Actor, id: string, lock = false): Promise<EmailRow> {
-    const row = await emailsRepo.find(tx, actor.workspaceId, id, lock);
-    if (!row) throw notFound('Email', id);
-    return row;
-  }
+  const { clock } = deps;
+  const element = communicationElement(deps, {
+    name: 'Email',
+    listKey: 'emails',
+    repo: emailsRepo,
+    timeOf: (r: EmailRow) => r.sentAt,
+    present: presentEmail,
+  });
 
   return {
     /**
@@ -116,33 +112,14 @@ export function makeEmailsService(deps: CommunicationsDeps) {
       });
     },
 
-    async get(actor: Actor, id: string): Promise<Email> {
-      return presentEmail(await getRow(db, actor, id));
-    },
+    get: element.get,
 
     /** A contact's emails, newest first by send time (keyset). */
-    async list(actor: Actor, contactId: string, q: ElementListQuery): Promise<Page<Email>> {
-      await requireContact(db, actor.workspaceId, contactId, 'read');
-      const { rows, nextCursor } = await pageByEventTime({
-        cursors,
-        binding: `${actor.workspaceId}|emails|${contactId}`,
-        cursor: q.cursor,
-        limit: q.limit,
-        timeOf: (r: EmailRow) => r.sentAt,
-        fetch: (after, take) => emailsRepo.list(db, actor.workspaceId, contactId, after, take),
-      });
-      return { data: rows.map(presentEmail), nextCursor };
-    },
+    list: element.list,
 
     /** Deletes the record (not the sent mail) and recomputes attention without it. */
     async remove(actor: Actor, id: string): Promise<void> {
-      const now = clock.now();
-      await db.transaction(async (tx) => {
-        const peek = await getRow(tx, actor, id);
-        const contact = await lockLiveContact(tx, actor.workspaceId, peek.contactId);
-        await emailsRepo.remove(tx, actor.workspaceId, id);
-        await refreshAttention(tx, contact, now);
-      });
+      await element.remove(actor, id);
     },
   };
 }

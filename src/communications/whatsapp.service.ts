@@ -1,20 +1,16 @@
-import { lockLiveContact, refreshAttention } from '../attention/attention.service.ts';
 import { whatsappWindow } from '../contacts/attention-state.ts';
 import type { ContactRow } from '../contacts/contacts.service.ts';
-import { requireContact } from '../contacts/require-contact.ts';
 import type { Actor } from '../lib/actor.ts';
-import { authorOf, checkVersion, presentAuthor } from '../lib/authorship.ts';
+import { authorOf, presentAuthor } from '../lib/authorship.ts';
 import type { Db } from '../lib/db.ts';
-import { AppError, fieldError, notFound } from '../lib/errors.ts';
-import type { ElementListQuery } from '../lib/http/element-schemas.ts';
+import { AppError, fieldError } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
-import type { Page } from '../lib/pagination.ts';
+import { communicationElement, Unchanged } from './communication-element.ts';
 import { checkConsent, eventTime, uniqueProviderId, withContactAttention, type CommunicationsDeps } from './communication-helpers.ts';
 import { findTemplatesByName, whatsappRepo } from './communications.repo.ts';
 import type { WhatsappCreate, WhatsappInbound, WhatsappMessage, WhatsappOutbound, WhatsappUpdate } from './communications.schema.ts';
 import type { WhatsappMessageRow } from './communications.tables.ts';
-import { pageByEventTime } from './page-by-time.ts';
 
 export const WHATSAPP_DELIVERY_TOPIC = 'whatsapp.deliver';
 
@@ -50,13 +46,14 @@ function checkInbound(input: WhatsappInbound): void {
 }
 
 export function makeWhatsappService(deps: CommunicationsDeps) {
-  const { db, clock, cursors } = deps;
-
-  async function getRow(tx: Db, actor: Actor, id: string, lock = false): Promise<WhatsappMessageRow> {
-    const row = await whatsappRepo.find(tx, actor.workspaceId, id, lock);
-    if (!row) throw notFound('WhatsApp message', id);
-    return row;
-  }
+  const { clock } = deps;
+  const element = communicationElement(deps, {
+    name: 'WhatsApp message',
+    listKey: 'whatsapp',
+    repo: whatsappRepo,
+    timeOf: (r: WhatsappMessageRow) => r.sentAt,
+    present: presentWhatsappMessage,
+  });
 
   /** The approved template to send, checked against the message's purpose. */
   async function resolveTemplate(tx: Db, actor: Actor, input: WhatsappOutbound) {
@@ -155,50 +152,24 @@ export function makeWhatsappService(deps: CommunicationsDeps) {
       return input.direction === 'inbound' ? receive(actor, contactId, input) : send(actor, contactId, input);
     },
 
-    async get(actor: Actor, id: string): Promise<WhatsappMessage> {
-      return presentWhatsappMessage(await getRow(db, actor, id));
-    },
+    get: element.get,
 
     /** A contact's WhatsApp messages, newest first by send time (keyset). */
-    async list(actor: Actor, contactId: string, q: ElementListQuery): Promise<Page<WhatsappMessage>> {
-      await requireContact(db, actor.workspaceId, contactId, 'read');
-      const { rows, nextCursor } = await pageByEventTime({
-        cursors,
-        binding: `${actor.workspaceId}|whatsapp|${contactId}`,
-        cursor: q.cursor,
-        limit: q.limit,
-        timeOf: (r: WhatsappMessageRow) => r.sentAt,
-        fetch: (after, take) => whatsappRepo.list(db, actor.workspaceId, contactId, after, take),
-      });
-      return { data: rows.map(presentWhatsappMessage), nextCursor };
-    },
+    list: element.list,
 
     /** Delivery status of a sent message, only forwards; `failed` means the contact was not attended by it. */
     async updateStatus(actor: Actor, id: string, patch: WhatsappUpdate, opts: { ifMatch?: number } = {}): Promise<WhatsappMessage> {
-      const now = clock.now();
-      return db.transaction(async (tx) => {
-        const peek = await getRow(tx, actor, id);
-        const contact = await lockLiveContact(tx, actor.workspaceId, peek.contactId);
-        const current = await getRow(tx, actor, id, true);
-        checkVersion('WhatsApp message', current, opts.ifMatch);
+      return element.change(actor, id, opts.ifMatch, async (tx, current, now) => {
         if (current.direction === 'inbound') throw fieldError('/status', 'inbound_message', 'A received message has no delivery status');
         if (current.status === 'queued') throw fieldError('/status', 'not_sent_yet', 'The message is still queued for delivery');
         // Provider callbacks arrive out of order: a status never moves back (read stays read).
-        if (STATUS_RANK[patch.status] <= STATUS_RANK[current.status]) return presentWhatsappMessage(current);
-        const row = await whatsappRepo.update(tx, actor.workspaceId, id, { status: patch.status, updatedAt: now });
-        await refreshAttention(tx, contact, now);
-        return presentWhatsappMessage(row!);
+        if (STATUS_RANK[patch.status] <= STATUS_RANK[current.status]) return new Unchanged(presentWhatsappMessage(current));
+        return presentWhatsappMessage((await whatsappRepo.update(tx, actor.workspaceId, id, { status: patch.status, updatedAt: now }))!);
       });
     },
 
     async remove(actor: Actor, id: string): Promise<void> {
-      const now = clock.now();
-      await db.transaction(async (tx) => {
-        const peek = await getRow(tx, actor, id);
-        const contact = await lockLiveContact(tx, actor.workspaceId, peek.contactId);
-        await whatsappRepo.remove(tx, actor.workspaceId, id);
-        await refreshAttention(tx, contact, now);
-      });
+      await element.remove(actor, id);
     },
   };
 }

@@ -1,17 +1,21 @@
 import type { CursorCodec, CursorKey } from './pagination.ts';
 
-/**
- * Newest-first keyset paging over an immutable `(createdAt, id)` key: `fetch` gets the last key
- * of the previous page (or nothing) and how many rows to read; one row more than the limit tells
- * whether a next page exists. The cursor is bound to `binding` (workspace, parent, filters).
- */
-export async function pageNewestFirst<R extends { createdAt: Date; id: string }>(opts: {
+type KeysetOpts<R> = {
   cursors: CursorCodec;
   binding: string;
   cursor?: string;
   limit: number;
   fetch: (after: { at: string; id: string } | undefined, take: number) => Promise<R[]>;
-}): Promise<{ rows: R[]; nextCursor: string | null }> {
+};
+
+/**
+ * Newest-first keyset paging over a `(time, id)` key, `timeOf` giving a row's time: `fetch` gets
+ * the last key of the previous page (or nothing) and how many rows to read; one row more than
+ * the limit tells whether a next page exists. The cursor is bound to `binding` (workspace,
+ * parent, filters). Lists ordered by when something happened (a call started, a message was
+ * sent; webhooks arrive out of order) page by that time rather than by `createdAt`.
+ */
+export async function pageByTime<R extends { id: string }>(opts: KeysetOpts<R> & { timeOf: (row: R) => Date }): Promise<{ rows: R[]; nextCursor: string | null }> {
   let after: { at: string; id: string } | undefined;
   if (opts.cursor) {
     const key: CursorKey = opts.cursors.decode(opts.cursor, opts.binding);
@@ -23,6 +27,11 @@ export async function pageNewestFirst<R extends { createdAt: Date; id: string }>
   const last = page.at(-1);
   return {
     rows: page,
-    nextCursor: more && last ? opts.cursors.encode({ v: last.createdAt.toISOString(), id: last.id }, opts.binding) : null,
+    nextCursor: more && last ? opts.cursors.encode({ v: opts.timeOf(last).toISOString(), id: last.id }, opts.binding) : null,
   };
+}
+
+/** `pageByTime` over an immutable `(createdAt, id)` key. */
+export async function pageNewestFirst<R extends { createdAt: Date; id: string }>(opts: KeysetOpts<R>): Promise<{ rows: R[]; nextCursor: string | null }> {
+  return pageByTime({ ...opts, timeOf: (row) => row.createdAt });
 }
