@@ -1,8 +1,7 @@
 import type { Actor } from '../lib/actor.ts';
-import { authorOf, presentAuthor } from '../lib/authorship.ts';
-import { uuidv7 } from '../lib/ids.ts';
+import { presentAuthor } from '../lib/authorship.ts';
 import { communicationElement } from './communication-element.ts';
-import { eventTime, withContactAttention, type CommunicationsDeps } from './communication-helpers.ts';
+import { eventTime, newRow, withContactAttention, type CommunicationsDeps } from './communication-helpers.ts';
 import { callsRepo } from './communications.repo.ts';
 import type { Call, CallCreate, CallUpdate } from './communications.schema.ts';
 import type { CallRow } from './communications.tables.ts';
@@ -42,17 +41,12 @@ export function makeCallsService(deps: CommunicationsDeps) {
       return withContactAttention(deps, actor, contactId, async (tx) =>
         presentCall(
           await callsRepo.insert(tx, {
-            workspaceId: actor.workspaceId,
-            id: uuidv7(now.getTime()),
-            contactId,
+            ...newRow(actor, contactId, now),
             direction: input.direction,
             outcome: input.outcome,
             startedAt,
             durationSeconds: input.durationSeconds ?? null,
             recordingUrl: input.recordingUrl ?? null,
-            ...authorOf(actor),
-            createdAt: now,
-            updatedAt: now,
           }),
         ),
       );

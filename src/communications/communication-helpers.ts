@@ -2,9 +2,11 @@ import { lockLiveContact, refreshAttention } from '../attention/attention.servic
 import { CONSENT_COLUMNS } from '../contacts/contacts.present.ts';
 import type { ContactRow } from '../contacts/contacts.service.ts';
 import type { Actor } from '../lib/actor.ts';
+import { authorOf } from '../lib/authorship.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import { AppError, fieldError } from '../lib/errors.ts';
+import { uuidv7 } from '../lib/ids.ts';
 import type { CursorCodec } from '../lib/pagination.ts';
 import { isUniqueViolation } from '../lib/pg-errors.ts';
 import type { Purpose } from './communications.tables.ts';
@@ -22,6 +24,11 @@ export function eventTime(value: string | undefined, now: Date, pointer: string)
     throw fieldError(pointer, 'in_future', `${value} is in the future; the server time is ${now.toISOString()}`);
   }
   return at;
+}
+
+/** The columns every new communication row starts with: its key, contact, author and times. */
+export function newRow(actor: Actor, contactId: string, now: Date) {
+  return { workspaceId: actor.workspaceId, id: uuidv7(now.getTime()), contactId, ...authorOf(actor), createdAt: now, updatedAt: now };
 }
 
 /**

@@ -1,10 +1,9 @@
 import type { Actor } from '../lib/actor.ts';
-import { authorOf, presentAuthor } from '../lib/authorship.ts';
+import { presentAuthor } from '../lib/authorship.ts';
 import { AppError } from '../lib/errors.ts';
-import { uuidv7 } from '../lib/ids.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
 import { communicationElement } from './communication-element.ts';
-import { checkConsent, eventTime, uniqueProviderId, withContactAttention, type CommunicationsDeps } from './communication-helpers.ts';
+import { checkConsent, eventTime, newRow, uniqueProviderId, withContactAttention, type CommunicationsDeps } from './communication-helpers.ts';
 import { emailsRepo } from './communications.repo.ts';
 import type { Email, EmailCreate, EmailSend } from './communications.schema.ts';
 import type { EmailRow } from './communications.tables.ts';
@@ -54,9 +53,7 @@ export function makeEmailsService(deps: CommunicationsDeps) {
         uniqueProviderId('email_duplicate', '/messageId', input.messageId, async () =>
           presentEmail(
             await emailsRepo.insert(tx, {
-              workspaceId: actor.workspaceId,
-              id: uuidv7(now.getTime()),
-              contactId,
+              ...newRow(actor, contactId, now),
               direction: input.direction,
               fromAddress: input.from ?? null,
               toAddresses: input.to ?? [],
@@ -66,9 +63,6 @@ export function makeEmailsService(deps: CommunicationsDeps) {
               threadId: input.threadId ?? null,
               status: input.direction === 'inbound' ? 'received' : 'sent',
               sentAt,
-              ...authorOf(actor),
-              createdAt: now,
-              updatedAt: now,
             }),
           ),
         ),
@@ -91,9 +85,7 @@ export function makeEmailsService(deps: CommunicationsDeps) {
           });
         }
         const row = await emailsRepo.insert(tx, {
-          workspaceId: actor.workspaceId,
-          id: uuidv7(now.getTime()),
-          contactId,
+          ...newRow(actor, contactId, now),
           direction: 'outbound',
           fromAddress: input.from ?? null,
           toAddresses: to,
@@ -103,9 +95,6 @@ export function makeEmailsService(deps: CommunicationsDeps) {
           purpose: input.purpose,
           status: 'queued',
           sentAt: now,
-          ...authorOf(actor),
-          createdAt: now,
-          updatedAt: now,
         });
         await recordOutbox(tx, actor.workspaceId, { topic: EMAIL_DELIVERY_TOPIC, payload: { messageId: row.id, contactId } }, now);
         return presentEmail(row);

@@ -1,13 +1,12 @@
 import { whatsappWindow } from '../contacts/attention-state.ts';
 import type { ContactRow } from '../contacts/contacts.service.ts';
 import type { Actor } from '../lib/actor.ts';
-import { authorOf, presentAuthor } from '../lib/authorship.ts';
+import { presentAuthor } from '../lib/authorship.ts';
 import type { Db } from '../lib/db.ts';
 import { AppError, fieldError } from '../lib/errors.ts';
-import { uuidv7 } from '../lib/ids.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
 import { communicationElement, Unchanged } from './communication-element.ts';
-import { checkConsent, eventTime, uniqueProviderId, withContactAttention, type CommunicationsDeps } from './communication-helpers.ts';
+import { checkConsent, eventTime, newRow, uniqueProviderId, withContactAttention, type CommunicationsDeps } from './communication-helpers.ts';
 import { findTemplatesByName, whatsappRepo } from './communications.repo.ts';
 import type { WhatsappCreate, WhatsappInbound, WhatsappMessage, WhatsappOutbound, WhatsappUpdate } from './communications.schema.ts';
 import type { WhatsappMessageRow } from './communications.tables.ts';
@@ -93,9 +92,7 @@ export function makeWhatsappService(deps: CommunicationsDeps) {
         }
       }
       const row = await whatsappRepo.insert(tx, {
-        workspaceId: actor.workspaceId,
-        id: uuidv7(now.getTime()),
-        contactId,
+        ...newRow(actor, contactId, now),
         direction: 'outbound',
         type: template ? 'template' : 'text',
         body: input.text ?? template?.body ?? null,
@@ -105,9 +102,6 @@ export function makeWhatsappService(deps: CommunicationsDeps) {
         purpose: input.purpose,
         status: 'queued',
         sentAt: now,
-        ...authorOf(actor),
-        createdAt: now,
-        updatedAt: now,
       });
       await recordOutbox(tx, actor.workspaceId, { topic: WHATSAPP_DELIVERY_TOPIC, payload: { messageId: row.id, contactId } }, now);
       return presentWhatsappMessage(row);
@@ -122,9 +116,7 @@ export function makeWhatsappService(deps: CommunicationsDeps) {
       uniqueProviderId('whatsapp_message_duplicate', '/providerMessageId', input.providerMessageId, async () =>
         presentWhatsappMessage(
           await whatsappRepo.insert(tx, {
-            workspaceId: actor.workspaceId,
-            id: uuidv7(now.getTime()),
-            contactId,
+            ...newRow(actor, contactId, now),
             direction: 'inbound',
             type: input.type,
             body: input.body ?? null,
@@ -133,9 +125,6 @@ export function makeWhatsappService(deps: CommunicationsDeps) {
             status: 'received',
             providerMessageId: input.providerMessageId ?? null,
             sentAt,
-            ...authorOf(actor),
-            createdAt: now,
-            updatedAt: now,
           }),
         ),
       ),
