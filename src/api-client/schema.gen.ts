@@ -2224,13 +2224,10 @@ export interface components {
                 direction: "inbound" | "outbound";
                 /** @enum {string} */
                 outcome: "answered" | "missed" | "busy" | "no_answer" | "voicemail" | "failed";
-                /** @description ISO 8601 in UTC with milliseconds */
                 startedAt: string;
                 durationSeconds: number | null;
                 recordingUrl: string | null;
-                /** @description ISO 8601 in UTC with milliseconds */
                 createdAt: string;
-                /** @description ISO 8601 in UTC with milliseconds */
                 updatedAt: string;
             };
         };
@@ -2245,9 +2242,7 @@ export interface components {
             actor: components["schemas"]["Author"];
             data: {
                 body: string;
-                /** @description ISO 8601 in UTC with milliseconds */
                 createdAt: string;
-                /** @description ISO 8601 in UTC with milliseconds */
                 updatedAt: string;
             };
         };
@@ -2281,10 +2276,9 @@ export interface components {
                 /** @enum {string} */
                 status: "open" | "won" | "lost";
                 expectedCloseDate: string | null;
+                /** @description When the deal became won or lost */
                 closedAt: string | null;
-                /** @description ISO 8601 in UTC with milliseconds */
                 createdAt: string;
-                /** @description ISO 8601 in UTC with milliseconds */
                 updatedAt: string;
             };
         };
@@ -2301,10 +2295,9 @@ export interface components {
                 name: string;
                 contentType: string;
                 sizeBytes: number;
+                /** @description Hex SHA-256 of the content */
                 sha256: string;
-                /** @description ISO 8601 in UTC with milliseconds */
                 createdAt: string;
-                /** @description ISO 8601 in UTC with milliseconds */
                 updatedAt: string;
             };
         };
@@ -2327,13 +2320,10 @@ export interface components {
                 messageId: string | null;
                 threadId: string | null;
                 purpose: ("transactional" | "marketing") | null;
-                /** @description `received`, `queued`, `sent` or `failed` */
-                status: string;
-                /** @description ISO 8601 in UTC with milliseconds */
+                /** @enum {string} */
+                status: "received" | "queued" | "sent" | "failed";
                 sentAt: string;
-                /** @description ISO 8601 in UTC with milliseconds */
                 createdAt: string;
-                /** @description ISO 8601 in UTC with milliseconds */
                 updatedAt: string;
             };
         };
@@ -2356,17 +2346,13 @@ export interface components {
             actor: components["schemas"]["Author"];
             data: {
                 title: string;
-                /** @description ISO 8601 in UTC with milliseconds */
                 startsAt: string;
-                /** @description ISO 8601 in UTC with milliseconds */
                 endsAt: string;
                 location: string | null;
                 link: string | null;
                 /** @enum {string} */
                 source: "manual" | "calendly";
-                /** @description ISO 8601 in UTC with milliseconds */
                 createdAt: string;
-                /** @description ISO 8601 in UTC with milliseconds */
                 updatedAt: string;
             };
         };
@@ -2386,9 +2372,7 @@ export interface components {
                 /** @enum {string} */
                 status: "pending" | "done";
                 completedAt: string | null;
-                /** @description ISO 8601 in UTC with milliseconds */
                 createdAt: string;
-                /** @description ISO 8601 in UTC with milliseconds */
                 updatedAt: string;
             };
         };
@@ -2412,14 +2396,11 @@ export interface components {
                 templateVariables: string[] | null;
                 mediaUrl: string | null;
                 purpose: ("transactional" | "marketing") | null;
-                /** @description `received`, `queued`, `sent`, `delivered`, `read` or `failed` */
-                status: string;
+                /** @enum {string} */
+                status: "received" | "queued" | "sent" | "delivered" | "read" | "failed";
                 providerMessageId: string | null;
-                /** @description ISO 8601 in UTC with milliseconds */
                 sentAt: string;
-                /** @description ISO 8601 in UTC with milliseconds */
                 createdAt: string;
-                /** @description ISO 8601 in UTC with milliseconds */
                 updatedAt: string;
             };
         };

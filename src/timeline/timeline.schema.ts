@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { CallOutcome, Direction, Purpose, WhatsappType } from '../communications/communications.schema.ts';
-import { DealStatus } from '../deals/deals.schema.ts';
+import { Comment } from '../comments/comments.schema.ts';
+import { Call, Email, WhatsappMessage } from '../communications/communications.schema.ts';
+import { Deal } from '../deals/deals.schema.ts';
+import { Document } from '../documents/documents.schema.ts';
 import { Author } from '../lib/http/element-schemas.ts';
-import { MeetingSource } from '../meetings/meetings.schema.ts';
-import { TaskStatus } from '../tasks/tasks.schema.ts';
+import { Meeting } from '../meetings/meetings.schema.ts';
+import { Task } from '../tasks/tasks.schema.ts';
 
 export const TimelineQuery = z
   .object({
@@ -20,83 +22,25 @@ export const TimelineQuery = z
 export type TimelineQuery = z.infer<typeof TimelineQuery>;
 
 const instant = z.string().meta({ description: 'ISO 8601 in UTC with milliseconds' });
-const day = z.string().meta({ description: 'A date, YYYY-MM-DD' });
-const stamps = { createdAt: instant, updatedAt: instant };
+
+/** What the element's own resource has that an entry carries elsewhere (id, actor) or not at all. */
+const NOT_IN_DATA = { id: true, contactId: true, author: true, version: true } as const;
 
 /*
- * What each entry type shows in `data`: an allow-list. `timeline-sources.ts` reads exactly these
- * fields from the row (the compiler holds the two together), so a column added to a table reaches
- * clients only once it is added here, named and typed.
+ * What each entry type shows in `data`: an allow-list, the element's resource as the API
+ * presents it, less what the entry carries itself. `timeline-sources.ts` reads exactly these
+ * fields from the row (the compiler holds the two together), so a field added to a resource
+ * reaches the timeline only once its column is mapped there.
  */
-export const TimelineDealData = z.object({
-  title: z.string(),
-  amountMinor: z.number().int().nullable(),
-  currency: z.string().nullable(),
-  status: DealStatus,
-  expectedCloseDate: day.nullable(),
-  closedAt: instant.nullable(),
-  ...stamps,
-});
-export const TimelineMeetingData = z.object({
-  title: z.string(),
-  startsAt: instant,
-  endsAt: instant,
-  location: z.string().nullable(),
-  link: z.string().nullable(),
-  source: MeetingSource,
-  ...stamps,
-});
-export const TimelineTaskData = z.object({
-  title: z.string(),
-  dueAt: instant.nullable(),
-  assigneeId: z.uuid().nullable(),
-  status: TaskStatus,
-  completedAt: instant.nullable(),
-  ...stamps,
-});
-export const TimelineCommentData = z.object({ body: z.string(), ...stamps });
-export const TimelineDocumentData = z.object({
-  name: z.string(),
-  contentType: z.string(),
-  sizeBytes: z.number().int(),
-  sha256: z.string(),
-  ...stamps,
-});
-export const TimelineCallData = z.object({
-  direction: Direction,
-  outcome: CallOutcome,
-  startedAt: instant,
-  durationSeconds: z.number().int().nullable(),
-  recordingUrl: z.string().nullable(),
-  ...stamps,
-});
-export const TimelineEmailData = z.object({
-  direction: Direction,
-  from: z.string().nullable(),
-  to: z.array(z.string()),
-  subject: z.string(),
-  body: z.string(),
-  messageId: z.string().nullable(),
-  threadId: z.string().nullable(),
-  purpose: Purpose.nullable(),
-  status: z.string().meta({ description: '`received`, `queued`, `sent` or `failed`' }),
-  sentAt: instant,
-  ...stamps,
-});
-export const TimelineWhatsappMessageData = z.object({
-  direction: Direction,
-  type: WhatsappType,
-  body: z.string().nullable(),
-  templateName: z.string().nullable(),
-  templateLanguage: z.string().nullable(),
-  templateVariables: z.array(z.string()).nullable(),
-  mediaUrl: z.string().nullable(),
-  purpose: Purpose.nullable(),
-  status: z.string().meta({ description: '`received`, `queued`, `sent`, `delivered`, `read` or `failed`' }),
-  providerMessageId: z.string().nullable(),
-  sentAt: instant,
-  ...stamps,
-});
+export const TimelineDealData = Deal.omit(NOT_IN_DATA);
+export const TimelineMeetingData = Meeting.omit(NOT_IN_DATA);
+export const TimelineTaskData = Task.omit(NOT_IN_DATA);
+export const TimelineCommentData = Comment.omit(NOT_IN_DATA);
+// A document's download link is for the document route; the timeline names the file.
+export const TimelineDocumentData = Document.omit({ ...NOT_IN_DATA, contentUrl: true });
+export const TimelineCallData = Call.omit(NOT_IN_DATA);
+export const TimelineEmailData = Email.omit(NOT_IN_DATA);
+export const TimelineWhatsappMessageData = WhatsappMessage.omit(NOT_IN_DATA);
 
 const entry = <T extends string, D extends z.ZodType>(id: string, type: T, data: D, description: string) =>
   z
