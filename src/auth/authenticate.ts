@@ -18,17 +18,17 @@ const unauthenticated = (why: string) =>
   new AppError('unauthenticated', why, { extra: {} });
 
 /**
- * `Authorization: Bearer <api key>` → the Actor every service call takes. With a failure budget,
- * an IP (or a credential at that IP) that failed too often is refused with 429 before the key is
- * hashed or looked up; each failure is counted after the lookup. Successful requests are not
- * counted here (their budget is per key, in registerRateLimit).
- */
-/**
  * What authentication needs of the api-keys feature (its service, passed in by app.ts): auth
  * imports nothing of api-keys, whose routes import auth.
  */
 export type KeyVerifier = { authenticate(secret: string): Promise<Actor | undefined> };
 
+/**
+ * `Authorization: Bearer <api key>` → the Actor every service call takes. With a failure budget,
+ * an IP (or a credential at that IP) that failed too often is refused with 429 before the key is
+ * hashed or looked up; each failure is counted after the lookup. Successful requests are not
+ * counted here (their budget is per key, in registerRateLimit).
+ */
 export function registerAuthentication(app: FastifyInstance, apiKeys: KeyVerifier, failures?: { budget: AuthFailureBudget; clock: Clock }): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply) => {
     // Only the API needs credentials; health, docs and the OpenAPI document are public.
