@@ -14,7 +14,9 @@ type Handler = (this: unknown, request: FastifyRequest, reply: FastifyReply) => 
  */
 export function registerTenantHandlers(app: FastifyInstance, database: Database, clock: Clock): void {
   app.addHook('onRoute', (route) => {
-    const handler = idempotentHandler(database, clock, route.handler as Handler);
+    // Only a POST may carry an Idempotency-Key: other handlers run as they are.
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const handler = methods.includes('POST') ? idempotentHandler(database, clock, route.handler as Handler) : (route.handler as Handler);
     route.handler = function (this: unknown, request: FastifyRequest, reply: FastifyReply) {
       const workspaceId = request.actor?.workspaceId;
       if (!workspaceId) return handler.call(this, request, reply);
