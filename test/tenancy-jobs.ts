@@ -5,6 +5,7 @@ import { WHATSAPP_DELIVERY_TOPIC } from '../src/communications/whatsapp.service.
 import { inWorkspace } from '../src/lib/tenant-scope.ts';
 import { jobHandlers } from '../src/workers.ts';
 import type { TestApp } from './harness.ts';
+import { AREAS, type JobFixture } from './tenancy-areas.ts';
 import type { Seeded } from './tenancy-seed.ts';
 
 /**
@@ -13,13 +14,16 @@ import type { Seeded } from './tenancy-seed.ts';
  * names B's queued object; both `run` and `giveUp` must leave it untouched (the row snapshot
  * taken after proves it). A topic without a fixture fails the test, like a route.
  */
-export const JOB_FIXTURES: Record<string, { why: string; payload: (b: Seeded) => Record<string, unknown> }> = {
+const CORE_JOB_FIXTURES: Record<string, JobFixture> = {
   [WHATSAPP_DELIVERY_TOPIC]: { why: "A's delivery job naming B's queued message: nothing is sent, B's message stays queued.", payload: (b) => ({ messageId: b.queuedWhatsappId, contactId: b.contactId }) },
   [EMAIL_DELIVERY_TOPIC]: { why: "A's delivery job naming B's queued email: nothing is sent, B's email stays queued.", payload: (b) => ({ messageId: b.queuedEmailId, contactId: b.contactId }) },
   [BULK_TOPIC]: { why: "A's bulk job naming B's queued job: B's job stays queued and its contact unchanged.", payload: (b) => ({ jobId: b.queuedJobId }) },
   // The per-key index serves every workspace using the key and changes no row: nothing of B's to touch.
   [ATTRIBUTE_INDEX_TOPIC]: { why: "A's index job for a key: at most an index is built; B's rows stay as they were.", payload: () => ({ key: 'tenancy_probe' }) },
 };
+
+/** The core's job fixtures, and each feature area's own. */
+export const JOB_FIXTURES: Record<string, JobFixture> = Object.assign({}, CORE_JOB_FIXTURES, ...AREAS.map((area) => area.jobs ?? {}));
 
 /** Topics that have a handler (declared-only topics run nothing). */
 export const handledTopics = (t: TestApp): string[] =>

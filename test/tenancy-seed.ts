@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../src/lib/db.ts';
 import type { Response, TestApp, TestWorkspace } from './harness.ts';
+import { AREAS } from './tenancy-areas.ts';
 
 /**
  * Seeds a workspace with one real object of every kind the API manages, through the API itself
@@ -53,6 +54,8 @@ export type Seeded = {
   notificationId: string;
   contactsCursor: string;
   searchCursor: string;
+  /** The feature areas' own objects by name (see tenancy-areas.ts). */
+  extra: Record<string, string>;
 };
 
 const hex = () => randomBytes(5).toString('hex');
@@ -143,7 +146,7 @@ export async function seedWorkspace(t: TestApp, label: 'a' | 'b', phonePrefix: s
   const searchCursor = (await ok(ws.req('POST', '/v1/contacts/search', { limit: 1 }), 'search page')).body.nextCursor;
   if (!contactsCursor || !searchCursor) throw new Error('seeding: expected a next page of contacts');
 
-  return {
+  const core = {
     ws, canary, userId: user.id, userEmail, apiKeyId: apiKey.id,
     contactId: contact.id, contactEmail, contact2Id: contact2.id, contact2Email, contact2Phone, trashedContactId: trashed.id,
     idempotentContactId: idem.body.id, idempotencyKey, idempotentBody,
@@ -154,13 +157,16 @@ export async function seedWorkspace(t: TestApp, label: 'a' | 'b', phonePrefix: s
     queuedWhatsappId: queuedWhatsapp.id, queuedEmailId: queuedEmail.id, queuedJobId: queuedJob.body.id,
     templateId: template.id, templateName, notificationId: notifications[0].id, contactsCursor, searchCursor,
   };
+  const extra: Record<string, string> = {};
+  for (const area of AREAS) if (area.seed) Object.assign(extra, await area.seed(t, ws, core));
+  return { ...core, extra };
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Every id of the workspace's objects (and of the workspace, its owner and its owner key). */
 export function idsOf(s: Seeded): string[] {
-  const own = Object.values(s).filter((v): v is string => typeof v === 'string' && UUID_RE.test(v));
+  const own = [...Object.values(s), ...Object.values(s.extra)].filter((v): v is string => typeof v === 'string' && UUID_RE.test(v));
   return [...new Set([s.ws.id, s.ws.ownerId, s.ws.apiKeyId, ...own])];
 }
 
