@@ -8,9 +8,12 @@ import { inWorkspace } from '../lib/tenant-scope.ts';
 import { ContactCreate, ContactListQuery } from '../contacts/contacts.schema.ts';
 import { WorkspaceCreate } from '../workspaces/workspaces.schema.ts';
 
-export type CommandResult = { exitCode: number; stdout: string; stderr: string };
+import { AREA_COMMANDS } from './area-commands.ts';
+import { fail, ok, type CommandResult } from './command-result.ts';
 
-export const USAGE = `Usage: vixiees <command> [options]
+export type { CommandResult } from './command-result.ts';
+
+const CORE_USAGE = `Usage: vixiees <command> [options]
 
   migrate                                     apply pending database migrations
   workspace create --name N [--country ES] [--time-zone Europe/Madrid] [--locale es-ES] [--owner-email E] [--json]
@@ -21,6 +24,9 @@ export const USAGE = `Usage: vixiees <command> [options]
   contacts list   --workspace ID [--limit 50] [--cursor C]
   contacts create --workspace ID [--first-name F] [--last-name L] [--email E] [--phone P] [--company C]
 
+`;
+
+export const USAGE = `${CORE_USAGE}${AREA_COMMANDS.map((c) => c.usage.trimEnd()).join('\n')}${AREA_COMMANDS.length ? '\n' : ''}
 Set DATABASE_URL to use a PostgreSQL server; otherwise the embedded database in VIXIEES_DATA_DIR (./data).
 `;
 
@@ -44,8 +50,6 @@ const OPTIONS = {
   help: { type: 'boolean' },
 } as const;
 
-const ok = (stdout: string): CommandResult => ({ exitCode: 0, stdout: stdout.endsWith('\n') ? stdout : `${stdout}\n`, stderr: '' });
-const fail = (stderr: string, exitCode = 1): CommandResult => ({ exitCode, stdout: '', stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n` });
 const json = (v: unknown) => JSON.stringify(v, null, 2);
 
 /**
@@ -61,6 +65,14 @@ function forWorkspace<T>(workspaceId: string | undefined, fn: (actor: Actor) => 
 
 /** Runs one CLI command with the given dependencies; returns its output instead of printing it. */
 export async function executeCommand(deps: Deps, argv: string[]): Promise<CommandResult> {
+  for (const command of AREA_COMMANDS) {
+    try {
+      const result = await command.run(deps, argv);
+      if (result) return result;
+    } catch (err) {
+      return fail(describeError(err));
+    }
+  }
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -126,7 +138,7 @@ export async function executeCommand(deps: Deps, argv: string[]): Promise<Comman
   }
 }
 
-function describeError(err: unknown): string {
+export function describeError(err: unknown): string {
   if (err instanceof AppError) {
     const fields = err.errors?.map((e) => `  ${e.pointer}: ${e.message} (${e.code})`).join('\n');
     return `Error (${err.code}): ${err.message}${fields ? `\n${fields}` : ''}`;
