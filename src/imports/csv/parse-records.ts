@@ -1,0 +1,98 @@
+import { Readable, pipeline } from 'node:stream';
+import { parse, CsvError } from 'csv-parse';
+import iconv from 'iconv-lite';
+import { LineTracker } from './line-tracker.ts';
+import type { CsvEncoding } from './sniff.ts';
+
+/**
+ * A record as it leaves csv-parse, before any meaning is given to it: raw values, or the error that
+ * stopped the parse. `line` is the physical line where the record starts.
+ */
+export type RawItem =
+  | { kind: 'values'; line: number; values: string[] }
+  | { kind: 'error'; line: number; code: string; message: string };
+
+/**
+ * Bounds memory when a quote is never closed: without it, the rest of a 1 GB file would pile up
+ * into one field. No real row is near 4 MiB.
+ */
+export const MAX_RECORD_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Streams the file: bytes → decoder (iconv-lite, stateful, so a character split across chunks is
+ * whole) → UTF-8 bytes → csv-parse → items, one at a time, with backpressure (the generator only
+ * pulls when the consumer asks).
+ */
+export async function* parseRecords(
+  source: () => NodeJS.ReadableStream,
+  encoding: CsvEncoding,
+  delimiter: string,
+): AsyncGenerator<RawItem> {
+  const lines = new LineTracker();
+  const parser = parse({
+    delimiter,
+    // All three line endings, even mixed in one file (files pasted together); CRLF first so it
+    // is one break, not CR then an empty line.
+    record_delimiter: ['\r\n', '\n', '\r'],
+    // Real files have stray quotes (`5" screen`, `"a"b`): keep them as text rather than stop the
+    // whole import. The only quote error left is a quote never closed, reported at the end.
+    relax_quotes: true,
+    // We check the column count ourselves against the header, so a ragged row becomes an error
+    // record and the stream goes on (csv-parse would otherwise stop at the first one).
+    relax_column_count: true,
+    // Empty lines come through as [''] so every byte belongs to a record and the start offset of
+    // the next one stays right; openCsv skips them.
+    skip_empty_lines: false,
+    max_record_size: MAX_RECORD_BYTES,
+    info: true,
+  });
+  // Errors of the source (a file that cannot be read) reach us through the parser's iteration.
+  pipeline(Readable.from(decodeToUtf8(source, encoding, lines)), parser, () => {});
+
+  let recordStart = 0;
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
+      const line = lines.lineAt(recordStart);
+      recordStart = item.info.bytes;
+      yield { kind: 'values', line, values: item.record };
+    }
+  } catch (err) {
+    // A CsvError ends the parse (quote not closed, record too large): report it on the record it
+    // belongs to. Anything else (an unreadable file) is not a property of the data: rethrow.
+    if (err instanceof CsvError) {
+      yield { kind: 'error', line: lines.lineAt(recordStart), code: err.code, message: err.message };
+      return;
+    }
+    throw err;
+  } finally {
+    parser.destroy();
+  }
+}
+
+async function* decodeToUtf8(
+  source: () => NodeJS.ReadableStream,
+  encoding: CsvEncoding,
+  lines: LineTracker,
+): AsyncGenerator<Buffer> {
+  // getDecoder strips a BOM for the BOM-aware codecs (UTF-8, UTF-16).
+  const decoder = iconv.getDecoder(encoding);
+  let first = true;
+  const emit = (text: string): Buffer | null => {
+    if (first && text.length > 0) {
+      first = false;
+      // An overridden encoding may leave a BOM the codec does not strip; it is never data.
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    if (text.length === 0) return null;
+    // Lone surrogates (broken UTF-16) become U+FFFD here, so the FFFD check catches them too.
+    const buf = Buffer.from(text, 'utf8');
+    lines.feed(buf);
+    return buf;
+  };
+  for await (const chunk of source() as AsyncIterable<Buffer | string>) {
+    const out = emit(decoder.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk));
+    if (out) yield out;
+  }
+  const out = emit(decoder.end() ?? '');
+  if (out) yield out;
+}
