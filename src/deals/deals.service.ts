@@ -1,18 +1,13 @@
 import { requireContact } from '../contacts/require-contact.ts';
 import type { Actor } from '../lib/actor.ts';
-import { authorOf, checkVersion, presentAuthor } from '../lib/authorship.ts';
-import type { Clock } from '../lib/clock.ts';
-import type { Db } from '../lib/db.ts';
-import { notFound, validationFailed } from '../lib/errors.ts';
-import type { ElementListQuery } from '../lib/http/element-schemas.ts';
-import { uuidv7 } from '../lib/ids.ts';
-import { pageNewestFirst } from '../lib/keyset-page.ts';
-import type { CursorCodec, Page } from '../lib/pagination.ts';
-import * as repo from './deals.repo.ts';
+import { presentAuthor } from '../lib/authorship.ts';
+import { contactElement, type ElementDeps } from '../lib/contact-element/contact-element.ts';
+import { validationFailed } from '../lib/errors.ts';
+import { dealsRepo } from './deals.repo.ts';
 import type { Deal, DealCreate, DealUpdate } from './deals.schema.ts';
 import type { DealRow } from './deals.tables.ts';
 
-export type DealsDeps = { db: Db; clock: Clock; cursors: CursorCodec };
+export type DealsDeps = ElementDeps;
 
 export function presentDeal(row: DealRow): Deal {
   return {
@@ -39,65 +34,30 @@ function checkMoney(amountMinor: number | null, currency: string | null): void {
 }
 
 export function makeDealsService(deps: DealsDeps) {
-  const { db, clock, cursors } = deps;
-
-  async function getRow(tx: Db, actor: Actor, id: string, lock = false): Promise<DealRow> {
-    const row = await repo.findDealRow(tx, actor.workspaceId, id, lock);
-    if (!row) throw notFound('Deal', id);
-    return row;
-  }
+  const element = contactElement(deps, { name: 'Deal', listKey: 'deals', repo: dealsRepo, present: presentDeal, requireContact });
 
   return {
     /** Creates a deal on a live contact; won or lost stamps `closedAt`. */
     async create(actor: Actor, contactId: string, input: DealCreate): Promise<Deal> {
-      const now = clock.now();
       checkMoney(input.amountMinor ?? null, input.currency ?? null);
-      return db.transaction(async (tx) => {
-        await requireContact(tx, actor.workspaceId, contactId, 'write');
-        const status = input.status ?? 'open';
-        const row = await repo.insertDealRow(tx, {
-          workspaceId: actor.workspaceId,
-          id: uuidv7(now.getTime()),
-          contactId,
-          title: input.title,
-          amountMinor: input.amountMinor ?? null,
-          currency: input.currency ?? null,
-          status,
-          expectedCloseDate: input.expectedCloseDate ?? null,
-          closedAt: status === 'open' ? null : now,
-          ...authorOf(actor),
-          createdAt: now,
-          updatedAt: now,
-        });
-        return presentDeal(row);
-      });
+      const status = input.status ?? 'open';
+      return element.create(actor, contactId, (_tx, now) => ({
+        title: input.title,
+        amountMinor: input.amountMinor ?? null,
+        currency: input.currency ?? null,
+        status,
+        expectedCloseDate: input.expectedCloseDate ?? null,
+        closedAt: status === 'open' ? null : now,
+      }));
     },
 
-    /** A deal of the actor's workspace (also of a contact in the trash). */
-    async get(actor: Actor, id: string): Promise<Deal> {
-      return presentDeal(await getRow(db, actor, id));
-    },
-
-    /** A contact's deals, newest first (keyset). */
-    async list(actor: Actor, contactId: string, q: ElementListQuery): Promise<Page<Deal>> {
-      await requireContact(db, actor.workspaceId, contactId, 'read');
-      const { rows, nextCursor } = await pageNewestFirst({
-        cursors,
-        binding: `${actor.workspaceId}|deals|${contactId}`,
-        cursor: q.cursor,
-        limit: q.limit,
-        fetch: (after, take) => repo.listDealRows(db, actor.workspaceId, contactId, after, take),
-      });
-      return { data: rows.map(presentDeal), nextCursor };
-    },
+    get: element.get,
+    list: element.list,
 
     /** Partial update; `null` clears. Moving between open and won/lost sets or clears `closedAt`. */
     async update(actor: Actor, id: string, patch: DealUpdate, opts: { ifMatch?: number } = {}): Promise<Deal> {
-      const now = clock.now();
-      return db.transaction(async (tx) => {
-        const current = await getRow(tx, actor, id, true);
-        checkVersion('deal', current, opts.ifMatch);
-        const changes: Partial<DealRow> = { updatedAt: now };
+      return element.update(actor, id, opts.ifMatch, (_tx, current, now) => {
+        const changes: Partial<DealRow> = {};
         if (patch.title !== undefined) changes.title = patch.title;
         if (patch.amountMinor !== undefined) changes.amountMinor = patch.amountMinor;
         if (patch.currency !== undefined) changes.currency = patch.currency;
@@ -108,16 +68,12 @@ export function makeDealsService(deps: DealsDeps) {
         }
         const amount = changes.amountMinor !== undefined ? changes.amountMinor : current.amountMinor;
         checkMoney(amount, changes.currency !== undefined ? changes.currency : current.currency);
-        return presentDeal((await repo.updateDealRow(tx, actor.workspaceId, id, changes))!);
+        return changes;
       });
     },
 
     async remove(actor: Actor, id: string, opts: { ifMatch?: number } = {}): Promise<void> {
-      await db.transaction(async (tx) => {
-        const current = await getRow(tx, actor, id, true);
-        checkVersion('deal', current, opts.ifMatch);
-        await repo.deleteDealRow(tx, actor.workspaceId, id);
-      });
+      await element.remove(actor, id, opts);
     },
   };
 }

@@ -2,22 +2,18 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { requireContact } from '../contacts/require-contact.ts';
 import type { Actor } from '../lib/actor.ts';
-import { authorOf, checkVersion, presentAuthor } from '../lib/authorship.ts';
-import type { Clock } from '../lib/clock.ts';
-import type { Db } from '../lib/db.ts';
-import { AppError, notFound } from '../lib/errors.ts';
-import type { ElementListQuery } from '../lib/http/element-schemas.ts';
+import { authorOf, presentAuthor } from '../lib/authorship.ts';
+import { contactElement, type ElementDeps } from '../lib/contact-element/contact-element.ts';
+import { AppError } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
 import { inWorkspace } from '../lib/tenant-scope.ts';
-import { pageNewestFirst } from '../lib/keyset-page.ts';
-import type { CursorCodec, Page } from '../lib/pagination.ts';
 import { ALLOWED_TYPES, checkContent, cleanFileName } from './content-check.ts';
 import type { DocumentStorage } from './document-storage.ts';
-import * as repo from './documents.repo.ts';
+import { documentsRepo } from './documents.repo.ts';
 import type { Document, DocumentUpdate } from './documents.schema.ts';
 import type { DocumentRow } from './documents.tables.ts';
 
-export type DocumentsDeps = { db: Db; clock: Clock; cursors: CursorCodec; storage: DocumentStorage; maxBytes: number };
+export type DocumentsDeps = ElementDeps & { storage: DocumentStorage; maxBytes: number };
 
 /** A file as received: client-declared name and type, and the bytes (already within the size limit). */
 export type IncomingFile = { fileName: string | undefined; declaredType: string; content: Buffer };
@@ -61,13 +57,8 @@ function checkFile(file: IncomingFile, maxBytes: number): string {
 }
 
 export function makeDocumentsService(deps: DocumentsDeps) {
-  const { db, clock, cursors, storage, maxBytes } = deps;
-
-  async function getRow(tx: Db, actor: Actor, id: string, lock = false): Promise<DocumentRow> {
-    const row = await repo.findDocumentRow(tx, actor.workspaceId, id, lock);
-    if (!row) throw notFound('Document', id);
-    return row;
-  }
+  const { db, clock, storage, maxBytes } = deps;
+  const element = contactElement(deps, { name: 'Document', listKey: 'documents', repo: documentsRepo, present: presentDocument, requireContact });
 
   return {
     maxBytes,
@@ -91,7 +82,7 @@ export function makeDocumentsService(deps: DocumentsDeps) {
       try {
         return await db.transaction(async (tx) => {
           await requireContact(tx, actor.workspaceId, contactId, 'write');
-          const row = await repo.insertDocumentRow(tx, {
+          const row = await documentsRepo.insert(tx, {
             workspaceId: actor.workspaceId,
             id,
             contactId,
@@ -115,44 +106,24 @@ export function makeDocumentsService(deps: DocumentsDeps) {
     },
 
     /** A document's metadata (also of a contact in the trash). */
-    async get(actor: Actor, id: string): Promise<Document> {
-      return presentDocument(await getRow(db, actor, id));
-    },
+    get: element.get,
 
     /** The metadata and a stream of the bytes, for download. */
     async open(actor: Actor, id: string): Promise<{ document: Document; content: Readable }> {
-      const row = await getRow(db, actor, id);
+      const row = await element.getRow(db, actor, id);
       const content = await storage.open(row.storageKey);
       if (!content) throw new AppError('document_content_missing', `The content of document ${id} is missing from storage`, { status: 500 });
       return { document: presentDocument(row), content };
     },
 
     /** A contact's documents, newest first (keyset). */
-    async list(actor: Actor, contactId: string, q: ElementListQuery): Promise<Page<Document>> {
-      await requireContact(db, actor.workspaceId, contactId, 'read');
-      const { rows, nextCursor } = await pageNewestFirst({
-        cursors,
-        binding: `${actor.workspaceId}|documents|${contactId}`,
-        cursor: q.cursor,
-        limit: q.limit,
-        fetch: (after, take) => repo.listDocumentRows(db, actor.workspaceId, contactId, after, take),
-      });
-      return { data: rows.map(presentDocument), nextCursor };
-    },
+    list: element.list,
 
     /** Renames a document; the content never changes (upload a new one instead). */
     async update(actor: Actor, id: string, patch: DocumentUpdate, opts: { ifMatch?: number } = {}): Promise<Document> {
-      const now = clock.now();
-      return db.transaction(async (tx) => {
-        const current = await getRow(tx, actor, id, true);
-        checkVersion('document', current, opts.ifMatch);
-        const changes: Partial<DocumentRow> = { updatedAt: now };
-        if (patch.name !== undefined) changes.name = cleanFileName(patch.name);
-        return presentDocument((await repo.updateDocumentRow(tx, actor.workspaceId, id, changes))!);
-      });
+      return element.update(actor, id, opts.ifMatch, () => (patch.name !== undefined ? { name: cleanFileName(patch.name) } : {}));
     },
 
-    /** Deletes the row, then the bytes: a crash in between leaves an orphan file, never a row without content. */
     /**
      * Removes stored files that no document row points at and that are older than `graceMs`:
      * left by a crash between writing a file and committing its row, or between deleting a row
@@ -165,20 +136,16 @@ export function makeDocumentsService(deps: DocumentsDeps) {
         if (modifiedAt.getTime() > cutoff) continue;
         const [workspaceId, id] = key.split('/') as [string, string];
         // Each file is checked in its own workspace's scope: row-level security would hide the row otherwise.
-        if (await inWorkspace(workspaceId, () => repo.findDocumentRow(db, workspaceId, id))) continue;
+        if (await inWorkspace(workspaceId, () => documentsRepo.find(db, workspaceId, id))) continue;
         await storage.remove(key);
         removed++;
       }
       return removed;
     },
 
+    /** Deletes the row, then the bytes: a crash in between leaves an orphan file, never a row without content. */
     async remove(actor: Actor, id: string, opts: { ifMatch?: number } = {}): Promise<void> {
-      const row = await db.transaction(async (tx) => {
-        const current = await getRow(tx, actor, id, true);
-        checkVersion('document', current, opts.ifMatch);
-        await repo.deleteDocumentRow(tx, actor.workspaceId, id);
-        return current;
-      });
+      const row = await element.remove(actor, id, opts);
       await storage.remove(row.storageKey);
     },
   };
