@@ -13,6 +13,7 @@ import type { ContactRow } from './contacts.tables.ts';
 import { identifiersOf, resolveIdentity, sameIdentifier, type IdentityFields } from './identity.ts';
 import { changedFields, diffConsents, mergeAttributes } from './contact-changes.ts';
 import { normaliseName } from './identifiers.ts';
+import { makeContactBatchService } from './batch.service.ts';
 
 /**
  * The row operations other features run on a contact inside their own transaction (attention
@@ -92,7 +93,13 @@ export function makeContactsService(deps: ContactsDeps) {
 
   const sourceFor = (actor: Actor): Source => (actor.type === 'api_key' ? 'api' : actor.type === 'system' ? 'api' : 'manual');
 
+  const batch = makeContactBatchService({ db, clock, validateAttributes, workspaceSettings, stageNames: deps.stageNames });
+
   return {
+    /** Set-based writes and reads (batch API, import, CRM sync): see batch.service.ts. */
+    writeBatch: batch.writeBatch,
+    readBatch: batch.readBatch,
+
     /** Creates a contact after applying the identity rules; records consents and a `created` event. */
     async create(actor: Actor, input: ContactCreate, opts: { source?: Source } = {}): Promise<Contact> {
       const now = clock.now();

@@ -1,0 +1,153 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../lib/db.ts';
+import { contacts, type ContactRow, type IdentifierKind } from './contacts.tables.ts';
+
+/**
+ * Set-based statements of the batch writer: each takes a whole batch as one JSON parameter
+ * (`jsonb_to_recordset`), so a batch of any size is one round trip per table, with no
+ * parameter limit and no per-row statement.
+ */
+
+export type HeldIdentifier = { kind: IdentifierKind; value: string; contactId: string };
+
+const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
+const identifierRows = (ids: HeldIdentifier[]) => json(ids.map((i) => ({ kind: i.kind, value: i.value, contact_id: i.contactId })));
+
+/** Which contacts hold any of these identifiers (one query for the batch). */
+export async function findIdentifierHoldersOf(db: Db, workspaceId: string, ids: { kind: string; value: string }[]): Promise<HeldIdentifier[]> {
+  if (ids.length === 0) return [];
+  const rows = await queryRows<{ kind: IdentifierKind; value: string; contact_id: string }>(
+    db,
+    sql`SELECT i.kind, i.value, i.contact_id FROM contact_identifiers i
+        JOIN (SELECT DISTINCT kind, value FROM jsonb_to_recordset(${json(ids)}) AS k(kind text, value text)) k
+          ON i.kind = k.kind AND i.value = k.value
+        WHERE i.workspace_id = ${workspaceId}`,
+  );
+  return rows.map((r) => ({ kind: r.kind, value: r.value, contactId: r.contact_id }));
+}
+
+/** The rows of these contacts, locked for update (one query). */
+export async function lockContactRows(db: Db, workspaceId: string, ids: string[]): Promise<ContactRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, workspaceId), inArray(contacts.id, ids)))
+    .for('update');
+}
+
+/** The rows of these contacts, unlocked (batch read). */
+export async function findContactRows(db: Db, workspaceId: string, ids: string[]): Promise<ContactRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, workspaceId), inArray(contacts.id, ids)));
+}
+
+export type NewContactRow = {
+  id: string;
+  first_name: string;
+  last_name: string;
+  email: string | null;
+  phone: string | null;
+  whatsapp_user_id: string | null;
+  company: string | null;
+  additional_emails: string[];
+  additional_phones: string[];
+  owner_id: string | null;
+  source: string;
+  source_detail: string | null;
+  external_ref_id: string | null;
+  external_ref_url: string | null;
+  consent_transactional_whatsapp: boolean;
+  consent_transactional_email: boolean;
+  consent_marketing_whatsapp: boolean;
+  consent_marketing_email: boolean;
+  custom_attributes: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+};
+
+const CONTACT_COLUMNS = `id uuid, first_name text, last_name text, email text, phone text, whatsapp_user_id text, company text,
+  additional_emails text[], additional_phones text[], owner_id uuid, source text, source_detail text, external_ref_id text,
+  external_ref_url text, consent_transactional_whatsapp boolean, consent_transactional_email boolean,
+  consent_marketing_whatsapp boolean, consent_marketing_email boolean, custom_attributes jsonb, created_at timestamptz, updated_at timestamptz`;
+
+const INSERT_LIST = `id, first_name, last_name, email, phone, whatsapp_user_id, company, additional_emails, additional_phones, owner_id,
+  source, source_detail, external_ref_id, external_ref_url, consent_transactional_whatsapp, consent_transactional_email,
+  consent_marketing_whatsapp, consent_marketing_email, custom_attributes, created_at, updated_at`;
+
+/** Inserts new contacts (version 1), one statement. */
+export async function insertContactRows(db: Db, workspaceId: string, rows: NewContactRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.execute(sql`INSERT INTO contacts (workspace_id, ${sql.raw(INSERT_LIST)})
+    SELECT ${workspaceId}::uuid, ${sql.raw(INSERT_LIST)} FROM jsonb_to_recordset(${json(rows)}) AS v(${sql.raw(CONTACT_COLUMNS)})`);
+}
+
+/** Writes the new state of existing contacts and bumps their versions, one statement. */
+export async function updateContactRows(db: Db, workspaceId: string, rows: Omit<NewContactRow, 'source' | 'source_detail' | 'created_at'>[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.execute(sql`UPDATE contacts c SET
+      first_name = v.first_name, last_name = v.last_name, email = v.email, phone = v.phone, whatsapp_user_id = v.whatsapp_user_id,
+      company = v.company, additional_emails = v.additional_emails, additional_phones = v.additional_phones, owner_id = v.owner_id,
+      external_ref_id = v.external_ref_id, external_ref_url = v.external_ref_url,
+      consent_transactional_whatsapp = v.consent_transactional_whatsapp, consent_transactional_email = v.consent_transactional_email,
+      consent_marketing_whatsapp = v.consent_marketing_whatsapp, consent_marketing_email = v.consent_marketing_email,
+      custom_attributes = v.custom_attributes, updated_at = v.updated_at, version = c.version + 1
+    FROM jsonb_to_recordset(${json(rows)}) AS v(${sql.raw(CONTACT_COLUMNS)})
+    WHERE c.workspace_id = ${workspaceId} AND c.id = v.id`);
+}
+
+/** Removes contacts this batch created and then had to give up (an identifier taken meanwhile). */
+export async function deleteContactRows(db: Db, workspaceId: string, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.delete(contacts).where(and(eq(contacts.workspaceId, workspaceId), inArray(contacts.id, ids)));
+}
+
+/** Claims the free identifiers and returns those claimed; a taken one is left to its holder. */
+export async function claimIdentifiers(db: Db, workspaceId: string, ids: HeldIdentifier[]): Promise<HeldIdentifier[]> {
+  if (ids.length === 0) return [];
+  const rows = await queryRows<{ kind: IdentifierKind; value: string; contact_id: string }>(
+    db,
+    sql`INSERT INTO contact_identifiers (workspace_id, kind, value, contact_id)
+        SELECT ${workspaceId}::uuid, kind, value, contact_id FROM jsonb_to_recordset(${identifierRows(ids)}) AS v(kind text, value text, contact_id uuid)
+        ON CONFLICT DO NOTHING RETURNING kind, value, contact_id`,
+  );
+  return rows.map((r) => ({ kind: r.kind, value: r.value, contactId: r.contact_id }));
+}
+
+/** Releases these identifiers of these contacts (only where the given contact holds them). */
+export async function releaseIdentifiers(db: Db, workspaceId: string, ids: HeldIdentifier[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.execute(sql`DELETE FROM contact_identifiers i USING jsonb_to_recordset(${identifierRows(ids)}) AS v(kind text, value text, contact_id uuid)
+    WHERE i.workspace_id = ${workspaceId} AND i.kind = v.kind AND i.value = v.value AND i.contact_id = v.contact_id`);
+}
+
+export type ConsentRecordRow = { id: string; contact_id: string; consent: string; value: boolean; changed_at: string; actor_type: string; actor_id: string | null; source: string; proof: Record<string, unknown> | null };
+
+export async function insertConsentRecords(db: Db, workspaceId: string, rows: ConsentRecordRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.execute(sql`INSERT INTO consent_records (workspace_id, id, contact_id, consent, value, changed_at, actor_type, actor_id, source, proof)
+    SELECT ${workspaceId}::uuid, id, contact_id, consent, value, changed_at, actor_type, actor_id, source, proof
+    FROM jsonb_to_recordset(${json(rows)}) AS v(id uuid, contact_id uuid, consent text, value boolean, changed_at timestamptz, actor_type text, actor_id text, source text, proof jsonb)`);
+}
+
+export type ContactEventRow = { id: string; contact_id: string; type: string; data: Record<string, unknown>; actor_type: string; actor_id: string | null; occurred_at: string };
+
+export async function insertContactEvents(db: Db, workspaceId: string, rows: ContactEventRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.execute(sql`INSERT INTO contact_events (workspace_id, id, contact_id, type, data, actor_type, actor_id, occurred_at)
+    SELECT ${workspaceId}::uuid, id, contact_id, type, data, actor_type, actor_id, occurred_at
+    FROM jsonb_to_recordset(${json(rows)}) AS v(id uuid, contact_id uuid, type text, data jsonb, actor_type text, actor_id text, occurred_at timestamptz)`);
+}
+
+export type OutboxRow = { id: string; topic: string; payload: Record<string, unknown>; created_at: string };
+
+/** Outbox rows of the batch (as `recordOutbox` writes them one at a time: the payload carries the workspace). */
+export async function insertOutboxRows(db: Db, workspaceId: string, rows: OutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.execute(sql`INSERT INTO outbox (workspace_id, id, topic, payload, created_at)
+    SELECT ${workspaceId}::uuid, id, topic, payload, created_at
+    FROM jsonb_to_recordset(${json(rows.map((r) => ({ ...r, payload: { ...r.payload, workspaceId } })))}) AS v(id uuid, topic text, payload jsonb, created_at timestamptz)`);
+}
