@@ -30,6 +30,7 @@ import { commentsRoutes } from './comments/comments.routes.ts';
 import { documentsRoutes } from './documents/documents.routes.ts';
 import { timelineRoutes } from './timeline/timeline.routes.ts';
 import { workspacesRoutes } from './workspaces/workspaces.routes.ts';
+import { sessionsRoutes } from './sessions/sessions.routes.ts';
 import { callsRoutes } from './communications/calls.routes.ts';
 import { emailsRoutes } from './communications/emails.routes.ts';
 import { whatsappRoutes } from './communications/whatsapp.routes.ts';
@@ -86,7 +87,7 @@ export async function buildApp(deps: Deps, opts: { logger?: false | Logger; befo
   // Budgets live in the database, shared by every API process on it.
   const limits = makeRateLimitStore(deps.database, deps.clock);
   const failures = deps.config.authFailuresPerMinute ? { budget: makeAuthFailureBudget(limits, deps.clock, deps.config.authFailuresPerMinute), clock: deps.clock } : undefined;
-  registerAuthentication(app, deps.services.apiKeys, failures);
+  registerAuthentication(app, deps.services.apiKeys, failures, deps.services.sessions);
   if (deps.config.rateLimitPerMinute) registerRateLimit(app, limits, deps.clock, deps.config.rateLimitPerMinute);
   registerTenantHandlers(app, deps.database, deps.clock);
   registerInputGuard(app);
@@ -103,6 +104,7 @@ export async function buildApp(deps: Deps, opts: { logger?: false | Logger; befo
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true, response: { 200: z.unknown() } } }, async () => app.swagger());
 
   await app.register(workspacesRoutes(deps));
+  await app.register(sessionsRoutes(deps));
   await app.register(apiKeysRoutes(deps));
   await app.register(contactsRoutes(deps));
   await app.register(playbooksRoutes(deps));

@@ -22,6 +22,7 @@ import { localDiskStorage } from './documents/document-storage.ts';
 import { makeDocumentsService } from './documents/documents.service.ts';
 import { makeTimelineService } from './timeline/timeline.service.ts';
 import { makeWorkspacesService } from './workspaces/workspaces.service.ts';
+import { makeSessionsService } from './sessions/sessions.service.ts';
 import { makeCallsService } from './communications/calls.service.ts';
 import { makeEmailsService } from './communications/emails.service.ts';
 import { makeWhatsappService } from './communications/whatsapp.service.ts';
@@ -44,6 +45,7 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
   const workspaces = makeWorkspacesService({ db, clock, insertApiKey });
   return {
     workspaces,
+    sessions: makeSessionsService({ db, systemDb, clock, workspaces }),
     savedViews: makeSavedViewsService({ db, clock }),
     apiKeys: makeApiKeysService({ db, systemDb, clock }),
     contacts: makeContactsService({ db, clock, validateCustomAttributes: validateContactAttributes, stageNames: loadStageNames, workspaceSettings: workspaces.settings.get }),

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { CommandResult } from './command-result.ts';
+import { userCommand } from './user-commands.ts';
 
 /**
  * Commands a feature area brings in its own file (import, export, users…). Each looks at the
@@ -11,4 +12,4 @@ export type AreaCommand = {
   run(deps: Deps, argv: string[]): Promise<CommandResult | undefined>;
 };
 
-export const AREA_COMMANDS: AreaCommand[] = [];
+export const AREA_COMMANDS: AreaCommand[] = [userCommand];

@@ -2,6 +2,7 @@ import { loadConfig } from '../config.ts';
 import { makeDeps, openAndMigrate } from '../deps.ts';
 import { acquireLock, type LockInfo } from '../lib/data-dir-lock.ts';
 import { executeCommand, type CommandResult } from './commands.ts';
+import { readPasswordStdin } from './user-commands.ts';
 
 /** How long a command waits for a server that holds the folder but is still starting. */
 const SERVER_START_WAIT_MS = 120_000;
@@ -11,7 +12,9 @@ const SERVER_START_WAIT_MS = 120_000;
  * process may open the folder: if a server holds it, the command runs inside that server
  * (through its loopback bridge); if another CLI holds it, we refuse rather than corrupt or hang.
  */
-export async function runCli(argv: string[]): Promise<number> {
+export async function runCli(cliArgv: string[]): Promise<number> {
+  // Read here, by the process that has the terminal: the command may run inside the server.
+  const argv = await readPasswordStdin(cliArgv);
   const config = loadConfig();
   const result = config.databaseUrl ? await runLocally(argv, config) : await runOnEmbedded(argv, config);
   process.stdout.write(result.stdout);

@@ -98,6 +98,7 @@ export const TAGS: { name: string; description: string }[] = [
   { name: 'notifications', description: 'Notifications for you and for the workspace.' },
   { name: 'workspace', description: 'The workspace of the API key and its settings.' },
   { name: 'users', description: 'Users of the workspace and their roles.' },
+  { name: 'auth', description: 'Signing in to the web app: password sign-in and sign-out, the session (an HttpOnly `__Host-vixiees_session` cookie plus `X-CSRF-Token` on unsafe methods), password change and invites.' },
   { name: 'api-keys', description: 'API keys of the workspace: created with their secret shown once, revoked at once.' },
 ];
 
