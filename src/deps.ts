@@ -8,6 +8,7 @@ import { makeAttributesService, validateContactAttributes } from './attributes/a
 import { loadStageNames, makePlaybooksService } from './playbooks/playbooks.service.ts';
 import { makeContactStageService } from './playbooks/contact-stage.ts';
 import { makeContactListsService } from './contact-lists/contact-lists.service.ts';
+import { makeExportsService } from './exports/exports.service.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { openDatabase, type Database, type Db } from './lib/db.ts';
 import { migrate } from './lib/migrate.ts';
@@ -54,6 +55,7 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
     contactStages: makeContactStageService({ db, clock }),
     contactLists: makeContactListsService({ db, clock, cursors }),
     contactAttributes: makeAttributesService({ db, clock }),
+    exports: makeExportsService({ db, clock, cursors, workspaces, savedViews: makeSavedViewsService({ db, clock }), attributes: makeAttributesService({ db, clock }), playbooks: makePlaybooksService({ db, clock }) }),
     tasks: makeTasksService({ db, clock, cursors }),
     deals: makeDealsService({ db, clock, cursors }),
     meetings: makeMeetingsService({ db, clock, cursors }),

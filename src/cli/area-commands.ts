@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { CommandResult } from './command-result.ts';
+import { exportCommand } from './export-commands.ts';
 import { userCommand } from './user-commands.ts';
 
 /**
@@ -12,4 +13,4 @@ export type AreaCommand = {
   run(deps: Deps, argv: string[]): Promise<CommandResult | undefined>;
 };
 
-export const AREA_COMMANDS: AreaCommand[] = [userCommand];
+export const AREA_COMMANDS: AreaCommand[] = [exportCommand, userCommand];
