@@ -1,8 +1,11 @@
 /**
- * Characters a spreadsheet may run as a formula at the start of a cell. Our exporter (R21) puts a
- * `'` before them; the importer takes it off again so export → import round-trips.
+ * A `'` (or a run of them) before a character a spreadsheet would run as a formula (`=`, `+`, `-`,
+ * `@`, TAB, CR, LF, NUL). Our exporter (R21, `src/exports/csv-cell.ts`) adds one `'` in front of
+ * such text, and one more in front of text already shaped like that (`'=x` → `''=x`), so removing
+ * exactly one `'` here gives every string back. Same rule as the exporter's `unescapeCell`, kept
+ * here because a feature does not import another's internals.
  */
-const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r', '\n', '\0']);
+const FORMULA_GUARD = /^'+[=+\-@\t\r\n\0]/;
 
 /**
  * A decoded value as the import should see it: NFC (a macOS file writes "á" as a + U+0301, which
@@ -11,8 +14,7 @@ const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r', '\n', '\0']);
  */
 export function cleanValue(value: string): string {
   const nfc = value.normalize('NFC');
-  if (nfc.length >= 2 && nfc[0] === "'" && FORMULA_TRIGGERS.has(nfc[1]!)) return nfc.slice(1);
-  return nfc;
+  return FORMULA_GUARD.test(nfc) ? nfc.slice(1) : nfc;
 }
 
 /**
