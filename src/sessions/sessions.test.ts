@@ -354,3 +354,79 @@ describe('workspaces and invites', () => {
     expect((await ws.req('POST', `/v1/users/00000000-0000-7000-8000-000000000000/invite`)).status).toBe(404);
   });
 });
+
+describe('auth events in the log', () => {
+  it('logs each sign-in, failure, sign-out, CSRF refusal and 429 once, with user and address, never a secret', async () => {
+    const { Writable } = await import('node:stream');
+    const { buildApp } = await import('../app.ts');
+    const { makeLogger } = await import('../lib/logger.ts');
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _e, done) { lines.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
+    const logged = await buildApp(t.deps, { logger: makeLogger('trace', sink) });
+    const go = async (method: string, url: string, o: { body?: unknown; cookie?: string; headers?: Record<string, string>; ip?: string } = {}) => {
+      const res = await logged.inject({
+        method: method as 'GET', url, remoteAddress: o.ip ?? '10.200.0.1',
+        headers: { ...(o.body ? { 'content-type': 'application/json' } : {}), ...(o.cookie ? { cookie: `__Host-vixiees_session=${o.cookie}` } : {}), ...o.headers },
+        payload: o.body ? JSON.stringify(o.body) : undefined,
+      });
+      return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, cookie: /^__Host-vixiees_session=([^;]*)/.exec(String(res.headers['set-cookie'] ?? ''))?.[1] };
+    };
+    try {
+      const email = 'logged.user@example.com';
+      const pw = 'a passphrase never logged';
+      const user = (await ws.req('POST', '/v1/users', { email, name: 'Logged', role: 'member' })).body;
+      await t.deps.services.sessions.setPassword(systemActor(ws.id), user.id, pw);
+      const ok = await go('POST', '/v1/auth/sign-in', { body: { email, password: pw } });
+      expect(ok.status).toBe(200);
+      for (let i = 0; i < 5; i++) expect((await go('POST', '/v1/auth/sign-in', { body: { email, password: `wrong secret ${i}` }, ip: '10.200.0.2' })).status).toBe(401);
+      expect((await go('POST', '/v1/auth/sign-in', { body: { email, password: 'wrong secret 6' }, ip: '10.200.0.2' })).status).toBe(429);
+      expect((await go('POST', '/v1/contacts', { cookie: ok.cookie, body: { firstName: 'X', email: 'x@example.com' } })).status).toBe(403);
+      expect((await go('POST', '/v1/auth/sign-out', { cookie: ok.cookie, headers: { 'x-csrf-token': ok.body.csrfToken } })).status).toBe(204);
+
+      const events = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => typeof e.event === 'string');
+      const count = (name: string) => events.filter((e) => e.event === name).length;
+      expect(count('sign_in')).toBe(1);
+      expect(count('sign_in_failed')).toBe(5);
+      expect(count('sign_in_rate_limited')).toBe(1);
+      expect(count('csrf_failed')).toBe(1);
+      expect(count('sign_out')).toBe(1);
+      expect(events.find((e) => e.event === 'sign_in')).toMatchObject({ userId: user.id, workspaceId: ws.id, ip: '10.200.0.1' });
+      expect(events.find((e) => e.event === 'sign_in_failed')).toMatchObject({ userId: user.id, ip: '10.200.0.2' });
+      expect(events.find((e) => e.event === 'csrf_failed')).toMatchObject({ userId: user.id, ip: '10.200.0.1' });
+      const all = lines.join('\n');
+      for (const secret of [pw, 'wrong secret', ok.cookie!, ok.body.csrfToken]) expect(all).not.toContain(secret);
+    } finally {
+      await logged.close();
+    }
+  });
+});
+
+describe('hostile input', () => {
+  it('answers bad bodies and cookies with a problem naming the field, never a 5xx', async () => {
+    const s = await session(ownerEmail(), OWNER_PW);
+    const h = { 'x-csrf-token': s.csrf };
+    const cases: [string, string, unknown, Record<string, string>?][] = [
+      ['POST', '/v1/auth/sign-in', {}],
+      ['POST', '/v1/auth/sign-in', { email: 'a@b.c', password: 'x'.repeat(5000) }],
+      ['POST', '/v1/auth/sign-in', { email: 'a@b.c', password: 'long enough pw', workspaceId: 'not-a-uuid' }],
+      ['POST', '/v1/auth/sign-in', { email: 'a@b.c', password: 'long enough pw', role: 'owner' }],
+      ['POST', '/v1/auth/sign-in', { email: 42, password: null }],
+      ['POST', '/v1/auth/accept-invite', { token: 'x'.repeat(500), password: 'long enough pw' }],
+      ['POST', '/v1/auth/accept-invite', { token: '' }],
+      ['PUT', '/v1/users/me/password', { newPassword: 'only the new one' }, h],
+      ['PUT', '/v1/users/me/password', { currentPassword: OWNER_PW, newPassword: 'x'.repeat(2000) }, h],
+    ];
+    for (const [method, url, body, headers] of cases) {
+      const r = await send(method, url, { body, cookie: url.startsWith('/v1/users') ? s.cookie : undefined, headers, ip: nextIp() });
+      expect(r.status, `${method} ${url} ${JSON.stringify(body).slice(0, 80)}`).toBeGreaterThanOrEqual(400);
+      expect(r.status).toBeLessThan(500);
+      expect(typeof r.body.code).toBe('string');
+    }
+    expect((await send('POST', '/v1/users/not-a-uuid/invite', { cookie: s.cookie, headers: h })).body.errors[0].pointer).toBe('/params/id');
+    for (const cookie of ['', ';;;', '"quoted"', 'é'.repeat(43), 'A'.repeat(5000)]) {
+      const r = await t.app.inject({ method: 'GET', url: '/v1/auth/session', headers: { cookie: `__Host-vixiees_session=${cookie}` } });
+      expect(r.statusCode, cookie).toBe(401);
+    }
+    expect((await send('GET', '/v1/auth/session', { cookie: s.cookie })).status).toBe(200);
+  });
+});
