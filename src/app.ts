@@ -37,6 +37,9 @@ import { emailsRoutes } from './communications/emails.routes.ts';
 import { whatsappRoutes } from './communications/whatsapp.routes.ts';
 import { attentionRoutes } from './attention/attention.routes.ts';
 import { notificationsRoutes } from './notifications/notifications.routes.ts';
+import { integrationsRoutes } from './integrations/integrations.routes.ts';
+import { hooksRoutes } from './integrations/hooks.routes.ts';
+import { whatsappCloudRoutes } from './whatsapp-cloud/whatsapp-cloud.routes.ts';
 
 export type RouteInfo = { method: string; url: string; public: boolean };
 
@@ -126,6 +129,9 @@ export async function buildApp(deps: Deps, opts: { logger?: false | Logger; befo
   await app.register(whatsappRoutes(deps));
   await app.register(attentionRoutes(deps));
   await app.register(notificationsRoutes(deps));
+  await app.register(integrationsRoutes(deps));
+  await app.register(hooksRoutes(deps));
+  await app.register(whatsappCloudRoutes(deps));
 
   opts.beforeReady?.(app);
   await app.ready();

@@ -16,6 +16,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(60),
   TRUST_PROXY: z.string().optional(),
+  VIXIEES_SECRETS_KEY: z.string().optional(),
+  WHATSAPP_GRAPH_BASE_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL').default('https://graph.facebook.com/v21.0'),
 });
 
 export type Config = {
@@ -41,6 +43,9 @@ export type Config = {
    * default, so a client cannot choose its own address.
    */
   trustProxy?: boolean | number | string[];
+  /** Integrations: the key sealing their secrets (base64, 32 bytes; a comma list while rotating), and the Graph API base. */
+  secretsKey?: string;
+  graphBaseUrl?: string;
 };
 
 /** `TRUST_PROXY`: unset/false, true, a hop count, or a comma-separated list of addresses/CIDRs. */
@@ -72,5 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    secretsKey: e.VIXIEES_SECRETS_KEY,
+    graphBaseUrl: e.WHATSAPP_GRAPH_BASE_URL,
   };
 }

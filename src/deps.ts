@@ -28,9 +28,10 @@ import { makeCallsService } from './communications/calls.service.ts';
 import { makeEmailsService } from './communications/emails.service.ts';
 import { makeWhatsappService } from './communications/whatsapp.service.ts';
 import { makeWhatsappTemplatesService } from './communications/whatsapp-templates.ts';
-import { makeDeliveryService, makeRecordingDeliveryAdapter } from './communications/delivery.ts';
+import { makeDeliveryService, makeRecordingDeliveryAdapter, withWhatsappSender } from './communications/delivery.ts';
 import { makeAttentionService, refreshAttention } from './attention/attention.service.ts';
 import { makeNotificationsService } from './notifications/notifications.service.ts';
+import { makeChannels } from './whatsapp-cloud/channels.ts';
 
 /** Everything a route, job or CLI command may use, wired in one place. */
 export type Deps = {
@@ -44,7 +45,8 @@ export type Deps = {
 
 function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config, systemDb: Db) {
   const workspaces = makeWorkspacesService({ db, clock, insertApiKey });
-  return {
+  const channels = makeChannels({ db, systemDb, clock, config, services: () => services });
+  const services = {
     workspaces,
     sessions: makeSessionsService({ db, systemDb, clock, workspaces }),
     savedViews: makeSavedViewsService({ db, clock }),
@@ -64,12 +66,14 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
     emails: makeEmailsService({ db, clock, cursors }),
     whatsapp: makeWhatsappService({ db, clock, cursors }),
     whatsappTemplates: makeWhatsappTemplatesService({ db, clock }),
-    delivery: makeDeliveryService({ db, clock, adapter: makeRecordingDeliveryAdapter({ db, clock }) }),
+    ...channels.services,
+    delivery: makeDeliveryService({ db, clock, adapter: withWhatsappSender(makeRecordingDeliveryAdapter({ db, clock }), channels.send) }),
     attention: makeAttentionService({ db, clock, cursors, stageNames: loadStageNames }),
     notifications: makeNotificationsService({ db, clock, cursors }),
     timeline: makeTimelineService({ db, cursors }),
     documents: makeDocumentsService({ db, clock, cursors, storage: localDiskStorage(`${config.dataDir}/documents`), maxBytes: config.documentMaxBytes ?? 10 * 1024 * 1024 }),
   };
+  return services;
 }
 
 /** Builds the dependencies over an open, migrated database. */

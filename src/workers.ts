@@ -8,6 +8,7 @@ import { EMAIL_DELIVERY_TOPIC } from './communications/emails.service.ts';
 import { WHATSAPP_DELIVERY_TOPIC } from './communications/whatsapp.service.ts';
 import { makeBulkService, BULK_TOPIC } from './bulk/bulk.service.ts';
 import { ATTRIBUTE_INDEX_TOPIC, buildAttributeIndex } from './attributes/attributes.service.ts';
+import { INTEGRATION_EVENTS_TOPIC } from './integrations/integrations.service.ts';
 
 /**
  * Job handlers by topic. Features add theirs here. A topic listed with no handler is declared
@@ -24,6 +25,8 @@ export function jobHandlers(deps: Deps): Record<string, JobWorker | undefined> {
     [BULK_TOPIC]: { run: (p) => bulk.run(p.workspaceId, String(p.jobId)), giveUp: (p) => bulk.abandon(p.workspaceId, String(p.jobId)) },
     // DDL on the owner role, outside any transaction; a failed build is retried (rebuilt if left invalid).
     [ATTRIBUTE_INDEX_TOPIC]: { run: (p) => buildAttributeIndex(deps.database.systemDb, p) },
+    // Webhook events stored by /v1/hooks/…: processed into contacts and messages, retried with back-off.
+    [INTEGRATION_EVENTS_TOPIC]: { run: (p) => deps.services.integrations.process(p), giveUp: (p) => deps.services.integrations.giveUp(p) },
   };
 }
 

@@ -38,6 +38,24 @@ export type DeliveryAdapter = {
   sendEmail(message: OutboundEmail): Promise<DeliveryResult>;
 };
 
+/**
+ * A real WhatsApp channel for the workspaces that have one: `send` answers undefined for a
+ * workspace without it, whose messages keep going to `base` (the recording adapter).
+ */
+export type WhatsappSender = (message: OutboundWhatsapp) => Promise<DeliveryResult | undefined>;
+
+export function withWhatsappSender(base: DeliveryAdapter, send: WhatsappSender): DeliveryAdapter {
+  return {
+    async sendWhatsapp(message) {
+      return (await send(message)) ?? base.sendWhatsapp(message);
+    },
+    sendEmail: (message) => base.sendEmail(message),
+  };
+}
+
+/** A provider error no retry can fix (a 4xx other than 408/429: bad number, window closed, bad template). */
+const isPermanent = (err: unknown): boolean => typeof err === 'object' && err !== null && (err as { permanent?: unknown }).permanent === true;
+
 /** Until the providers exist: stores what would be sent in `outbound_deliveries`, once per message. */
 export function makeRecordingDeliveryAdapter(deps: { db: Db; clock: Clock }): DeliveryAdapter {
   async function record(channel: 'whatsapp' | 'email', m: { workspaceId: string; messageId: string; contactId: string }, recipient: string, payload: Record<string, unknown>) {
@@ -98,16 +116,26 @@ export function makeDeliveryService(deps: { db: Db; clock: Clock; adapter: Deliv
         await markFailed(whatsappRepo, workspaceId, m.id, m.contactId);
         return;
       }
-      const result = await adapter.sendWhatsapp({
-        workspaceId,
-        messageId: m.id,
-        contactId: m.contactId,
-        to,
-        type: m.type === 'template' ? 'template' : 'text',
-        text: m.type === 'text' ? m.body : null,
-        template: m.templateName ? { name: m.templateName, language: m.templateLanguage, variables: m.templateVariables ?? [] } : null,
-      });
-      await whatsappRepo.update(db, workspaceId, m.id, { status: 'sent', providerMessageId: result.providerMessageId, updatedAt: clock.now() });
+      let result: DeliveryResult;
+      try {
+        result = await adapter.sendWhatsapp({
+          workspaceId,
+          messageId: m.id,
+          contactId: m.contactId,
+          to,
+          type: m.type === 'template' ? 'template' : 'text',
+          text: m.type === 'text' ? m.body : null,
+          template: m.templateName ? { name: m.templateName, language: m.templateLanguage, variables: m.templateVariables ?? [] } : null,
+        });
+      } catch (err) {
+        // Retrying cannot help: failed now, and the contact is waiting again; others go back to the queue.
+        if (!isPermanent(err)) throw err;
+        await markFailed(whatsappRepo, workspaceId, m.id, m.contactId);
+        return;
+      }
+      // A delivery receipt may have moved the status on meanwhile: never back to `sent`.
+      const now = await whatsappRepo.find(db, workspaceId, m.id);
+      await whatsappRepo.update(db, workspaceId, m.id, { ...(now?.status === 'queued' ? { status: 'sent' as const } : {}), providerMessageId: result.providerMessageId, updatedAt: clock.now() });
     },
 
     async deliverEmail(payload: JobPayload): Promise<void> {

@@ -1,3 +1,4 @@
+import { and, eq } from 'drizzle-orm';
 import { whatsappWindow } from '../contacts/attention-state.ts';
 import type { ContactRow } from '../contacts/contacts.service.ts';
 import type { Actor } from '../lib/actor.ts';
@@ -9,7 +10,7 @@ import { communicationElement, Unchanged } from './communication-element.ts';
 import { checkConsent, eventTime, newRow, uniqueProviderId, withContactAttention, type CommunicationsDeps } from './communication-helpers.ts';
 import { findTemplatesByName, whatsappRepo } from './communications.repo.ts';
 import type { WhatsappCreate, WhatsappInbound, WhatsappMessage, WhatsappOutbound, WhatsappUpdate } from './communications.schema.ts';
-import type { WhatsappMessageRow } from './communications.tables.ts';
+import { whatsappMessages, type WhatsappMessageRow } from './communications.tables.ts';
 
 export const WHATSAPP_DELIVERY_TOPIC = 'whatsapp.deliver';
 
@@ -159,6 +160,34 @@ export function makeWhatsappService(deps: CommunicationsDeps) {
 
     async remove(actor: Actor, id: string): Promise<void> {
       await element.remove(actor, id);
+    },
+
+    /** For channel webhooks: the id of the workspace's message with this provider id, if any. */
+    async findIdByProviderId(actor: Actor, providerMessageId: string): Promise<{ id: string; direction: 'inbound' | 'outbound' } | undefined> {
+      const [row] = await deps.db
+        .select({ id: whatsappMessages.id, direction: whatsappMessages.direction })
+        .from(whatsappMessages)
+        .where(and(eq(whatsappMessages.workspaceId, actor.workspaceId), eq(whatsappMessages.providerMessageId, providerMessageId)))
+        .limit(1);
+      return row;
+    },
+
+    /**
+     * A provider's delivery receipt for an outbound message, in any order: the status only moves
+     * forward (a late `sent` after `read` changes nothing; `failed` is final), and a failure
+     * recomputes attention, so the contact is waiting again. Also sets the provider id if the
+     * sending job has not recorded it yet.
+     */
+    async applyDeliveryStatus(actor: Actor, id: string, status: 'sent' | 'delivered' | 'read' | 'failed', providerMessageId?: string): Promise<'applied' | 'unchanged' | 'missing'> {
+      const found = await whatsappRepo.find(deps.db, actor.workspaceId, id);
+      if (!found || found.direction !== 'outbound') return 'missing';
+      return withContactAttention(deps, actor, found.contactId, async (tx) => {
+        const current = await whatsappRepo.find(tx, actor.workspaceId, id, true);
+        if (!current) return 'missing' as const;
+        if (STATUS_RANK[status] <= STATUS_RANK[current.status]) return 'unchanged' as const;
+        await whatsappRepo.update(tx, actor.workspaceId, id, { status, ...(current.providerMessageId ? {} : { providerMessageId: providerMessageId ?? null }), updatedAt: clock.now() });
+        return 'applied' as const;
+      });
     },
   };
 }

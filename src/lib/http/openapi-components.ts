@@ -99,6 +99,7 @@ export const TAGS: { name: string; description: string }[] = [
   { name: 'workspace', description: 'The workspace of the API key and its settings.' },
   { name: 'users', description: 'Users of the workspace and their roles.' },
   { name: 'auth', description: 'Signing in to the web app: password sign-in and sign-out, the session (an HttpOnly `__Host-vixiees_session` cookie plus `X-CSRF-Token` on unsafe methods), password change and invites.' },
+  { name: 'integrations', description: 'Outside services connected to the workspace (WhatsApp Cloud API): settings, encrypted secrets, status, the webhook event log and replay, and the public webhook receivers `/v1/hooks/{provider}/{integrationId}` (signed by the provider).' },
   { name: 'api-keys', description: 'API keys of the workspace: created with their secret shown once, revoked at once.' },
 ];
 

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { singleLineText } from '../lib/http/common-schemas.ts';
+
+/** Provider ids as they appear in `/v1/hooks/{provider}/{integrationId}`. */
+export const PROVIDERS = ['whatsapp'] as const;
+export const Provider = z.enum(PROVIDERS).meta({ id: 'IntegrationProvider', description: 'The outside service' });
+
+const Token = (what: string) => singleLineText(512).trim().min(1).meta({ description: what });
+const GraphId = (what: string) => z.string().regex(/^\d{1,32}$/, 'must be the numeric id Meta shows').meta({ description: what });
+
+export const WhatsappSettings = z
+  .object({
+    phoneNumberId: GraphId('Phone number ID (WhatsApp → API Setup)'),
+    wabaId: GraphId('WhatsApp Business Account ID'),
+    verifyToken: Token('The verify token you type into the App Dashboard webhook settings'),
+  })
+  .strict().meta({ id: 'WhatsappIntegrationSettings' });
+
+export const WhatsappSecrets = z
+  .object({
+    appSecret: Token('App Secret (App Dashboard → Settings → Basic): signs webhooks'),
+    accessToken: Token('System-user access token: sends messages, downloads media'),
+  })
+  .strict().meta({ id: 'WhatsappIntegrationSecrets' });
+
+export const IntegrationCreate = z
+  .object({
+    provider: Provider,
+    name: singleLineText(120).trim().min(1),
+    settings: WhatsappSettings,
+    secrets: WhatsappSecrets,
+  })
+  .strict().meta({ id: 'IntegrationCreate' });
+export type IntegrationCreate = z.infer<typeof IntegrationCreate>;
+
+export const IntegrationUpdate = z
+  .object({
+    name: singleLineText(120).trim().min(1).optional(),
+    settings: WhatsappSettings.partial().strict().optional(),
+    secrets: WhatsappSecrets.partial().strict().optional().meta({ description: 'New secret values; a new appSecret keeps the previous one valid for webhooks until the next change (rotation)' }),
+  })
+  .strict().meta({ id: 'IntegrationUpdate' });
+export type IntegrationUpdate = z.infer<typeof IntegrationUpdate>;
+
+export const IntegrationStatus = z.object({
+  connected: z.boolean().meta({ description: 'Secrets are set and the last thing that happened was not an error' }),
+  lastEventAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  lastErrorAt: z.string().nullable(),
+}).meta({ id: 'IntegrationStatus' });
+
+export const Integration = z.object({
+  id: z.uuid(),
+  provider: Provider,
+  name: z.string(),
+  settings: z.record(z.string(), z.string()),
+  secretsSet: z.array(z.string()).meta({ description: 'Names of the secrets stored; their values are never returned' }),
+  webhookUrl: z.string().meta({ description: 'Path to give the provider as callback URL, on this server' }),
+  status: IntegrationStatus,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+}).meta({ id: 'Integration' });
+export type Integration = z.infer<typeof Integration>;
+
+export const EventStatus = z.enum(['received', 'processed', 'failed']);
+
+export const IntegrationEvent = z.object({
+  id: z.uuid(),
+  integrationId: z.uuid(),
+  eventKey: z.string().meta({ description: "The provider's event id (a redelivery of it is not stored twice)" }),
+  kind: z.string(),
+  status: EventStatus,
+  reason: z.string().nullable().meta({ description: 'Why it failed, or a note on how it was processed' }),
+  attempts: z.number().int(),
+  payload: z.unknown(),
+  receivedAt: z.string(),
+  processedAt: z.string().nullable(),
+}).meta({ id: 'IntegrationEvent' });
+export type IntegrationEvent = z.infer<typeof IntegrationEvent>;
+
+export const EventListQuery = z
+  .object({
+    status: EventStatus.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+export type EventListQuery = z.infer<typeof EventListQuery>;
+
+export const EventParams = z.object({ id: z.uuid({ message: 'must be a UUID' }), eventId: z.uuid({ message: 'must be a UUID' }) }).strict();
+export const HookParams = z.object({ provider: z.string().max(40), integrationId: z.string().max(64) }).strict();
+
+export const TemplateSyncResult = z.object({
+  fetched: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  skipped: z.array(z.object({ name: z.string(), language: z.string(), reason: z.string() })),
+}).meta({ id: 'TemplateSyncResult' });
+export type TemplateSyncResult = z.infer<typeof TemplateSyncResult>;
