@@ -40,6 +40,7 @@ import { notificationsRoutes } from './notifications/notifications.routes.ts';
 import { integrationsRoutes } from './integrations/integrations.routes.ts';
 import { hooksRoutes } from './integrations/hooks.routes.ts';
 import { whatsappCloudRoutes } from './whatsapp-cloud/whatsapp-cloud.routes.ts';
+import { registerWebApp } from './web-app/web-app.ts';
 
 export type RouteInfo = { method: string; url: string; public: boolean };
 
@@ -132,6 +133,7 @@ export async function buildApp(deps: Deps, opts: { logger?: false | Logger; befo
   await app.register(integrationsRoutes(deps));
   await app.register(hooksRoutes(deps));
   await app.register(whatsappCloudRoutes(deps));
+  await registerWebApp(app);
 
   opts.beforeReady?.(app);
   await app.ready();

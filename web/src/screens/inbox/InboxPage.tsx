@@ -1,0 +1,52 @@
+import { Alert, Button, Group, SegmentedControl, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { useNow } from '../../lib/format.ts';
+import { useSignedIn } from '../../lib/session.tsx';
+import { QueueItem } from './QueueItem.tsx';
+import { useAttentionQueue } from './useAttentionQueue.ts';
+
+/** Home: who is waiting for an answer, longest first. */
+export function InboxPage() {
+  const { t } = useTranslation();
+  const { user } = useSignedIn();
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') === 'mine' ? 'mine' : 'all';
+  const queue = useAttentionQueue(tab === 'mine' ? user.id : undefined);
+  const now = useNow(1000);
+  const items = queue.data?.data ?? [];
+
+  return (
+    <Stack maw={760} gap="md">
+      <Group justify="space-between" wrap="wrap">
+        <Title order={1} size="h2">{t('inbox.title')}</Title>
+        <SegmentedControl
+          aria-label={t('inbox.scope')}
+          value={tab}
+          onChange={(v) => setParams(v === 'mine' ? { tab: 'mine' } : {}, { replace: false })}
+          data={[{ value: 'mine', label: t('inbox.mine') }, { value: 'all', label: t('inbox.all') }]}
+        />
+      </Group>
+      <Text size="sm" c="dark.6" aria-live="polite">
+        {queue.data ? t('inbox.count', { count: items.length }) : ''}
+      </Text>
+      {queue.isError && (
+        <Alert color="red" title={t('common.loadError')}>
+          <Button size="xs" variant="light" onClick={() => void queue.refetch()}>{t('common.retry')}</Button>
+        </Alert>
+      )}
+      {queue.isPending && <Stack>{[0, 1, 2].map((i) => <Skeleton key={i} h={72} radius="md" />)}</Stack>}
+      {queue.data && items.length === 0 && (
+        <Stack align="center" py="xl" gap={4}>
+          <Title order={2} size="h3">{t('inbox.empty')}</Title>
+          <Text c="dark.6">{t('inbox.emptyHint')}</Text>
+        </Stack>
+      )}
+      {items.length > 0 && (
+        <Stack component="ul" gap="xs" p={0} m={0} aria-label={t('inbox.title')} data-testid="queue">
+          {items.map((c) => <QueueItem key={c.id} contact={c} now={now} />)}
+        </Stack>
+      )}
+    </Stack>
+  );
+}
