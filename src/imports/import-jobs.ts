@@ -1,0 +1,163 @@
+import type { Actor } from '../lib/actor.ts';
+import { inTransaction, currentWorkspaceId, inWorkspace } from '../lib/tenant-scope.ts';
+import { openCsv, type CsvEncoding } from './csv/open-csv.ts';
+import type { ImportFiles } from './import-files.ts';
+import { loadMappingContext } from './import-context.ts';
+import { streamBatches, type BatchWriter, type RunPlan } from './import-run.ts';
+import * as repo from './imports.repo.ts';
+import type { ColumnTarget, ImportDryRun, ImportOptions } from './imports.schema.ts';
+import type { ImportsDeps } from './import-context.ts';
+
+/** Thrown to roll a transaction back on purpose (dry run; atomic import with failed rows). */
+class RollBack extends Error {}
+/** Another worker moved the checkpoint: this one stops, the other goes on. */
+class Superseded extends Error {}
+
+const SAMPLES = 5;
+const PROBLEM_SAMPLES = 20;
+
+const asWorkspace = <T>(workspaceId: string, fn: () => Promise<T>): Promise<T> =>
+  currentWorkspaceId() === workspaceId ? fn() : inWorkspace(workspaceId, fn);
+
+/** Lets requests in (the embedded database has one connection) before the next batch. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Counts and samples of outcomes, for a dry run and for an atomic import. */
+function tally() {
+  const counts = { created: 0, updated: 0, unchanged: 0, failed: 0, conflict: 0, notApplied: 0 };
+  const samples: ImportDryRun['samples'] = { created: [], updated: [], unchanged: [], problems: [] };
+  const failures: repo.RowOutcome[] = [];
+  return {
+    counts, samples, failures,
+    add(outcomes: repo.RowOutcome[]) {
+      for (const o of outcomes) {
+        if (o.status === 'error' || o.status === 'conflict') {
+          counts[o.status === 'error' ? 'failed' : 'conflict']++;
+          failures.push(o);
+          if (samples.problems.length < PROBLEM_SAMPLES) samples.problems.push({ row: o.row, line: o.line, column: o.column ?? null, code: o.code ?? o.status, message: o.message ?? '' });
+        } else {
+          counts[o.status]++;
+          if (samples[o.status].length < SAMPLES) samples[o.status].push(o.row);
+        }
+      }
+    },
+  };
+}
+
+export function makeImportJobs(deps: ImportsDeps, files: ImportFiles) {
+  const { db, clock } = deps;
+  const { contacts, contactStages } = deps.services;
+
+  async function planFor(actor: Actor, row: repo.ImportRow): Promise<RunPlan> {
+    const context = await loadMappingContext(deps.services, actor);
+    return {
+      importId: row.id,
+      actor,
+      headers: row.headers,
+      mapping: row.mapping as ColumnTarget[],
+      options: row.options as ImportOptions,
+      context,
+      writeBatch: ((a, items, o) => contacts.writeBatch(a, items, o)) as BatchWriter,
+      setStage: (a, id, stage) => contactStages.setStage(a, id, stage, { source: 'import' }),
+    };
+  }
+
+  async function records(row: repo.ImportRow) {
+    const csv = await openCsv(files.source(row.storage_key), { encoding: row.encoding as CsvEncoding, delimiter: row.delimiter });
+    return csv.records;
+  }
+
+  /**
+   * Runs the whole file in one transaction and keeps it only when `keep` says so (an atomic import
+   * with no failed row); a dry run never keeps it. The outcomes are tallied either way.
+   */
+  async function wholeFile(actor: Actor, row: repo.ImportRow, keep: (t: ReturnType<typeof tally>) => boolean) {
+    const t = tally();
+    let lastRow = 0;
+    try {
+      await db.transaction(async (tx) => inTransaction(tx, async () => {
+        const plan = await planFor(actor, row);
+        lastRow = await streamBatches(plan, await records(row), 0, async (work, batchLast) => {
+          const outcomes = await work();
+          t.add(outcomes);
+          await repo.commitBatch(tx, row.workspace_id, row.id, outcomes, batchLast, clock.now());
+        });
+        if (!keep(t)) throw new RollBack();
+        await repo.updateImport(tx, row.workspace_id, row.id, { status: 'succeeded', totalRows: lastRow, finished: true }, clock.now());
+      }));
+      return { kept: true, tally: t, lastRow };
+    } catch (err) {
+      if (!(err instanceof RollBack)) throw err;
+      return { kept: false, tally: t, lastRow };
+    }
+  }
+
+  async function runAtomic(row: repo.ImportRow): Promise<void> {
+    const actor = row.actor as unknown as Actor;
+    const result = await wholeFile(actor, row, (t) => t.counts.failed + t.counts.conflict === 0);
+    if (result.kept) return;
+    // Nothing of the file was applied; the report still lists every failed row.
+    await db.transaction(async (tx) => {
+      await repo.commitBatch(tx, row.workspace_id, row.id, result.tally.failures, result.lastRow, clock.now());
+      await repo.updateImport(tx, row.workspace_id, row.id, {
+        status: 'failed', totalRows: result.lastRow, finished: true,
+        error: { code: 'atomic_rows_failed', message: `${result.tally.failures.length} rows failed; in atomic mode no row was applied` },
+      }, clock.now());
+    });
+  }
+
+  /**
+   * Partial mode: each batch commits with its rows' outcomes and the checkpoint, under the import
+   * row's lock; a batch whose checkpoint moved meanwhile (a second worker) is not applied again.
+   */
+  async function runPartial(row: repo.ImportRow): Promise<void> {
+    const actor = row.actor as unknown as Actor;
+    const plan = await planFor(actor, row);
+    let expected = row.last_committed_row;
+    const lastRow = await streamBatches(plan, await records(row), row.last_committed_row, async (work, batchLast) => {
+      await db.transaction(async (tx) => inTransaction(tx, async () => {
+        const current = await repo.findImport(tx, row.workspace_id, row.id, { lock: true });
+        if (!current || current.status !== 'running' || current.last_committed_row !== expected) throw new Superseded();
+        await repo.commitBatch(tx, row.workspace_id, row.id, await work(), batchLast, clock.now());
+      }));
+      expected = batchLast;
+      await yieldToEventLoop();
+    });
+    await repo.updateImport(db, row.workspace_id, row.id, { status: 'succeeded', totalRows: Math.max(lastRow, expected), finished: true }, clock.now());
+  }
+
+  return {
+    /** The job: works the import from its checkpoint to the end; safe to call again. */
+    async run(workspaceId: string, importId: string): Promise<void> {
+      await asWorkspace(workspaceId, async () => {
+        let row = await repo.findImport(db, workspaceId, importId);
+        if (!row || (row.status !== 'queued' && row.status !== 'running')) return;
+        if (row.status === 'queued') {
+          await repo.updateImport(db, workspaceId, importId, { status: 'running', started: true }, clock.now());
+          row = (await repo.findImport(db, workspaceId, importId))!;
+        }
+        try {
+          if ((row.options as ImportOptions).mode === 'atomic') await runAtomic(row);
+          else await runPartial(row);
+        } catch (err) {
+          if (!(err instanceof Superseded)) throw err;
+        }
+      });
+    },
+
+    /** Retries are spent: the import ends `failed` with what it applied so far. */
+    async abandon(workspaceId: string, importId: string): Promise<void> {
+      await asWorkspace(workspaceId, async () => {
+        const row = await repo.findImport(db, workspaceId, importId);
+        if (!row || (row.status !== 'queued' && row.status !== 'running')) return;
+        await repo.updateImport(db, workspaceId, importId, { status: 'failed', finished: true, error: { code: 'import_job_failed', message: 'The import stopped on an unexpected error after its retries; the rows so far are applied and listed' } }, clock.now());
+      });
+    },
+
+    /** Every row applied as the real run would, in a transaction rolled back at the end. */
+    async dryRun(actor: Actor, row: repo.ImportRow): Promise<ImportDryRun> {
+      const result = await wholeFile(actor, row, () => false);
+      return { rows: result.lastRow, counts: result.tally.counts, samples: result.tally.samples, at: clock.now().toISOString() };
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import type { Actor } from '../lib/actor.ts';
+import { AppError } from '../lib/errors.ts';
+import type { ImportOptions, ColumnTarget } from './imports.schema.ts';
+import type { RowOutcome } from './imports.repo.ts';
+import { mapRow, type MappedRow, type MappingContext, type RowProblem } from './map-row.ts';
+
+/** Rows applied in one transaction with their checkpoint (R23: about 1,000). */
+export const BATCH_ROWS = 1000;
+
+/** A record as the CSV reader gives it. */
+export type CsvRecord = { row: number; line: number; values: string[] } | { row: number; line: number; error: { code: string; message: string } };
+
+/** The writer on the contacts service (joins the caller's open transaction). */
+export type BatchWriter = (actor: Actor, items: unknown[], opts: {
+  mode: 'create' | 'upsert' | 'update'; matchBy?: ('email' | 'phone' | 'externalRef')[]; source?: 'csv'; sourceDetail?: string;
+}) => Promise<{ index: number; status: RowOutcome['status']; contactId?: string; version?: number; previous?: Record<string, unknown>; problem?: { code: string; message: string; errors?: { pointer: string; code: string; message: string }[] } }[]>;
+
+export type StageSetter = (actor: Actor, contactId: string, stage: { playbookId: string; stageId: string }) => Promise<{ version: number }>;
+
+type Pending = { row: number; line: number; cells: string[] | null; mapped?: MappedRow; problem?: RowProblem };
+
+export type RunPlan = {
+  importId: string;
+  actor: Actor;
+  headers: string[];
+  mapping: ColumnTarget[];
+  options: ImportOptions;
+  context: MappingContext;
+  writeBatch: BatchWriter;
+  setStage: StageSetter;
+};
+
+/** A 48-bit hash of a duplicate key: memory per row seen stays a number, not the string. */
+const keyHash = (key: string) => createHash('sha1').update(key).digest().readUIntBE(0, 6);
+
+/** The column of a problem the writer reports at `/items/3/email` (or `/email`). */
+function columnOfPointer(pointer: string | undefined, mapped: MappedRow): string | null {
+  if (!pointer) return null;
+  const path = pointer.replace(/^\/items\/\d+/, '').replace(/^\//, '');
+  for (const [field, column] of Object.entries(mapped.columnOf)) {
+    if (path === field || path.startsWith(`${field}/`)) return column;
+  }
+  const top = path.split('/')[0] ?? '';
+  return mapped.columnOf[top] ?? null;
+}
+
+/**
+ * Reads records, maps them and hands batches to `apply` (which runs the batch's work in its
+ * transaction), in file order. Rows up to `fromRow` were
+ * committed by an earlier run: they are read (the file has no index) but not applied. A row whose
+ * email or phone is already in the batch starts a new batch, so the earlier row's contact exists
+ * when the later one is matched (`duplicates: merge`) and never is created twice.
+ */
+export async function streamBatches(
+  plan: RunPlan,
+  records: AsyncIterable<CsvRecord>,
+  fromRow: number,
+  apply: (work: () => Promise<RowOutcome[]>, lastRow: number) => Promise<void>,
+): Promise<number> {
+  const seen = plan.options.duplicates === 'report' ? new Map<number, number>() : undefined;
+  let batch: Pending[] = [];
+  let batchKeys = new Set<string>();
+  let lastRow = fromRow;
+
+  const flush = async () => {
+    if (!batch.length) return;
+    const rows = batch;
+    batch = [];
+    batchKeys = new Set();
+    await apply(() => applyRows(plan, rows), rows[rows.length - 1]!.row);
+  };
+
+  for await (const rec of records) {
+    // The header's own problems were answered when the file was uploaded.
+    if (rec.row === 0) continue;
+    lastRow = Math.max(lastRow, rec.row);
+    let pending: Pending;
+    if ('error' in rec) {
+      pending = { row: rec.row, line: rec.line, cells: null, problem: { column: null, code: rec.error.code, message: rec.error.message } };
+    } else {
+      const mapped = mapRow(plan.headers, plan.mapping, rec.values, plan.context);
+      pending = { row: rec.row, line: rec.line, cells: rec.values, mapped };
+      if (seen) {
+        for (const key of mapped.keys) {
+          const h = keyHash(key);
+          const earlier = seen.get(h);
+          if (earlier !== undefined && earlier < rec.row) {
+            pending.problem ??= { column: null, code: 'duplicate_in_file', message: `Same ${key.startsWith('e:') ? 'email' : 'phone'} as row ${earlier}` };
+          } else if (earlier === undefined) seen.set(h, rec.row);
+        }
+      }
+    }
+    if (rec.row <= fromRow) continue;
+    const keys = pending.mapped && !pending.problem && !pending.mapped.problems.length ? pending.mapped.keys : [];
+    if (keys.some((k) => batchKeys.has(k)) || batch.length >= BATCH_ROWS) await flush();
+    batch.push(pending);
+    for (const k of keys) batchKeys.add(k);
+  }
+  await flush();
+  return lastRow;
+}
+
+/** Applies one batch through the writer (in the caller's transaction) and gives each row's outcome. */
+async function applyRows(plan: RunPlan, rows: Pending[]): Promise<RowOutcome[]> {
+  const outcomes = new Map<number, RowOutcome>();
+  const toWrite: Pending[] = [];
+  for (const p of rows) {
+    const problem = p.problem ?? p.mapped?.problems[0];
+    if (problem) {
+      const status = problem.code === 'duplicate_in_file' ? 'conflict' : 'error';
+      outcomes.set(p.row, { row: p.row, line: p.line, status, column: problem.column, code: problem.code, message: problem.message, cells: p.cells });
+    } else toWrite.push(p);
+  }
+  if (toWrite.length) {
+    const { matchBy, duplicates: _d, ...rest } = plan.options;
+    void rest;
+    const updating = plan.mapping.some((t) => t.kind === 'field' && t.field === 'id');
+    const mode = updating ? 'update' : matchBy.length ? 'upsert' : 'create';
+    const results = await plan.writeBatch(plan.actor, toWrite.map((p) => p.mapped!.item), {
+      mode, ...(mode === 'upsert' ? { matchBy } : {}), source: 'csv', sourceDetail: `import:${plan.importId}`,
+    });
+    for (const r of results) {
+      const p = toWrite[r.index]!;
+      if (r.status === 'error' || r.status === 'conflict') {
+        const first = r.problem?.errors?.[0];
+        outcomes.set(p.row, {
+          row: p.row, line: p.line, status: r.status, column: columnOfPointer(first?.pointer, p.mapped!),
+          code: first?.code ?? r.problem?.code ?? r.status, message: first?.message ?? r.problem?.message ?? r.status, cells: p.cells,
+        });
+        continue;
+      }
+      let version = r.version ?? null;
+      if (p.mapped!.stage && r.contactId) {
+        try {
+          version = (await plan.setStage(plan.actor, r.contactId, p.mapped!.stage)).version;
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+        }
+      }
+      outcomes.set(p.row, {
+        row: p.row, line: p.line, status: r.status, contactId: r.contactId ?? null, contactVersion: version,
+        previous: r.status === 'updated' ? (r.previous ?? {}) : null,
+      });
+    }
+  }
+  return rows.map((p) => outcomes.get(p.row) ?? { row: p.row, line: p.line, status: 'error', code: 'not_applied', message: 'The writer gave no result for this row', cells: p.cells });
+}
