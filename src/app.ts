@@ -14,6 +14,7 @@ import { contactListsRoutes } from './contact-lists/contact-lists.routes.ts';
 import { contactFilterSchemas } from './contact-lists/filter-openapi.ts';
 import { savedViewsRoutes } from './saved-views/saved-views.routes.ts';
 import { bulkRoutes } from './bulk/bulk.routes.ts';
+import { importsRoutes } from './imports/imports.routes.ts';
 import { exportsRoutes } from './exports/exports.routes.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './lib/errors.ts';
@@ -118,6 +119,7 @@ export async function buildApp(deps: Deps, opts: { logger?: false | Logger; befo
   await app.register(contactListsRoutes(deps));
   await app.register(savedViewsRoutes(deps));
   await app.register(bulkRoutes(deps));
+  await app.register(importsRoutes(deps));
   await app.register(exportsRoutes(deps));
   await app.register(tasksRoutes(deps));
   await app.register(dealsRoutes(deps));

@@ -7,6 +7,7 @@ import { startJobWorkerHeartbeat } from './lib/jobs/worker-heartbeat.ts';
 import { EMAIL_DELIVERY_TOPIC } from './communications/emails.service.ts';
 import { WHATSAPP_DELIVERY_TOPIC } from './communications/whatsapp.service.ts';
 import { makeBulkService, BULK_TOPIC } from './bulk/bulk.service.ts';
+import { importJobWorker, IMPORT_TOPIC } from './imports/import-worker.ts';
 import { ATTRIBUTE_INDEX_TOPIC, buildAttributeIndex } from './attributes/attributes.service.ts';
 import { INTEGRATION_EVENTS_TOPIC } from './integrations/integrations.service.ts';
 
@@ -23,6 +24,7 @@ export function jobHandlers(deps: Deps): Record<string, JobWorker | undefined> {
     [WHATSAPP_DELIVERY_TOPIC]: { run: (p) => delivery.deliverWhatsapp(p), giveUp: (p) => delivery.failWhatsapp(p) },
     [EMAIL_DELIVERY_TOPIC]: { run: (p) => delivery.deliverEmail(p), giveUp: (p) => delivery.failEmail(p) },
     [BULK_TOPIC]: { run: (p) => bulk.run(p.workspaceId, String(p.jobId)), giveUp: (p) => bulk.abandon(p.workspaceId, String(p.jobId)) },
+    [IMPORT_TOPIC]: importJobWorker(deps),
     // DDL on the owner role, outside any transaction; a failed build is retried (rebuilt if left invalid).
     [ATTRIBUTE_INDEX_TOPIC]: { run: (p) => buildAttributeIndex(deps.database.systemDb, p) },
     // Webhook events stored by /v1/hooks/…: processed into contacts and messages, retried with back-off.
@@ -34,6 +36,7 @@ export function jobHandlers(deps: Deps): Record<string, JobWorker | undefined> {
 const queueOptions: Record<string, QueueOptions> = {
   // A bulk job over a whole workspace can run for hours; a dead worker's is found by the heartbeat.
   [BULK_TOPIC]: { expireInSeconds: 23 * 3600 },
+  [IMPORT_TOPIC]: { expireInSeconds: 23 * 3600 },
 };
 
 /** Housekeeping across workspaces: expired idempotency keys, old published outbox rows, orphan files. */

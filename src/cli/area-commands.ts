@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts';
 import type { CommandResult } from './command-result.ts';
 import { exportCommand } from './export-commands.ts';
 import { userCommand } from './user-commands.ts';
+import { importCommand } from './import-commands.ts';
 
 /**
  * Commands a feature area brings in its own file (import, export, users…). Each looks at the
@@ -13,4 +14,4 @@ export type AreaCommand = {
   run(deps: Deps, argv: string[]): Promise<CommandResult | undefined>;
 };
 
-export const AREA_COMMANDS: AreaCommand[] = [exportCommand, userCommand];
+export const AREA_COMMANDS: AreaCommand[] = [exportCommand, userCommand, importCommand];

@@ -83,6 +83,7 @@ export const TAGS: { name: string; description: string }[] = [
   { name: 'playbooks', description: 'Sales pipelines: ordered stages a contact moves through, with stale limits and a board view.' },
   { name: 'contact-attributes', description: 'Custom fields of contacts, defined per workspace (type, options), filterable as `attributes.<key>`.' },
   { name: 'saved-views', description: 'Named contact lists: a filter tree, sort and columns; private or shared with the workspace.' },
+  { name: 'imports', description: 'CSV imports of contacts: upload, mapping, dry run, a job with progress, the failed rows as a CSV, rollback.' },
   { name: 'jobs', description: 'Long-running work (bulk actions): poll status and progress.' },
   { name: 'tasks', description: 'To-dos about a contact, with a due date and an assignee.' },
   { name: 'deals', description: 'Opportunities with a contact: amount in minor units, currency, status.' },
