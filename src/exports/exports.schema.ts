@@ -16,7 +16,7 @@ export const ContactExportRequest = z
     search: z.string().trim().min(1).max(200).optional().meta({ description: 'Search box, as in `GET /v1/contacts?q=`' }),
     columns: z.array(COLUMN).min(1).max(200).optional().meta({ description: COLUMNS_DESCRIPTION }),
     delimiter: Delimiter.optional(),
-    includeDeleted: z.boolean().default(false).meta({ description: 'Also export contacts in the trash (after the live ones)' }),
+    includeDeleted: z.boolean().default(false).meta({ description: 'Also export contacts in the trash, walked after the live ones. The live walk never repeats or skips a row; a contact deleted or restored while this export runs may be in both parts or in neither.' }),
   })
   .strict()
   .meta({ id: 'ContactExportRequest', examples: [{ viewId: '0193a5f2-7c1e-7b3a-9f7e-2d6c1a0b9e41', columns: ['firstName', 'lastName', 'email', 'phone'], delimiter: ';' }] });
