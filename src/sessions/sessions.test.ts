@@ -352,6 +352,9 @@ describe('workspaces and invites', () => {
     expect((await send('POST', '/v1/auth/accept-invite', { body: { token: newer, password: 'otra contraseña más' } })).status).toBe(400);
     expect((await send('POST', '/v1/auth/accept-invite', { body: { token: 'nonsense', password: 'otra contraseña más' } })).status).toBe(400);
     expect((await ws.req('POST', `/v1/users/00000000-0000-7000-8000-000000000000/invite`)).status).toBe(404);
+    const keyed = await ws.req('POST', `/v1/users/${invitee.id}/invite`, undefined, { 'idempotency-key': 'invite-1' });
+    expect(keyed.status).toBe(400);
+    expect(keyed.body.errors[0].pointer).toBe('/headers/idempotency-key');
   });
 });
 
