@@ -7,8 +7,6 @@ import type { Clock } from '../lib/clock.ts';
 import { queryRows, type Db } from '../lib/db.ts';
 import { makeWhatsappCloudService, type OutboundMessage, type TemplatesAccess } from './whatsapp-cloud.service.ts';
 
-export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com/v21.0';
-
 /**
  * The integrations framework with its providers, for deps.ts. The key that seals secrets: from
  * the environment, else made once per installation into `instance_secrets` (by the owner role,
@@ -36,7 +34,8 @@ export function makeChannels(deps: {
     (whatsappCloud ??= makeWhatsappCloudService({
       db,
       clock,
-      graphBaseUrl: deps.config.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL,
+      // Set by loadConfig (default https://graph.facebook.com/v21.0); a Config built without it (tests) calls out nowhere.
+      graphBaseUrl: deps.config.graphBaseUrl,
       integrations,
       ...deps.services(),
     }));

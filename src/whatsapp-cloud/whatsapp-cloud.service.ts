@@ -15,7 +15,8 @@ import { splitWebhook, type MessageEvent, type StatusEvent } from './whatsapp-pa
 export type WhatsappCloudDeps = {
   db: Db;
   clock: Clock;
-  graphBaseUrl: string;
+  /** Undefined: no Graph API configured, every call refused (a test config that names no fake). */
+  graphBaseUrl: string | undefined;
   integrations: Pick<IntegrationsService, 'connection' | 'connectionFor' | 'noteError'>;
   contacts: Pick<ContactsService, 'findByIdentifier' | 'create'>;
   whatsapp: Pick<WhatsappService, 'create' | 'findIdByProviderId' | 'applyDeliveryStatus'>;
@@ -58,6 +59,7 @@ export function makeWhatsappCloudService(deps: WhatsappCloudDeps) {
   const clientFor = (connection: Connection) => {
     const accessToken = connection.secrets.accessToken;
     if (!accessToken) throw new GraphError('the integration has no access token', 0, null, false);
+    if (!deps.graphBaseUrl) throw new GraphError('no Graph API base URL is configured (WHATSAPP_GRAPH_BASE_URL)', 0, null, false);
     return graphClient({ baseUrl: deps.graphBaseUrl, accessToken });
   };
 
@@ -225,6 +227,7 @@ export function makeWhatsappCloudService(deps: WhatsappCloudDeps) {
       requireRole(actor, 'admin');
       const connection = await deps.integrations.connection(actor.workspaceId, integrationId);
       if (!connection || connection.provider !== 'whatsapp') throw notFound('Integration', integrationId);
+      if (!deps.graphBaseUrl) throw new AppError('integration_not_configured', 'No Graph API base URL is configured on this server (WHATSAPP_GRAPH_BASE_URL)', { status: 409 });
       let remote;
       try {
         remote = await clientFor(connection).listTemplates(connection.settings.wabaId ?? '');

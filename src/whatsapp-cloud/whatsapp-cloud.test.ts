@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
@@ -18,10 +21,11 @@ const APP_SECRET = 'test_app_secret';
 const PHONE_NUMBER_ID = '106540352242922';
 const WABA_ID = '102290129340398';
 const ran = new Set<string>();
+const dataDir = mkdtempSync(join(tmpdir(), 'vixiees-whatsapp-cloud-'));
 
 beforeAll(async () => {
   graph = await startFakeGraph();
-  t = await startTestApp({ config: { graphBaseUrl: graph.url, dataDir: './data-test-whatsapp-cloud' } });
+  t = await startTestApp({ config: { graphBaseUrl: graph.url, dataDir } });
   ws = await t.workspace();
   const res = await ws.req('POST', '/v1/integrations', {
     provider: 'whatsapp',
@@ -35,6 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
   await graph.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const hookUrl = (id = integrationId) => `/v1/hooks/whatsapp/${id}`;
