@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { apiKeysRoutes } from './api-keys/api-keys.routes.ts';
 import { registerAuthentication } from './auth/authenticate.ts';
 import { contactsRoutes } from './contacts/contacts.routes.ts';
+import { contactBatchRoutes } from './contacts/batch.routes.ts';
 import { attributesRoutes } from './attributes/attributes.routes.ts';
 import { playbooksRoutes } from './playbooks/playbooks.routes.ts';
 import { contactStageRoutes } from './playbooks/contact-stage.routes.ts';
@@ -113,6 +114,7 @@ export async function buildApp(deps: Deps, opts: { logger?: false | Logger; befo
   await app.register(sessionsRoutes(deps));
   await app.register(apiKeysRoutes(deps));
   await app.register(contactsRoutes(deps));
+  await app.register(contactBatchRoutes(deps));
   await app.register(playbooksRoutes(deps));
   await app.register(contactStageRoutes(deps));
   await app.register(attributesRoutes(deps));
