@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { bytesSource, csvField, lineOfOffset, readAll } from './csv-sources.test-helpers.ts';
@@ -168,5 +169,57 @@ describe('R24: ragged rows and unclosed quotes are reported on their row and lin
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('openCsv: the source', () => {
+  it('a source that fails mid-file throws from the records (an IO error is not a data error)', async () => {
+    const failing = () => {
+      let reads = 0;
+      return new Readable({
+        read() {
+          if (++reads < 5) this.push(Buffer.from(reads === 1 ? 'a,b\n' : '1,2\n'.repeat(20_000)));
+          else this.destroy(new Error('disk gone'));
+        },
+      });
+    };
+    const opened = await openCsv(failing);
+    let rows = 0;
+    await expect(async () => {
+      for await (const r of opened.records) if ('values' in r) rows++;
+    }).rejects.toThrow('disk gone');
+    expect(rows).toBeGreaterThan(0);
+  });
+
+  it('breaking out of the records closes the source', async () => {
+    const streams: Readable[] = [];
+    const source = () => {
+      const s = bytesSource(utf8(`a,b\n${'1,2\n'.repeat(100_000)}`), 4096)() as Readable;
+      streams.push(s);
+      return s;
+    };
+    const opened = await openCsv(source);
+    for await (const r of opened.records) if (r.row === 10) break;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(streams).toHaveLength(2); // sniff, then the stream
+    expect(streams.every((s) => s.destroyed)).toBe(true);
+  });
+
+  it('a header that does not decode is reported as row 0', async () => {
+    const file = Buffer.concat([utf8('id,'), Buffer.from([0xff, 0xfe, 0x41]), utf8('\n1,2\n')]);
+    const read = await readAll(file, { encoding: 'utf-8' });
+    expect(read.records).toEqual([
+      { row: 0, line: 1, error: { code: 'encoding_unknown', message: expect.stringContaining('the header') } },
+      { row: 1, line: 2, values: ['1', '2'] },
+    ]);
+  });
+
+  it('a quote left open in a large file stops at 4 MiB with CSV_MAX_RECORD_SIZE on its record, not at the end of the file', async () => {
+    const file = utf8(`a,b\n1,2\n3,"never closed\n${'x,y\n'.repeat(1_500_000)}`);
+    const read = await readAll(file);
+    expect(read.records).toEqual([
+      { row: 1, line: 2, values: ['1', '2'] },
+      { row: 2, line: 3, error: { code: 'CSV_MAX_RECORD_SIZE', message: expect.any(String) } },
+    ]);
   });
 });

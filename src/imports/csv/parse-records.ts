@@ -50,31 +50,34 @@ export async function* parseRecords(
 
   let recordStart = 0;
   try {
-    for await (const item of parser as AsyncIterable<ParsedRecord>) {
+    for await (const item of parser as AsyncIterable<ParsedItem>) {
       const line = lines.lineAt(recordStart);
+      if ('error' in item) {
+        // The parse stops here (quote never closed, record too large): report it on the record it
+        // belongs to. Nothing after it can be told apart reliably.
+        yield { kind: 'error', line, code: item.error.code, message: item.error.message };
+        return;
+      }
       recordStart = item.end;
       yield { kind: 'values', line, values: item.values };
     }
-  } catch (err) {
-    // A CsvError ends the parse (quote not closed, record too large): report it on the record it
-    // belongs to. Anything else (an unreadable file) is not a property of the data: rethrow.
-    if (err instanceof CsvError) {
-      yield { kind: 'error', line: lines.lineAt(recordStart), code: err.code, message: err.message };
-      return;
-    }
-    throw err;
   } finally {
     parser.destroy();
   }
 }
 
-type ParsedRecord = { values: string[]; end: number };
+type ParsedItem = { values: string[]; end: number } | { error: CsvError };
 
 /**
- * csv-parse with each record's end offset. Its `info: true` option gives that too, but copies
- * about fifteen counters into two new objects per record; that garbage alone made V8 grow its heap
- * by some 15 MB more on a large file. csv-parse sets `info.bytes` to the record's end right before
- * it pushes the record, so reading it in `push` is exact.
+ * csv-parse, with two changes made from outside (its options cannot do either):
+ * - Each record carries its end offset. The `info: true` option gives that too, but copies about
+ *   fifteen counters into two new objects per record; that garbage alone made V8 grow its heap by
+ *   some 15 MB more on a large file. csv-parse sets `info.bytes` to the record's end right before
+ *   it pushes the record, so reading it in `push` is exact.
+ * - A parse error comes in band, after the records parsed before it. As a stream error it would
+ *   destroy the stream, dropping the records still buffered (those of the same chunk at least),
+ *   so rows before an unclosed quote would vanish from the report. Errors of the source stay
+ *   stream errors and throw from the iteration: an unreadable file is not a data error.
  */
 class OffsetParser extends Parser {
   constructor(options: Options) {
@@ -83,8 +86,24 @@ class OffsetParser extends Parser {
 
   override push(record: unknown, encoding?: BufferEncoding): boolean {
     if (record === null) return super.push(null, encoding);
-    const parsed: ParsedRecord = { values: record as string[], end: this.info.bytes };
+    const parsed: ParsedItem = { values: record as string[], end: this.info.bytes };
     return super.push(parsed, encoding);
+  }
+
+  override _transform(chunk: Buffer, encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
+    super._transform(chunk, encoding, (err) => this.inBand(err, callback));
+  }
+
+  override _flush(callback: (err?: Error | null) => void): void {
+    super._flush((err) => this.inBand(err, callback));
+  }
+
+  private inBand(err: Error | null | undefined, callback: (err?: Error | null) => void): void {
+    if (!(err instanceof CsvError)) return callback(err);
+    // csv-parse stops parsing after an error (later chunks are ignored); end the output after it.
+    super.push({ error: err } satisfies ParsedItem);
+    super.push(null);
+    callback();
   }
 }
 
