@@ -77,6 +77,15 @@ describe('openCsv: delimiter and structure', () => {
     expect(read.records).toEqual([{ row: 1, line: 2, values: ['x;y', 'z'] }]);
   });
 
+  it("follows Excel's sep= line and does not take it for the header", async () => {
+    const read = await readAll(utf8('sep=;\r\nNombre;Notas, varias\r\nAna;a, b\r\n'));
+    expect(read).toMatchObject({ delimiter: ';', headers: ['Nombre', 'Notas, varias'] });
+    expect(read.records).toEqual([{ row: 1, line: 3, values: ['Ana', 'a, b'] }]);
+    // An override still wins, and the line is still skipped.
+    const tab = await readAll(utf8('\uFEFFsep=|\nA\tB\n1\t2\n'), { delimiter: '\t' });
+    expect(tab).toMatchObject({ delimiter: '\t', headers: ['A', 'B'] });
+  });
+
   it('reads CRLF, LF and CR files, even mixed, and counts quoted line breaks once per line', async () => {
     const file = utf8('a,b\r\n1,"x\r\ny"\n2,3\r"4\n\n5",6\r\n7,8');
     const read = await readAll(file, {}, 1);

@@ -1,5 +1,5 @@
 import { parseRecords, type RawItem } from './parse-records.ts';
-import { decodeSample, readSample, sniffDelimiter, sniffEncoding, type CsvEncoding } from './sniff.ts';
+import { decodeSample, excelSepLine, readSample, sniffDelimiter, sniffEncoding, type CsvEncoding } from './sniff.ts';
 import { cleanHeaders, cleanValue, isBlankRecord } from './cell-text.ts';
 
 export type { CsvEncoding } from './sniff.ts';
@@ -50,9 +50,13 @@ export async function openCsv(source: () => NodeJS.ReadableStream, opts: OpenCsv
   }
   const { sample, complete } = await readSample(source);
   const encoding = opts.encoding ?? sniffEncoding(sample, complete);
-  const delimiter = opts.delimiter ?? sniffDelimiter(stripBom(decodeSample(sample, encoding)));
+  const sampleText = stripBom(decodeSample(sample, encoding));
+  const sepLine = excelSepLine(sampleText);
+  const delimiter = opts.delimiter ?? sepLine ?? sniffDelimiter(sampleText);
 
   const items = parseRecords(source, encoding, delimiter);
+  // The `sep=` line is one record whatever the delimiter (it holds no quote); it is not the header.
+  if (sepLine !== null) await items.next();
   const header = await firstNonBlank(items);
 
   let headers: string[] = [];

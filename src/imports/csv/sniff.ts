@@ -109,3 +109,13 @@ export function sniffDelimiter(text: string): string {
   }
   return best;
 }
+
+/**
+ * Excel's `sep=;` first line: a file saved for a locale other than the reader's may start with it
+ * to name its delimiter, and Excel hides it. When present it decides the delimiter, and the line is
+ * not the header.
+ */
+export function excelSepLine(text: string): string | null {
+  const match = /^sep=(.)(?:\r\n|\n|\r)/i.exec(text);
+  return match && !['"', '\r', '\n'].includes(match[1]!) ? match[1]! : null;
+}
