@@ -4,6 +4,7 @@ import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harne
 import { fixedClock } from '../lib/clock.ts';
 import { systemActor } from '../lib/actor.ts';
 import { passwordProblems, verifyPassword } from './passwords.ts';
+import { networkOf } from './sign-in-budget.ts';
 
 const clock = fixedClock('2026-03-02T09:00:00Z');
 let t: TestApp;
@@ -223,6 +224,13 @@ describe('brute force (R33)', () => {
     // And after the wait, the attacker's address may try again (no permanent lockout).
     clock.advance((Number(refused.headers['retry-after']) + 1) * 1000);
     expect((await signIn(member.email, MEMBER_PW, { ip: attacker })).status).toBe(200);
+  });
+
+  it('groups addresses by network for the per-network budget (IPv4 /24, IPv6 /64)', () => {
+    expect(networkOf('10.1.2.3')).toBe('10.1.2.0/24');
+    expect(networkOf('::ffff:10.1.2.200')).toBe('10.1.2.0/24');
+    expect(networkOf('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
+    expect(networkOf('2001:db8:1:2::9')).toBe('2001:db8:1:2::/64');
   });
 
   it('1,000 attempts from 50 addresses run at most the budgets\' worth of password checks', async () => {
