@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../lib/db.ts';
 import { contacts, type ContactRow, type IdentifierKind } from './contacts.tables.ts';
 
@@ -150,4 +150,53 @@ export async function insertOutboxRows(db: Db, workspaceId: string, rows: Outbox
   await db.execute(sql`INSERT INTO outbox (workspace_id, id, topic, payload, created_at)
     SELECT ${workspaceId}::uuid, id, topic, payload, created_at
     FROM jsonb_to_recordset(${json(rows.map((r) => ({ ...r, payload: { ...r.payload, workspaceId } })))}) AS v(id uuid, topic text, payload jsonb, created_at timestamptz)`);
+}
+
+/**
+ * A single create in one statement: the contact, its identifiers (claimed only if free), its
+ * consent records, its event and its outbox row, as data-modifying CTEs. `claimed` below the
+ * number asked means an identifier is taken: the caller throws, and its transaction rolls the
+ * whole statement back.
+ */
+export async function insertContactWithTrail(
+  db: Db,
+  workspaceId: string,
+  input: { row: NewContactRow; identifiers: { kind: string; value: string }[]; consents: ConsentRecordRow[]; event: ContactEventRow; outbox: OutboxRow },
+): Promise<{ claimed: number; row: ContactRow }> {
+  const [r] = await queryRows<{ claimed: number; row: Record<string, unknown> }>(
+    db,
+    sql`WITH c AS (
+        INSERT INTO contacts (workspace_id, ${sql.raw(INSERT_LIST)})
+        SELECT ${workspaceId}::uuid, ${sql.raw(INSERT_LIST)} FROM jsonb_to_recordset(${json([input.row])}) AS v(${sql.raw(CONTACT_COLUMNS)})
+        RETURNING *
+      ), ids AS (
+        INSERT INTO contact_identifiers (workspace_id, kind, value, contact_id)
+        SELECT ${workspaceId}::uuid, kind, value, ${input.row.id}::uuid FROM jsonb_to_recordset(${json(input.identifiers)}) AS v(kind text, value text)
+        ON CONFLICT DO NOTHING RETURNING 1
+      ), cons AS (
+        INSERT INTO consent_records (workspace_id, id, contact_id, consent, value, changed_at, actor_type, actor_id, source, proof)
+        SELECT ${workspaceId}::uuid, id, contact_id, consent, value, changed_at, actor_type, actor_id, source, proof
+        FROM jsonb_to_recordset(${json(input.consents)}) AS v(id uuid, contact_id uuid, consent text, value boolean, changed_at timestamptz, actor_type text, actor_id text, source text, proof jsonb)
+      ), ev AS (
+        INSERT INTO contact_events (workspace_id, id, contact_id, type, data, actor_type, actor_id, occurred_at)
+        VALUES (${workspaceId}, ${input.event.id}, ${input.event.contact_id}, ${input.event.type}, ${JSON.stringify(input.event.data)}::jsonb, ${input.event.actor_type}, ${input.event.actor_id}, ${input.event.occurred_at}::timestamptz)
+      ), ob AS (
+        INSERT INTO outbox (workspace_id, id, topic, payload, created_at)
+        VALUES (${workspaceId}, ${input.outbox.id}, ${input.outbox.topic}, ${JSON.stringify({ ...input.outbox.payload, workspaceId })}::jsonb, ${input.outbox.created_at}::timestamptz)
+      )
+      SELECT (SELECT count(*) FROM ids)::int AS claimed, row_to_json(c.*) AS row FROM c`,
+  );
+  return { claimed: Number(r!.claimed), row: contactRowFromJson(r!.row) };
+}
+
+const CONTACT_TABLE_COLUMNS = Object.entries(getTableColumns(contacts));
+
+/** A `row_to_json` of a contacts row as Drizzle's ContactRow (timestamps as dates, version a number). */
+function contactRowFromJson(json: Record<string, unknown>): ContactRow {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of CONTACT_TABLE_COLUMNS) {
+    const value = json[column.name];
+    out[key] = value === null || value === undefined ? (value ?? null) : column.columnType === 'PgTimestamp' ? new Date(String(value)) : key === 'version' ? Number(value) : value;
+  }
+  return out as ContactRow;
 }

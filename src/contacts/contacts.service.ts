@@ -7,6 +7,7 @@ import { recordOutbox } from '../lib/jobs/outbox.ts';
 import { findWorkspaceUser } from '../workspaces/workspaces.service.ts';
 import { readWorkspaceSettings, type WorkspaceSettingsReader } from '../workspaces/workspace-settings.ts';
 import * as repo from './contacts.repo.ts';
+import * as batchRepo from './batch.repo.ts';
 import { CONSENT_COLUMNS, presentContact } from './contacts.present.ts';
 import type { ConsentChange, Consents, Contact, ContactCreate, ContactUpdate, Source } from './contacts.schema.ts';
 import type { ContactRow } from './contacts.tables.ts';
@@ -113,6 +114,8 @@ export function makeContactsService(deps: ContactsDeps) {
         if (errors.length) throw validationFailed(errors);
 
         const id = uuidv7(now.getTime());
+        const at = now.toISOString();
+        const actorId = actor.userId ?? actor.principalId;
         const externalRefId = input.externalRef?.id ?? null;
         const consents: Consents = {
           transactionalWhatsapp: input.consents?.transactionalWhatsapp ?? true,
@@ -121,42 +124,46 @@ export function makeContactsService(deps: ContactsDeps) {
           marketingEmail: input.consents?.marketingEmail ?? false,
         };
         const source = input.source ?? opts.source ?? sourceFor(actor);
-        const row = await repo.insertContactRow(tx, {
-          workspaceId: actor.workspaceId,
-          id,
-          firstName: normaliseName(input.firstName ?? ''),
-          lastName: normaliseName(input.lastName ?? ''),
-          ...fields,
-          company: input.company?.trim() || null,
-          ownerId: input.ownerId ?? null,
-          source,
-          sourceDetail: input.sourceDetail ?? null,
-          externalRefId,
-          externalRefUrl: input.externalRef?.url ?? null,
-          consentTransactionalWhatsapp: consents.transactionalWhatsapp,
-          consentTransactionalEmail: consents.transactionalEmail,
-          consentMarketingWhatsapp: consents.marketingWhatsapp,
-          consentMarketingEmail: consents.marketingEmail,
-          ...(Object.keys(attrs.values).length ? ({ customAttributes: attrs.values } as object) : {}),
-          createdAt: now,
-          updatedAt: now,
-        });
-        await claimIdentifiers(tx, actor, id, identifiersOf(fields, externalRefId, pointers));
-        // The starting value of every consent is part of the proof trail, defaults included.
-        await repo.recordConsents(
-          tx,
-          actor,
-          id,
-          (Object.entries(consents) as [keyof Consents, boolean][]).map(([consent, value]) => ({
-            consent,
-            value,
+        const wanted = identifiersOf(fields, externalRefId, pointers);
+        // One statement writes the row, its identifiers, consents (the starting value of every
+        // consent is part of the proof trail, defaults included), event and outbox row.
+        const { claimed, row } = await batchRepo.insertContactWithTrail(tx, actor.workspaceId, {
+          row: {
+            id,
+            first_name: normaliseName(input.firstName ?? ''),
+            last_name: normaliseName(input.lastName ?? ''),
+            email: fields.email,
+            phone: fields.phone,
+            whatsapp_user_id: fields.whatsappUserId,
+            company: input.company?.trim() || null,
+            additional_emails: fields.additionalEmails,
+            additional_phones: fields.additionalPhones,
+            owner_id: input.ownerId ?? null,
             source,
+            source_detail: input.sourceDetail ?? null,
+            external_ref_id: externalRefId,
+            external_ref_url: input.externalRef?.url ?? null,
+            consent_transactional_whatsapp: consents.transactionalWhatsapp,
+            consent_transactional_email: consents.transactionalEmail,
+            consent_marketing_whatsapp: consents.marketingWhatsapp,
+            consent_marketing_email: consents.marketingEmail,
+            custom_attributes: attrs.values,
+            created_at: at,
+            updated_at: at,
+          },
+          identifiers: wanted.map(({ kind, value }) => ({ kind, value })),
+          consents: (Object.entries(consents) as [keyof Consents, boolean][]).map(([consent, value]) => ({
+            id: uuidv7(now.getTime()), contact_id: id, consent, value, changed_at: at, actor_type: actor.type, actor_id: actorId, source,
             proof: { reason: 'contact_created', explicit: input.consents?.[consent] !== undefined },
           })),
-          now,
-        );
-        await repo.recordContactEvent(tx, actor, id, 'contact.created', { source }, now);
-        await recordOutbox(tx, actor.workspaceId, { topic: 'contact.changed', payload: { contactId: id, change: 'created' } }, now);
+          event: { id: uuidv7(now.getTime()), contact_id: id, type: 'contact.created', data: { source }, actor_type: actor.type, actor_id: actorId, occurred_at: at },
+          outbox: { id: uuidv7(now.getTime()), topic: 'contact.changed', payload: { contactId: id, change: 'created' }, created_at: at },
+        });
+        if (claimed < wanted.length) {
+          // Taken: name the holder; throwing rolls the whole statement back.
+          const holders = await repo.findIdentifierHolders(tx, actor.workspaceId, wanted, id);
+          if (holders.length > 0) throw identifierTaken(holders[0]!, wanted);
+        }
         return present(tx, row);
       });
     },
