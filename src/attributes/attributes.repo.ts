@@ -83,7 +83,9 @@ export async function rewriteAttributeValues(db: Db, workspaceId: string, key: s
 
 /**
  * Range filters and sorts on an attribute use `(workspace_id, custom_attributes -> 'key', id)`:
- * one index per key name, shared by the workspaces using that key, built on first use. Run
+ * one index per key name, shared by the workspaces using that key, built on first use. Only the
+ * contacts that have a value are in it (`… IS NOT NULL`, migration 1000): every condition that
+ * uses it implies that, and a contact without the attribute costs no entry on write. Run
  * outside any transaction: CONCURRENTLY keeps contact writes flowing while it builds, and a
  * build that failed half-way (left invalid) is dropped and redone.
  */
@@ -94,7 +96,7 @@ export async function ensureAttributeIndex(db: Db, key: string): Promise<void> {
   if (existing?.valid) return;
   try {
     if (existing) await db.execute(sql.raw(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`));
-    await db.execute(sql.raw(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON contacts (workspace_id, (custom_attributes -> '${key}'), id) WHERE deleted_at IS NULL`));
+    await db.execute(sql.raw(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON contacts (workspace_id, (custom_attributes -> '${key}'), id) WHERE deleted_at IS NULL AND (custom_attributes -> '${key}') IS NOT NULL`));
   } catch (err) {
     // Another server building the same index at the same moment: theirs serves both.
     if (!['23505', '42P07'].includes(sqlStateOf(err) ?? '')) throw err;

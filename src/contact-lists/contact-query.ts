@@ -9,7 +9,7 @@ import { contacts, type ContactRow } from '../contacts/contacts.tables.ts';
 import { readWorkspaceSettings } from '../workspaces/workspace-settings.ts';
 import { listAttributes } from '../attributes/attributes.service.ts';
 import { compileFilter } from './compile-filter.ts';
-import { exactIdentifier, searchCondition, type FilterContext } from './filter-fields.ts';
+import { exactIdentifier, isWholeEmail, searchCondition, type FilterContext } from './filter-fields.ts';
 import { orderBy, partCondition, partsFor, resolveSort } from './keyset.ts';
 import { sortsWithValues } from './non-null.ts';
 
@@ -86,17 +86,22 @@ export async function prepareList(db: Db, cursors: CursorCodec, actor: Actor, re
   });
   const query = queries[0]!;
   const exactQuery = exact && !req.cursor ? db.select({ ...columns, sortKey: sql<string | null>`NULL` }).from(contacts).where(sql`${where} AND ${exact}`).limit(req.limit) : undefined;
-  return { query, queries, exactQuery, where, binding, spec, sortName: name };
+  // A whole email that is some contact's identifier is that contact alone (at most one per
+  // workspace): the substring scan for longer emails containing it is skipped. One that matches
+  // no identifier (still being typed, say) is searched as a fragment like any other input.
+  const exactOnly = !!exactQuery && isWholeEmail(req.q!);
+  return { query, queries, exactQuery, exactOnly, where, binding, spec, sortName: name };
 }
 
 /** A page of contacts: keyset over (sort key, id), so inserts elsewhere never repeat or skip a row. */
 export async function listPage(db: Db, cursors: CursorCodec, actor: Actor, req: ListRequest, place: RequestPlace, now: Date): Promise<Page<Contact>> {
-  const { queries, exactQuery, where, binding } = await prepareList(db, cursors, actor, req, place, now);
+  const { queries, exactQuery, exactOnly, where, binding } = await prepareList(db, cursors, actor, req, place, now);
   type Row = ContactRow & { sortKey: string | null; stageName: string | null };
   const first = exactQuery ? ((await exactQuery) as Row[]) : [];
   const rows = [...first];
+  const done = exactOnly && first.length > 0;
   // Values first, then (only if the page is not full yet) the contacts without a value.
-  for (const q of queries) if (rows.length <= req.limit) rows.push(...((await q) as Row[]));
+  if (!done) for (const q of queries) if (rows.length <= req.limit) rows.push(...((await q) as Row[]));
   const more = rows.length > req.limit;
   const page = more ? rows.slice(0, req.limit) : rows;
   const last = page.at(-1);
@@ -106,7 +111,7 @@ export async function listPage(db: Db, cursors: CursorCodec, actor: Actor, req: 
     // After an exact match (first page only) the next page starts at the top of the rest.
     nextCursor: more && last ? cursors.encode(last.sortKey === null && first.includes(last) ? { v: 'infinity', id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' } : { v: last.sortKey, id: last.id }, binding) : null,
   };
-  if (req.count) result.count = await countMatching(db, where);
+  if (req.count) result.count = done ? { value: first.length, exact: true } : await countMatching(db, where);
   return result;
 }
 

@@ -109,4 +109,18 @@ describe('the search box', () => {
     expect(theirs).toHaveLength(3);
     expect(theirs.filter((id) => mine.has(id))).toEqual([]);
   });
+
+  it('a whole email that is an identifier finds that contact alone; any other email is searched as a fragment', async () => {
+    const luz = await ws.req('POST', '/v1/contacts', { firstName: 'Luz', email: 'luz@flores.example.com' });
+    const mariluz = await ws.req('POST', '/v1/contacts', { firstName: 'Mariluz', email: 'Mariluz@Flores.example.com' });
+    expect([luz.status, mariluz.status]).toEqual([201, 201]);
+    // "mariluz@flores…" contains "luz@flores…": an identifier lookup does not list it.
+    expect(await search('luz@flores.example.com')).toEqual([luz.body.id]);
+    expect(await search('LUZ@FLORES.EXAMPLE.COM')).toEqual([luz.body.id]);
+    const counted = await ws.req('POST', '/v1/contacts/search', { q: 'luz@flores.example.com', count: true });
+    expect(counted.body).toMatchObject({ count: { value: 1, exact: true }, nextCursor: null });
+    // A valid address that is nobody's identifier (still being typed): substring search as before.
+    expect((await search('uz@flores.example.com')).sort()).toEqual([luz.body.id, mariluz.body.id].sort());
+    expect((await search('uz@flores.example.c')).sort()).toEqual([luz.body.id, mariluz.body.id].sort());
+  });
 });

@@ -68,6 +68,9 @@ export function searchCondition(q: string, _ctx: FilterContext): SQL {
   return digits ? sql`(contacts.search_digits LIKE ${`%${digits}%`} OR (${text}))` : sql`(${text})`;
 }
 
+/** The search box holds one whole, valid email address (no spaces): an identifier lookup first. */
+export const isWholeEmail = (q: string): boolean => !/\s/.test(q.trim()) && normaliseEmail(q).ok;
+
 /**
  * Contacts whose identifier is exactly the input (an email, or a phone typed in any format):
  * they head the search results. Undefined when the input cannot be an identifier.
