@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -26,7 +26,9 @@ export const WEB_CSP = [
 
 /** Paths the browser app never owns: they keep the API's problem answers. */
 const NOT_THE_APP = /^\/(v1|docs|openapi\.json|healthz|readyz)(\/|$|\?)/;
-const ASSET = /^[A-Za-z0-9._-]{1,200}$/;
+const ASSET = /^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+$/;
+/** Fastify's default maxParamLength: a longer /v1 segment is refused by the router, not "not found". */
+const MAX_SEGMENT = 100;
 
 function securityHeaders(reply: FastifyReply): FastifyReply {
   return reply
@@ -50,20 +52,28 @@ export async function registerWebApp(app: FastifyInstance, root: string = WEB_DI
   }
   await app.register(fastifyStatic, { root, serve: false, decorateReply: true });
 
-  app.get('/assets/:file', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
-    const { file } = request.params as { file: string };
-    if (!ASSET.test(file) || !existsSync(join(root, 'assets', file))) {
+  app.get('/assets/*', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+    const file = (request.params as { '*': string })['*'];
+    if (file.length > 200 || !ASSET.test(file) || !statSync(join(root, 'assets', file), { throwIfNoEntry: false })?.isFile()) {
       throw new AppError('not_found', 'No such asset');
     }
     securityHeaders(reply);
-    return reply.sendFile(join('assets', file), root, { immutable: true, maxAge: '365d', cacheControl: true });
+    return reply.sendFile(join('assets', file), root, { immutable: true, maxAge: '365d', cacheControl: true, acceptRanges: false });
   });
 
   app.get('/*', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+    const path = request.url.split('?')[0]!;
+    // The same answers the router gives when no catch-all exists (see problem.ts).
+    try {
+      decodeURIComponent(path);
+    } catch {
+      throw new AppError('invalid_url', 'The path is not valid percent-encoded UTF-8', { status: 400 });
+    }
     if (NOT_THE_APP.test(request.url)) {
-      throw new AppError('route_not_found', `No endpoint ${request.method} ${request.url.split('?')[0]}`);
+      if (path.split('/').some((segment) => segment.length > MAX_SEGMENT)) throw new AppError('invalid_url', 'A path segment is longer than any id', { status: 400 });
+      throw new AppError('route_not_found', `No endpoint ${request.method} ${path}`);
     }
     securityHeaders(reply).header('cache-control', 'no-cache');
-    return reply.sendFile('index.html', root, { cacheControl: false });
+    return reply.sendFile('index.html', root, { cacheControl: false, acceptRanges: false });
   });
 }
