@@ -41,8 +41,10 @@ export function isValidDelimiter(delimiter: string): boolean {
  * read is held in memory.
  *
  * The records never throw for bad data: a ragged row, a value that did not decode, an unclosed
- * quote all come as error records and (except the unclosed quote, which ends the file) the stream
- * goes on. A source that cannot be read does throw.
+ * quote all come as error records, and the stream goes on after a ragged or undecodable row. An
+ * unclosed quote (CSV_QUOTE_NOT_CLOSED at the end, or CSV_MAX_RECORD_SIZE once the open field
+ * passes 4 MiB) is the last record: nothing after it can be told apart. A source that cannot be
+ * read does throw. Excel's `sep=;` first line names the delimiter and is skipped.
  */
 export async function openCsv(source: () => NodeJS.ReadableStream, opts: OpenCsvOptions = {}): Promise<OpenedCsv> {
   if (opts.delimiter !== undefined && !isValidDelimiter(opts.delimiter)) {
