@@ -55,6 +55,9 @@ describe(`attribute index builds run as a job (${backend()})`, () => {
     await runJob(jobs[0]!.payload);
     const built = await indexOf(key);
     expect(built?.valid).toBe(true);
+    // Only contacts with a value are in it (index budget, migration 1000).
+    const { rows: def } = await t.database.raw(`SELECT pg_get_indexdef($1::oid) AS def`, [built!.oid]);
+    expect(String(def[0]?.def)).toMatch(new RegExp(`WHERE \\(\\(deleted_at IS NULL\\) AND \\(\\(custom_attributes -> '${key}'::text\\) IS NOT NULL\\)\\)`));
     // Run again (a retry, a second worker): the valid index is kept, not rebuilt.
     await runJob(jobs[0]!.payload);
     expect(await indexOf(key)).toEqual(built);
