@@ -231,6 +231,10 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
       }
       const events = adapter.split(rawBody);
       const now = clock.now();
+      // Stored, or the sender is told to retry (503): never a 2xx for an event that was not kept (R15).
+      const unavailable = (err: unknown): never => {
+        throw new AppError('service_unavailable', `The event could not be stored; retry later (${err instanceof Error ? err.message.slice(0, 100) : 'error'})`, { status: 503 });
+      };
       return inWorkspace(row.workspaceId, () =>
         db.transaction(async (tx) => {
           const stored = await repo.insertEvents(
@@ -251,7 +255,7 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
           if (toProcess.length) await recordOutbox(tx, row.workspaceId, { topic: INTEGRATION_EVENTS_TOPIC, payload: { integrationId: row.id, eventIds: toProcess } }, now);
           return { received: events.length, stored: stored.length };
         }),
-      );
+      ).catch(unavailable);
     },
 
     /**
