@@ -22,8 +22,8 @@ const asWorkspace = <T>(workspaceId: string, fn: () => Promise<T>): Promise<T> =
 /** Lets requests in (the embedded database has one connection) before the next batch. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Counts and samples of outcomes, for a dry run and for an atomic import. */
-function tally() {
+/** Counts and samples of outcomes, for a dry run and for an atomic import (which keeps its failed rows to report them). */
+function tally(keepFailures: boolean) {
   const counts = { created: 0, updated: 0, unchanged: 0, failed: 0, conflict: 0, notApplied: 0 };
   const samples: ImportDryRun['samples'] = { created: [], updated: [], unchanged: [], problems: [] };
   const failures: repo.RowOutcome[] = [];
@@ -33,7 +33,7 @@ function tally() {
       for (const o of outcomes) {
         if (o.status === 'error' || o.status === 'conflict') {
           counts[o.status === 'error' ? 'failed' : 'conflict']++;
-          failures.push(o);
+          if (keepFailures) failures.push(o);
           if (samples.problems.length < PROBLEM_SAMPLES) samples.problems.push({ row: o.row, line: o.line, column: o.column ?? null, code: o.code ?? o.status, message: o.message ?? '' });
         } else {
           counts[o.status]++;
@@ -72,7 +72,8 @@ export function makeImportJobs(deps: ImportsDeps, files: ImportFiles) {
    * with no failed row); a dry run never keeps it. The outcomes are tallied either way.
    */
   async function wholeFile(actor: Actor, row: repo.ImportRow, keep: (t: ReturnType<typeof tally>) => boolean) {
-    const t = tally();
+    const atomic = (row.options as ImportOptions).mode === 'atomic' && row.status !== 'draft';
+    const t = tally(atomic);
     let lastRow = 0;
     try {
       await db.transaction(async (tx) => inTransaction(tx, async () => {
