@@ -212,6 +212,25 @@ describe('web app', { timeout: 60_000 }, () => {
     await context.close();
   });
 
+  it('an email in two workspaces chooses one at sign-in, and sees that one', async () => {
+    const both = { email: 'carla@ambas.example', password: 'caballo bateria grapa correcta' };
+    await userWithPassword(a, both.email, 'Carla en Sol');
+    await userWithPassword(b, both.email, 'Carla en Otra');
+    const context = await browser.newContext({ locale: 'es-ES' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Email').fill(both.email);
+    await page.getByLabel('Contraseña').fill(both.password);
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await page.getByRole('radio', { name: 'Otra Empresa' }).check();
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await page.waitForURL(`${base}/inbox`);
+    await expect.poll(() => page.getByRole('banner').textContent(), P).toContain('Otra Empresa');
+    await expect.poll(() => page.getByTestId('queue').textContent(), P).toContain('Marta Ibáñez');
+    await context.close();
+  });
+
   it('a user of another workspace sees none of it', async () => {
     const { context, page } = await signedIn(bruno);
     const queue = page.getByTestId('queue');
