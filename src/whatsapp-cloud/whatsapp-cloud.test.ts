@@ -8,6 +8,7 @@ import { metaSignature } from '../integrations/signatures.ts';
 import { queryRows } from '../lib/db.ts';
 import { jobHandlers } from '../workers.ts';
 import { graphError, startFakeGraph, type FakeGraph } from './fake-graph-server.ts';
+import { GraphError, graphClient } from './graph-client.ts';
 
 /**
  * WhatsApp Cloud API end to end: our webhook receiver and Graph client against a fake Graph API
@@ -527,5 +528,39 @@ describe('between workspaces', () => {
     expect((await ws.req('POST', `/v1/integrations/${integrationId}/events/${event.id}/replay`)).status).toBe(404);
     expect((await ws.req('PATCH', `/v1/integrations/${bId}`, { name: 'mine' })).status).toBe(404);
     expect((await ws.req('GET', '/v1/integrations')).text).not.toContain(bId);
+  });
+});
+
+describe('Graph API client', () => {
+  it('sends media by link and by uploaded id, in the Cloud API shape', async () => {
+    const client = graphClient({ baseUrl: graph.url, accessToken: graph.accessToken });
+    const a = await client.sendMessage(PHONE_NUMBER_ID, '34600111222', { type: 'image', link: 'https://example.com/plano.png', caption: 'Plano' });
+    const b = await client.sendMessage(PHONE_NUMBER_ID, '34600111222', { type: 'document', id: '998877', filename: 'oferta.pdf' });
+    expect([a, b]).toEqual([expect.stringMatching(/^wamid\./), expect.stringMatching(/^wamid\./)]);
+    const sent = graph.requests.filter((r) => (r.body as { to?: string } | undefined)?.to === '34600111222').map((r) => r.body);
+    expect(sent).toEqual([
+      { messaging_product: 'whatsapp', recipient_type: 'individual', to: '34600111222', type: 'image', image: { link: 'https://example.com/plano.png', caption: 'Plano' } },
+      { messaging_product: 'whatsapp', recipient_type: 'individual', to: '34600111222', type: 'document', document: { id: '998877', filename: 'oferta.pdf' } },
+    ]);
+  });
+
+  it("classifies errors: Meta's envelope read, 429/5xx retryable, other 4xx permanent, a wrong token permanent", async () => {
+    const client = graphClient({ baseUrl: graph.url, accessToken: graph.accessToken });
+    graph.sendScript.push(graphError(429, 130429, 'Rate limit hit'), graphError(400, 132001, 'Template name does not exist in the translation'));
+    const rate = await client.sendMessage(PHONE_NUMBER_ID, '1', { type: 'text', body: 'x' }).catch((e: unknown) => e);
+    const template = await client.sendMessage(PHONE_NUMBER_ID, '1', { type: 'text', body: 'x' }).catch((e: unknown) => e);
+    const token = await graphClient({ baseUrl: graph.url, accessToken: 'wrong' }).sendMessage(PHONE_NUMBER_ID, '1', { type: 'text', body: 'x' }).catch((e: unknown) => e);
+    expect(rate).toBeInstanceOf(GraphError);
+    expect(rate).toMatchObject({ status: 429, code: 130429, retryable: true, permanent: false });
+    expect(template).toMatchObject({ status: 400, code: 132001, retryable: false, permanent: true });
+    expect(token).toMatchObject({ status: 401, code: 190, permanent: true });
+    const down = await graphClient({ baseUrl: 'http://127.0.0.1:9/v21.0', accessToken: 'x' }).sendMessage(PHONE_NUMBER_ID, '1', { type: 'text', body: 'x' }).catch((e: unknown) => e);
+    expect(down).toMatchObject({ status: 0, retryable: true });
+  });
+
+  it('refuses a media URL that is neither https nor the Graph API origin', async () => {
+    graph.media.set('5550001', { mimeType: 'image/png', content: Buffer.from('x') });
+    const client = graphClient({ baseUrl: graph.url.replace('127.0.0.1', 'localhost'), accessToken: graph.accessToken });
+    await expect(client.downloadMedia('5550001')).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('refused') });
   });
 });
