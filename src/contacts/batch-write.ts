@@ -41,7 +41,8 @@ export type BatchWriterDeps = { db: Db; clock: Clock; validateAttributes: Attrib
 
 type Input = ContactCreate | ContactBatchUpdateItem;
 type Key = { kind: IdentifierKind; value: string; pointer: string };
-type Work = { index: number; input: Input; keys: Key[]; targetId?: string };
+/** `fields`: the item's identifiers normalised on their own (what a create stores). */
+type Work = { index: number; input: Input; fields: IdentityFields; keys: Key[]; targetId?: string };
 
 const EMPTY: IdentityFields = { email: null, phone: null, whatsappUserId: null, additionalEmails: [], additionalPhones: [] };
 const MATCH_KINDS: Record<MatchKey, IdentifierKind> = { email: 'email', phone: 'phone', externalRef: 'external_ref' };
@@ -114,7 +115,7 @@ export function makeBatchWriter(deps: BatchWriterDeps) {
         return;
       }
       const keys = identifiersOf(fields, input.externalRef?.id ?? null, pointers);
-      pending.push({ index, input, keys, targetId: 'id' in input ? input.id : undefined });
+      pending.push({ index, input, fields, keys, targetId: 'id' in input ? input.id : undefined });
     });
 
     // Owners: one lookup per distinct owner named in the batch.
@@ -291,7 +292,7 @@ export function makeBatchWriter(deps: BatchWriterDeps) {
 
     function planCreate(w: Work, attributes: Record<string, unknown>) {
       const input = w.input as ContactCreate;
-      const { fields } = resolveIdentity(input, EMPTY, country);
+      const fields = w.fields;
       const explicit = input.consents ?? {};
       const consents: Consents = {
         transactionalWhatsapp: explicit.transactionalWhatsapp ?? true,
