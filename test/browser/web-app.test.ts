@@ -132,7 +132,11 @@ describe('web app', { timeout: 60_000 }, () => {
     await page.screenshot({ path: `${SHOTS}/inbox.png`, fullPage: true });
     expect((await seriousViolations(page)).join('\n')).toBe('');
 
-    await queue.getByRole('link', { name: 'Lucía Núñez Pérez' }).click();
+    // Keyboard first: j, j walks to the second contact, Enter opens it.
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), P).toBe('Lucía Núñez Pérez');
+    await page.keyboard.press('Enter');
     await page.waitForURL(new RegExp(`/contacts/${ids.lucia}`));
     const chips = page.getByTestId('status-chips');
     await expect.poll(() => chips.textContent(), P).toContain('Pendiente · WhatsApp');

@@ -1,10 +1,12 @@
 import { Alert, Button, Group, SegmentedControl, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useNow } from '../../lib/format.ts';
 import { useSignedIn } from '../../lib/session.tsx';
 import { QueueItem } from './QueueItem.tsx';
 import { useAttentionQueue } from './useAttentionQueue.ts';
+import { useListKeys } from './useListKeys.ts';
 
 /** Home: who is waiting for an answer, longest first. */
 export function InboxPage() {
@@ -15,6 +17,8 @@ export function InboxPage() {
   const queue = useAttentionQueue(tab === 'mine' ? user.id : undefined);
   const now = useNow(1000);
   const items = queue.data?.data ?? [];
+  const list = useRef<HTMLDivElement>(null);
+  useListKeys(list);
 
   return (
     <Stack maw={760} gap="md">
@@ -43,7 +47,7 @@ export function InboxPage() {
         </Stack>
       )}
       {items.length > 0 && (
-        <Stack component="ul" gap="xs" p={0} m={0} aria-label={t('inbox.title')} data-testid="queue">
+        <Stack component="ul" ref={list} gap="xs" p={0} m={0} aria-label={t('inbox.title')} data-testid="queue">
           {items.map((c) => <QueueItem key={c.id} contact={c} now={now} />)}
         </Stack>
       )}
