@@ -14,7 +14,8 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     reportCompressedSize: true,
-    chunkSizeWarningLimit: 600,
+    // The budget that matters is gzipped (ui.md §5: initial JS ≤ 200 KB gz); this only quiets the raw-size warning.
+    chunkSizeWarningLimit: 700,
   },
   server: { proxy: { '/v1': 'http://127.0.0.1:3000' } },
 });
