@@ -214,3 +214,28 @@ describe('upload rules', () => {
     expect(empty.status).toBe(422);
   });
 });
+
+describe('owner, playbook and stage by name, attributes by label', () => {
+  it('maps them per row, reports unknown names on their column, and a rollback still removes a staged contact', async () => {
+    const member = await ws.req('POST', '/v1/users', { email: 'vendedora@example.es', name: 'Vendedora', role: 'member' });
+    expect(member.status, member.text).toBe(201);
+    const playbook = await ws.req('POST', '/v1/playbooks', { name: 'Ventas', stages: [{ name: 'Nuevo' }, { name: 'Ganado', kind: 'won' }] });
+    expect(playbook.status, playbook.text).toBe(201);
+    const attr = await ws.req('POST', '/v1/contact-attributes', { key: 'segmento', label: 'Segmento', type: 'single_select', options: [{ value: 'pyme', label: 'PYME' }] });
+    expect(attr.status, attr.text).toBe(201);
+    const file = Buffer.from('Email,Propietario,Embudo,Etapa,Segmento\nowner-a@example.es,VENDEDORA@example.es,ventas,ganado,pyme\nowner-b@example.es,nadie@example.es,,,\nowner-c@example.es,,Ventas,Inexistente,\nowner-d@example.es,,,,Enorme\n');
+    const mapping = [{ kind: 'field', field: 'email' }, { kind: 'field', field: 'ownerEmail' }, { kind: 'field', field: 'playbook' }, { kind: 'field', field: 'stage' }, { kind: 'attribute', key: 'segmento' }];
+    const up = await upload(ws, 'owners.csv', file, { mapping: JSON.stringify(mapping) });
+    expect(up.status, up.text).toBe(201);
+    const done = await runImport(ws, up.body.id);
+    expect(done.counts).toMatchObject({ created: 1, failed: 3 });
+    const rows = (await t.database.raw('SELECT row_number, status, column_name, code, contact_id FROM import_rows WHERE workspace_id = $1 AND import_id = $2 ORDER BY row_number', [ws.id, up.body.id])).rows;
+    expect(rows.map((r) => [r.row_number, r.status, r.column_name, r.code])).toEqual([
+      [1, 'created', null, null], [2, 'error', 'Propietario', 'unknown_user'], [3, 'error', 'Etapa', 'unknown_stage'], [4, 'error', 'Segmento', 'unknown_option'],
+    ]);
+    const contact = (await ws.req('GET', `/v1/contacts/${rows[0]!.contact_id}`)).body;
+    expect(contact).toMatchObject({ ownerId: member.body.id, customAttributes: { segmento: 'pyme' }, stage: { playbookId: playbook.body.id, id: playbook.body.stages[1].id } });
+    const rolled = await ws.req('POST', `/v1/imports/${up.body.id}/rollback`);
+    expect(rolled.body.rollback).toMatchObject({ removed: 1, restored: 0, refused: 0 });
+  });
+});
