@@ -11,6 +11,7 @@ const REFUSALS_SHOWN = 100;
 const REASONS: Record<string, string> = {
   changed_since_import: 'The contact was changed after the import; undo refused so that change is kept',
   deleted_since_import: 'The contact was deleted after the import',
+  merged_since_import: 'The contact was merged into another after the import; undo the merge first',
 };
 
 /**
@@ -24,11 +25,14 @@ export function makeImportRollback(deps: ImportsDeps) {
   const { db, clock } = deps;
   const { contacts } = deps.services;
 
-  async function undoOne(actor: Actor, row: repo.StoredRow, ours: Map<string, number>): Promise<string | null> {
+  async function undoOne(actor: Actor, imp: repo.ImportRow, row: repo.StoredRow, ours: Map<string, number>): Promise<string | null> {
     const id = row.contact_id!;
     const contact = await contacts.get(actor, id, { includeDeleted: true });
     const expected = ours.get(id) ?? row.contact_version;
+    if (contact.mergedIntoId) return 'merged_since_import';
     if (contact.version !== expected) return 'changed_since_import';
+    // A row re-pointed by a merge names another contact: never trash one this import did not create.
+    if (row.status === 'created' && contact.sourceDetail !== `import:${imp.id}`) return 'changed_since_import';
     if (row.status === 'created') {
       if (!contact.deletedAt) await contacts.remove(actor, id, { ifMatch: contact.version });
       return null;
@@ -51,7 +55,7 @@ export function makeImportRollback(deps: ImportsDeps) {
           await db.transaction(async (tx) => inTransaction(tx, async () => {
             let refusal: string | null;
             try {
-              refusal = await undoOne(actor, row, ours);
+              refusal = await undoOne(actor, imp, row, ours);
             } catch (err) {
               if (!(err instanceof AppError)) throw err;
               refusal = err.code === 'precondition_failed' ? 'changed_since_import' : err.code;
