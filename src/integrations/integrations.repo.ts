@@ -35,7 +35,9 @@ export async function noteIntegrationError(db: Db, workspaceId: string, id: stri
   await db.update(integrations).set(error === null ? { lastError: null, lastErrorAt: null } : { lastError: error.slice(0, 1000), lastErrorAt: at }).where(key(workspaceId, id));
 }
 
+/** The integration and its event log (no foreign key ties them: see migration 1021). */
 export async function deleteIntegration(db: Db, workspaceId: string, id: string): Promise<void> {
+  await db.delete(integrationEvents).where(and(eq(integrationEvents.workspaceId, workspaceId), eq(integrationEvents.integrationId, id)));
   await db.delete(integrations).where(key(workspaceId, id));
 }
 

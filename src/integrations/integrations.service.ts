@@ -38,6 +38,8 @@ export type ProviderAdapter = {
 export type IntegrationsDeps = { db: Db; systemDb: Db; clock: Clock; box: SecretBox; providers: () => Partial<Record<Provider, ProviderAdapter>> };
 
 const ROTATED_SUFFIX = 'Previous';
+const HOOK_CACHE_MS = 5_000;
+const HOOK_CACHE_MAX = 10_000;
 
 export const webhookPath = (provider: string, id: string) => `/v1/hooks/${provider}/${id}`;
 
@@ -99,13 +101,31 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
 
   const adapterFor = (provider: string): ProviderAdapter | undefined => deps.providers()[provider as Provider];
 
+  /**
+   * Webhook targets seen in the last few seconds, with their opened secrets: a delivery then costs
+   * no lookup round trip. A change or removal through this process drops its entry at once; other
+   * processes see it within HOOK_CACHE_MS (an event stored meanwhile for a removed integration
+   * is never processed: its job finds no integration).
+   */
+  const hookCache = new Map<string, { row: IntegrationRow; connection: Connection; at: number }>();
+  const forget = (id: string) => hookCache.delete(id);
+
   /** The integration behind a public webhook URL, or a 404 (nothing about other workspaces leaks). */
-  async function hookTarget(provider: string, integrationId: string): Promise<{ row: IntegrationRow; adapter: ProviderAdapter }> {
+  async function hookTarget(provider: string, integrationId: string): Promise<{ row: IntegrationRow; adapter: ProviderAdapter; connection: Connection }> {
     const adapter = adapterFor(provider);
     if (!adapter || !UUID_RE.test(integrationId)) throw unknownHook();
-    const row = await repo.findIntegrationAnywhere(systemDb, integrationId.toLowerCase());
+    const id = integrationId.toLowerCase();
+    const cached = hookCache.get(id);
+    if (cached && performance.now() - cached.at < HOOK_CACHE_MS) {
+      if (cached.row.provider !== provider) throw unknownHook();
+      return { row: cached.row, adapter, connection: cached.connection };
+    }
+    const row = await repo.findIntegrationAnywhere(systemDb, id);
     if (!row || row.provider !== provider) throw unknownHook();
-    return { row, adapter };
+    const connection = await connectionOf(row);
+    if (hookCache.size >= HOOK_CACHE_MAX) hookCache.clear();
+    hookCache.set(id, { row, connection, at: performance.now() });
+    return { row, adapter, connection };
   }
 
   return {
@@ -146,7 +166,7 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
      */
     async update(actor: Actor, id: string, patch: IntegrationUpdate, opts: { ifMatch?: number } = {}): Promise<Integration> {
       requireRole(actor, 'admin');
-      return db.transaction(async (tx) => {
+      const result = await db.transaction(async (tx) => {
         const current = await getRow(tx, actor, id, true);
         checkVersion('integration', current, opts.ifMatch);
         const changes: Partial<IntegrationRow> = { updatedAt: clock.now() };
@@ -167,12 +187,18 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
         }
         return presentOne(tx, (await repo.updateIntegration(tx, actor.workspaceId, id, changes))!);
       });
+      // After the commit, so a delivery meanwhile cannot cache the old row again.
+      forget(id);
+      return result;
     },
 
     async remove(actor: Actor, id: string): Promise<void> {
       requireRole(actor, 'admin');
-      await getRow(db, actor, id);
-      await repo.deleteIntegration(db, actor.workspaceId, id);
+      await db.transaction(async (tx) => {
+        await getRow(tx, actor, id, true);
+        await repo.deleteIntegration(tx, actor.workspaceId, id);
+      });
+      forget(id);
     },
 
     async events(actor: Actor, id: string, q: EventListQuery): Promise<IntegrationEvent[]> {
@@ -212,8 +238,8 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
 
     /** The GET subscription handshake; the challenge to echo. */
     async handshake(provider: string, integrationId: string, query: Record<string, unknown>): Promise<string> {
-      const { row, adapter } = await hookTarget(provider, integrationId);
-      const challenge = adapter.handshake?.(await connectionOf(row), query);
+      const { adapter, connection } = await hookTarget(provider, integrationId);
+      const challenge = adapter.handshake?.(connection, query);
       if (challenge === undefined) throw new AppError('webhook_verification_refused', 'The verify token or mode does not match this integration', { status: 403 });
       return challenge;
     },
@@ -224,8 +250,7 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
      * the answer is fast. A bad signature stores nothing.
      */
     async receive(provider: string, integrationId: string, rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<{ received: number; stored: number }> {
-      const { row, adapter } = await hookTarget(provider, integrationId);
-      const connection = await connectionOf(row);
+      const { row, adapter, connection } = await hookTarget(provider, integrationId);
       if (!adapter.verify(connection, rawBody, headers)) {
         throw new AppError('webhook_signature_invalid', 'The webhook signature does not match this integration', { status: 401 });
       }

@@ -121,7 +121,10 @@ describe('integration configuration', () => {
     expect((await signed(body, 'new-secret', id)).statusCode).toBe(200);
     expect((await signed(body, 'old-secret', id)).statusCode).toBe(200);
     expect((await signed(body, 'third-secret', id)).statusCode).toBe(401);
+    expect((await signed(inbound(waId(), { type: 'text', text: { body: 'x' } }), 'new-secret', id)).statusCode).toBe(200);
+    expect(await count('integration_events', sql`integration_id = ${id}`)).toBe(1);
     expect((await ws.req('DELETE', `/v1/integrations/${id}`)).status).toBe(204);
+    expect(await count('integration_events', sql`integration_id = ${id}`)).toBe(0);
     expect((await ws.req('GET', `/v1/integrations/${id}`)).status).toBe(404);
     expect((await signed(body, 'new-secret', id)).statusCode).toBe(404);
   });
