@@ -239,3 +239,18 @@ describe('owner, playbook and stage by name, attributes by label', () => {
     expect(rolled.body.rollback).toMatchObject({ removed: 1, restored: 0, refused: 0 });
   });
 });
+
+describe('duplicates inside the file', () => {
+  it('`report` gives a later row with an email or phone seen earlier as a conflict, never a second contact', async () => {
+    const file = Buffer.from('Email,Phone,Company\ndup-a@example.com,,A1\ndup-b@example.com,611222333,B\nDUP-A@example.com,,A2\ndup-c@example.com,+34 611 222 333,C\n');
+    const up = await upload(ws, 'dups.csv', file, { duplicates: 'report' });
+    expect(up.status, up.text).toBe(201);
+    const dry = (await ws.req('POST', `/v1/imports/${up.body.id}/dry-run`)).body.dryRun;
+    const done = await runImport(ws, up.body.id);
+    expect(done.counts).toEqual({ created: 2, updated: 0, unchanged: 0, failed: 0, conflict: 2, notApplied: 0 });
+    expect(dry.counts).toEqual(done.counts);
+    const rows = (await t.database.raw('SELECT row_number, status, code FROM import_rows WHERE workspace_id = $1 AND import_id = $2 ORDER BY row_number', [ws.id, up.body.id])).rows;
+    expect(rows.map((r) => `${r.row_number}:${r.status}:${r.code ?? ''}`)).toEqual(['1:created:', '2:created:', '3:conflict:duplicate_in_file', '4:conflict:duplicate_in_file']);
+    expect((await contactsOf(ws, `import:${up.body.id}`)).map((r) => r.company)).toEqual(['A1', 'B']);
+  });
+});
