@@ -124,6 +124,23 @@ describe('writeBatch create', () => {
   });
 });
 
+describe('concurrent batches', () => {
+  it('two batches racing for the same identifiers create each contact once; the loser answers conflict', async () => {
+    const emails = Array.from({ length: 20 }, () => email());
+    const [one, two] = await Promise.all([
+      write(emails.map((e) => ({ email: e })), { mode: 'create' }),
+      write([...emails].reverse().map((e) => ({ email: e, firstName: 'Second' })), { mode: 'create' }),
+    ]);
+    const all = [...one!, ...two!];
+    expect(all.filter((r) => r.status === 'created')).toHaveLength(20);
+    expect(all.filter((r) => r.status === 'conflict')).toHaveLength(20);
+    const n = await rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM contacts WHERE workspace_id = ${ws.id} AND email IN (SELECT jsonb_array_elements_text(${JSON.stringify(emails)}::jsonb))`);
+    expect(n[0]!.n).toBe(20);
+    const orphans = await rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM contact_identifiers i WHERE i.workspace_id = ${ws.id} AND i.value IN (SELECT jsonb_array_elements_text(${JSON.stringify(emails)}::jsonb)) AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.workspace_id = i.workspace_id AND c.id = i.contact_id AND c.deleted_at IS NULL)`);
+    expect(orphans[0]!.n).toBe(0);
+  });
+});
+
 describe('writeBatch upsert', () => {
   it('updates the contact matched by email, creates the rest, and gives the previous values', async () => {
     const e = email();

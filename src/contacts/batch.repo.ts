@@ -26,13 +26,14 @@ export async function findIdentifierHoldersOf(db: Db, workspaceId: string, ids: 
   return rows.map((r) => ({ kind: r.kind, value: r.value, contactId: r.contact_id }));
 }
 
-/** The rows of these contacts, locked for update (one query). */
+/** The rows of these contacts, locked for update in id order (one query; the same order in every batch). */
 export async function lockContactRows(db: Db, workspaceId: string, ids: string[]): Promise<ContactRow[]> {
   if (ids.length === 0) return [];
   return db
     .select()
     .from(contacts)
     .where(and(eq(contacts.workspaceId, workspaceId), inArray(contacts.id, ids)))
+    .orderBy(contacts.id)
     .for('update');
 }
 
@@ -105,13 +106,18 @@ export async function deleteContactRows(db: Db, workspaceId: string, ids: string
   await db.delete(contacts).where(and(eq(contacts.workspaceId, workspaceId), inArray(contacts.id, ids)));
 }
 
-/** Claims the free identifiers and returns those claimed; a taken one is left to its holder. */
+/**
+ * Claims the free identifiers and returns those claimed; a taken one is left to its holder. In
+ * key order, so two batches claiming overlapping identifiers wait for each other in the same
+ * order instead of deadlocking.
+ */
 export async function claimIdentifiers(db: Db, workspaceId: string, ids: HeldIdentifier[]): Promise<HeldIdentifier[]> {
   if (ids.length === 0) return [];
   const rows = await queryRows<{ kind: IdentifierKind; value: string; contact_id: string }>(
     db,
     sql`INSERT INTO contact_identifiers (workspace_id, kind, value, contact_id)
         SELECT ${workspaceId}::uuid, kind, value, contact_id FROM jsonb_to_recordset(${identifierRows(ids)}) AS v(kind text, value text, contact_id uuid)
+        ORDER BY kind, value
         ON CONFLICT DO NOTHING RETURNING kind, value, contact_id`,
   );
   return rows.map((r) => ({ kind: r.kind, value: r.value, contactId: r.contact_id }));
