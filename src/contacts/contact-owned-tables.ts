@@ -41,6 +41,11 @@ export const MERGE_EXCEPTIONS: Readonly<Record<string, MergeException>> = {
     reason:
       'a bulk job’s record of what it did to which contact: it describes the job, not the contact, and re-pointing would collide on (job, contact) when both contacts were in one job',
   },
+  import_rows: {
+    rule: 'keep',
+    reason:
+      'an import’s record of the contact each row wrote: it describes the import; its rollback checks the contact’s version and refuses a contact merged since, so the row must keep naming the one it wrote',
+  },
 };
 
 /** A table with a `contact_id` column and what a merge does with it. */

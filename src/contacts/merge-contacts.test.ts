@@ -121,6 +121,10 @@ describe('merging contacts moves every contact-owned table', () => {
     bulk_job_items: async (c) => {
       await system(sql`INSERT INTO bulk_job_items (workspace_id, job_id, contact_id) VALUES (${ws.id}, ${bulkJobId}, ${c})`);
     },
+    // Written by an import's job, one per file row.
+    import_rows: async (c, n) => {
+      await system(sql`INSERT INTO import_rows (workspace_id, import_id, row_number, line, status, contact_id) VALUES (${ws.id}, ${bulkJobId}, ${n + 1}, ${n + 2}, 'created', ${c})`);
+    },
   };
   const bulkJobId = randomUUID();
 
@@ -154,7 +158,7 @@ describe('merging contacts moves every contact-owned table', () => {
     }
   });
 
-  it('leaves no row pointing at the merged-away contact but its merge event and the bulk items it keeps', async () => {
+  it('leaves no row pointing at the merged-away contact but its merge event and the records MERGE_EXCEPTIONS keeps', async () => {
     playbook = (await ws.req('POST', '/v1/playbooks', { name: 'Merge pipeline', stages: [{ name: 'New' }, { name: 'Won', kind: 'won' }] })).body;
     const survivor = (await ws.req('POST', '/v1/contacts', { firstName: 'Keep', email: 'keep-all@example.com' })).body.id as string;
     const other = (await ws.req('POST', '/v1/contacts', { firstName: 'Gone', email: 'gone-all@example.com', phone: '+34 611 00 00 01' })).body.id as string;
@@ -178,16 +182,17 @@ describe('merging contacts moves every contact-owned table', () => {
     const left: Record<string, number> = {};
     for (const name of tables) left[name] = await countBy(name, other);
     // What must still point at the merged-away contact: its own contact.merged_into event (its
-    // trashed record says where it went, and the audit trail keeps it), and the bulk job's items
-    // (MERGE_EXCEPTIONS: they record the job). Everything else has moved.
-    expect(left).toEqual(Object.fromEntries(tables.map((name) => [name, name === 'contact_events' || name === 'bulk_job_items' ? 1 : 0])));
+    // trashed record says where it went, and the audit trail keeps it), and the rows of the tables
+    // MERGE_EXCEPTIONS keeps (a bulk job's items, an import's rows: they record the job). Everything else has moved.
+    const kept = (name: string) => MERGE_EXCEPTIONS[name]?.rule === 'keep';
+    expect(left).toEqual(Object.fromEntries(tables.map((name) => [name, name === 'contact_events' || kept(name) ? 1 : 0])));
     const [event] = await queryRows<{ type: string }>(t.database.systemDb, sql`SELECT type FROM contact_events WHERE workspace_id = ${ws.id} AND contact_id = ${other}`);
     expect(event!.type).toBe('contact.merged_into');
 
     for (const name of tables) {
       const now = await countBy(name, survivor);
       if (name === 'contact_events') expect(now, name).toBe(before.get(name)! + 1); // both histories and contact.merged
-      else if (name === 'bulk_job_items') expect(now, name).toBe(1);
+      else if (kept(name)) expect(now, name).toBe(1);
       else expect(now, name).toBe(before.get(name)); // identifiers too: both emails and the other's phone, none shared
     }
   });
