@@ -60,6 +60,12 @@ async function seedFixtures(): Promise<Fixtures> {
     headers: { 'content-type': `multipart/form-data; boundary=${upload.boundary}`, authorization: `Bearer ${ws.apiKey}` },
   });
   expect(document.statusCode, document.body).toBe(201);
+  const csv = multipart('contacts.csv', 'text/csv', Buffer.from('Email\nx@example.com\n'));
+  const imported = await t.app.inject({
+    method: 'POST', url: '/v1/imports', payload: csv.payload,
+    headers: { 'content-type': `multipart/form-data; boundary=${csv.boundary}`, authorization: `Bearer ${ws.apiKey}` },
+  });
+  expect(imported.statusCode, imported.body).toBe(201);
   const job = await made('POST', '/v1/contacts/bulk', { selection: { filter: { field: 'firstName', op: 'eq', value: 'Nobody' } }, action: { type: 'ignore' } }, 202);
   return {
     contact,
@@ -82,6 +88,10 @@ async function seedFixtures(): Promise<Fixtures> {
     template: (await made('POST', '/v1/whatsapp-templates', { name: 'welcome', language: 'es', category: 'utility', body: 'Hola {{1}}' })).id,
     // No API creates one directly; a well-formed id that exists nowhere still reaches the service.
     notification: '0193a000-0000-7000-8000-000000000000',
+    import: JSON.parse(imported.body).id,
+    integration: (await made('POST', '/v1/integrations', { provider: 'whatsapp', name: 'Fuzz', settings: { phoneNumberId: '1', wabaId: '2', verifyToken: 'v' }, secrets: { appSecret: 's', accessToken: 'a' } })).id,
+    // Events arrive by webhook; an id that exists nowhere still reaches the service.
+    integrationEvent: '0193a000-0000-7000-8000-000000000001',
   };
 }
 
@@ -91,10 +101,13 @@ const RESOURCE_OF: [prefix: string, fixture: string][] = [
   ['/v1/contact-attributes/', 'attribute'], ['/v1/saved-views/', 'savedView'], ['/v1/jobs/', 'job'], ['/v1/tasks/', 'task'],
   ['/v1/deals/', 'deal'], ['/v1/meetings/', 'meeting'], ['/v1/comments/', 'comment'], ['/v1/documents/', 'document'],
   ['/v1/calls/', 'call'], ['/v1/emails/', 'email'], ['/v1/whatsapp-messages/', 'whatsapp'], ['/v1/whatsapp-templates/', 'template'],
-  ['/v1/notifications/', 'notification'],
+  ['/v1/notifications/', 'notification'], ['/v1/imports/', 'import'], ['/v1/integrations/', 'integration'],
 ];
 function paramValue(url: string, param: string, fx: Fixtures): string {
   if (param === 'stageId') return fx.stage!;
+  if (param === 'provider') return 'whatsapp';
+  if (param === 'integrationId') return fx.integration!;
+  if (param === 'eventId') return fx.integrationEvent!;
   if (param === '*') return 'index.html';
   const hit = RESOURCE_OF.find(([prefix]) => url.startsWith(prefix));
   if (!hit || param !== 'id') throw new Error(`fuzz: no fixture for :${param} of ${url}; add one to RESOURCE_OF`);
