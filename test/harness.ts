@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import type { Config } from '../src/config.ts';
@@ -24,11 +26,14 @@ export async function openTestDatabase(opts: { rowLevelSecurity?: boolean } = {}
   return database;
 }
 
+/** Files a test app writes (documents, import uploads) go under the system's temp folder, one per test process. */
+const TEST_DATA_DIR = join(tmpdir(), `vixiees-test-data-${process.pid}`);
+
 export const testConfig = (overrides: Partial<Config> = {}): Config => ({
   port: 0,
   host: '127.0.0.1',
   databaseUrl: inject('testDatabaseUrl') ?? undefined,
-  dataDir: './data-test-unused',
+  dataDir: TEST_DATA_DIR,
   logLevel: 'silent',
   bodyLimitBytes: 1024 * 1024,
   workers: false,
