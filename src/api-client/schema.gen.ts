@@ -57,6 +57,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with email and password; sets the session cookie
+         * @description Answers the signed-in session and sets `__Host-vixiees_session` (HttpOnly, Secure, SameSite=Lax). An unknown email and a wrong password get the same 401. Repeated failures get 429 with Retry-After (per account and address; never a permanent lockout). 409 `workspace_choice_required` lists the workspaces (`workspaces: [{id, name}]`) when the password opens several; send again with `workspaceId`.
+         */
+        post: operations["signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user and workspace, with the CSRF token (401 when not signed in) */
+        get: operations["getSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End this session (server-side) and clear the cookie */
+        post: operations["signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change your own password (needs the current one); ends your other sessions
+         * @description Only with the session cookie. This session gets a new id (a new cookie); every other session of the user ends.
+         */
+        put: operations["changeMyPassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A one-time link for the user to set a password (admin); voids earlier links */
+        post: operations["inviteUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/accept-invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set your password with an invite token and sign in (the token works once) */
+        post: operations["acceptInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/api-keys": {
         parameters: {
             query?: never;
@@ -187,6 +295,86 @@ export interface paths {
         put?: never;
         /** Record a consent change with its proof */
         post: operations["recordContactConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/contacts/batch/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create up to 100 contacts, each answered on its own
+         * @description Each item is a `ContactCreate`, with the rules of `POST /v1/contacts`. An identifier already held (by an existing contact or an earlier item of the batch) is a `conflict`; nothing is created twice. Always 200 for a valid envelope: each item is answered in `results[i]` (same index) with its own status and, for `error` or `conflict`, its own problem with pointers into this request (`/items/3/email`); the good items apply even when others fail. Send `Idempotency-Key` to make a retry of the whole call safe: the same key answers the stored response and applies nothing twice.
+         */
+        post: operations["batchCreateContacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/contacts/batch/upsert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create or update up to 100 contacts, matched by email, phone or external reference
+         * @description Each item is a `ContactCreate`. `matchBy` keys are tried in order: the first that finds a contact updates it (fields left out keep their value), none creates one. An item whose identifiers belong to two different contacts is a `conflict` and changes neither. Items repeating an identifier of an earlier item apply to the same contact, in order. Always 200 for a valid envelope: each item is answered in `results[i]` (same index) with its own status and, for `error` or `conflict`, its own problem with pointers into this request (`/items/3/email`); the good items apply even when others fail. Send `Idempotency-Key` to make a retry of the whole call safe: the same key answers the stored response and applies nothing twice.
+         */
+        post: operations["batchUpsertContacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/contacts/batch/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Update up to 100 contacts by id, each answered on its own
+         * @description Each item is a partial update with the contact's `id` and, optionally, the `version` it must be at (as `If-Match`: a `conflict` with `precondition_failed` otherwise). An unknown id is a per-item `not_found`. `updated` results carry `previous`: the changed fields' earlier values. Always 200 for a valid envelope: each item is answered in `results[i]` (same index) with its own status and, for `error` or `conflict`, its own problem with pointers into this request (`/items/3/email`); the good items apply even when others fail. Send `Idempotency-Key` to make a retry of the whole call safe: the same key answers the stored response and applies nothing twice.
+         */
+        post: operations["batchUpdateContacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/contacts/batch/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read up to 100 contacts by id
+         * @description Answers each id in `results[i]`: `found` with the contact (trashed ones too, as `GET /v1/contacts/{id}`), or `error` with a `not_found` problem.
+         */
+        post: operations["batchReadContacts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -497,6 +685,137 @@ export interface paths {
         get: operations["getJob"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Imports of the workspace, newest first */
+        get: operations["listImports"];
+        put?: never;
+        /**
+         * Upload a CSV of contacts (multipart, field `file`); answers the draft import with how the file reads and maps
+         * @description Optional form fields before the file: `encoding`, `delimiter`, `mode` (`partial`|`atomic`), `duplicates` (`merge`|`report`), `matchBy` (comma list of `email`,`phone`,`externalRef`), `mapping` (JSON array of column targets). The draft shows the detected encoding and delimiter, the headers, the suggested mapping and a preview of the first rows. Nothing is imported until `POST /v1/imports/{id}/start`.
+         */
+        post: operations["createImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import: status, progress (rows, rate, ETA), counts, dry-run result, rollback */
+        get: operations["getImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a draft import's mapping or options (encoding, delimiter, matchBy, mode, duplicates) */
+        patch: operations["updateImport"];
+        trace?: never;
+    };
+    "/v1/imports/{id}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply the draft as the import would, then undo it: counts of create / update / unchanged / error / conflict with samples */
+        post: operations["dryRunImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the import: a job applies the file in batches; poll the import for progress */
+        post: operations["startImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo a finished import: created contacts to the trash, updated fields restored, each only if nothing changed it since */
+        post: operations["rollBackImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}/errors.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The failed rows as a CSV to fix and import again: the original columns plus row, line, column, code, message */
+        get: operations["downloadImportErrors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/contacts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download all contacts, or a saved view's, as CSV (UTF-8 with BOM, CRLF, formula-safe)
+         * @description Streams every matching contact as CSV (rows are read page by page in creation order and written as they come, so any size works and no row is repeated or skipped while contacts change). Headers are the API field names, so the file re-imports without a mapping. Formula-like text is neutralised with a leading `'` (see `ContactExportCsv`). An unknown column is a 422 pointing at it; another workspace's or another user's private view is a 404.
+         */
+        get: operations["exportContacts"];
+        put?: never;
+        /**
+         * Download the contacts matching a filter tree, saved view or search as CSV, with chosen columns and delimiter
+         * @description Streams every matching contact as CSV (rows are read page by page in creation order and written as they come, so any size works and no row is repeated or skipped while contacts change). Headers are the API field names, so the file re-imports without a mapping. Formula-like text is neutralised with a leading `'` (see `ContactExportCsv`). An unknown column is a 422 pointing at it; another workspace's or another user's private view is a 404. A read: `Idempotency-Key` is refused (400) because a stream cannot be stored and replayed.
+         */
+        post: operations["exportContactsMatching"];
         delete?: never;
         options?: never;
         head?: never;
@@ -977,6 +1296,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Integrations of the workspace with their status (admin) */
+        get: operations["listIntegrations"];
+        put?: never;
+        /** Connect an outside service (admin); secrets are stored encrypted and never shown again */
+        post: operations["createIntegration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integrations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An integration: settings, which secrets are set, webhook URL, status (admin) */
+        get: operations["getIntegration"];
+        put?: never;
+        post?: never;
+        /** Disconnect an integration and drop its event log (admin) */
+        delete: operations["deleteIntegration"];
+        options?: never;
+        head?: never;
+        /** Change name, settings or secrets (rotation); honours If-Match (admin) */
+        patch: operations["updateIntegration"];
+        trace?: never;
+    };
+    "/v1/integrations/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent webhook events, newest first: received, processed or failed with the reason (admin) */
+        get: operations["listIntegrationEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integrations/{id}/events/{eventId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Process a stored event again, in a job (admin); its effects are never applied twice */
+        post: operations["replayIntegrationEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hooks/{provider}/{integrationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The provider's subscription handshake (Meta: hub.mode, hub.verify_token, hub.challenge echoed) */
+        get: operations["verifyWebhookSubscription"];
+        put?: never;
+        /** A provider's event delivery, signed over the raw body; stored once per event id and processed in a job */
+        post: operations["receiveWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integrations/{id}/sync-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read the WhatsApp Business account's approved templates into the workspace's templates (admin) */
+        post: operations["syncIntegrationTemplates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1239,6 +1664,71 @@ export interface components {
             required?: boolean;
             position?: number;
         };
+        ContactBatchCreate: {
+            /** @description 1-100 items, each a `ContactCreate`; a bad item gets its own `error` result and the others still apply */
+            items: unknown[];
+        };
+        ContactBatchItemProblem: {
+            /** @description `validation_failed`, `not_found`, `contact_identifier_taken`, `duplicate_in_batch`, `precondition_failed`… */
+            code: string;
+            message: string;
+            /** @description Fields at fault, as pointers into the request (`/items/3/email`) */
+            errors?: {
+                pointer: string;
+                code: string;
+                message: string;
+            }[];
+        };
+        ContactBatchItemResult: {
+            /** @description Position of the item in `items` */
+            index: number;
+            /** @enum {string} */
+            status: "created" | "updated" | "unchanged" | "error" | "conflict";
+            /** Format: uuid */
+            contactId?: string;
+            version?: number;
+            /** @description For `updated`: the previous values of the fields that changed, as an update body would restore them */
+            previous?: {
+                [key: string]: unknown;
+            };
+            problem?: components["schemas"]["ContactBatchItemProblem"];
+        };
+        ContactBatchRead: {
+            ids: string[];
+        };
+        ContactBatchReadResponse: {
+            results: components["schemas"]["ContactBatchReadResult"][];
+        };
+        ContactBatchReadResult: {
+            index: number;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "found" | "error";
+            contact?: components["schemas"]["Contact"];
+            problem?: components["schemas"]["ContactBatchItemProblem"];
+        };
+        ContactBatchResponse: {
+            results: components["schemas"]["ContactBatchItemResult"][];
+            summary: components["schemas"]["ContactBatchSummary"];
+        };
+        ContactBatchSummary: {
+            created: number;
+            updated: number;
+            unchanged: number;
+            error: number;
+            conflict: number;
+        };
+        ContactBatchUpdate: {
+            /** @description 1-100 items, each a `ContactBatchUpdateItem` (`id`, optional `version`, and the fields to change); a bad item gets its own `error` result and the others still apply */
+            items: unknown[];
+        };
+        ContactBatchUpsert: {
+            /** @description Keys tried in order to find the contact to update; none matching creates it */
+            matchBy: components["schemas"]["ContactMatchKey"][];
+            /** @description 1-100 items, each a `ContactCreate`; a bad item gets its own `error` result and the others still apply */
+            items: unknown[];
+        };
         ContactBulkAction: {
             /** @constant */
             type: "setOwner";
@@ -1328,6 +1818,42 @@ export interface components {
             customAttributes?: {
                 [key: string]: unknown;
             };
+        };
+        /** @description RFC 4180 CSV, UTF-8 with BOM, CRLF line ends; a header row, then one row per contact in creation order. Text cells that a spreadsheet would run as a formula (first character `=`, `+`, `-`, `@`, tab, CR, LF) start with `'`: a phone `+34 612 345 678` is written `'+34 612 345 678`, and the contacts import removes that `'` again. Numbers, booleans (`true`/`false`) and dates are written as typed values; lists are joined with `|`. */
+        ContactExportCsv: string;
+        /**
+         * @example {
+         *       "viewId": "0193a5f2-7c1e-7b3a-9f7e-2d6c1a0b9e41",
+         *       "columns": [
+         *         "firstName",
+         *         "lastName",
+         *         "email",
+         *         "phone"
+         *       ],
+         *       "delimiter": ";"
+         *     }
+         */
+        ContactExportRequest: {
+            filter?: components["schemas"]["ContactFilter"];
+            /**
+             * Format: uuid
+             * @description Export the contacts of this saved view (its filter; combined with `filter` and `search` when given)
+             */
+            viewId?: string;
+            /** @description Search box, as in `GET /v1/contacts?q=` */
+            search?: string;
+            /** @description Columns in order (default: all). Headers are the API field names, so the file re-imports without a mapping: `id, firstName, lastName, company, email, phone, whatsappUserId, additionalEmails, additionalPhones, ownerEmail, externalRefId, playbook, stage, consent.transactionalWhatsapp, consent.transactionalEmail, consent.marketingWhatsapp, consent.marketingEmail, attr.<key>` (each custom attribute), `source, sourceDetail, createdAt, updatedAt`. */
+            columns?: string[];
+            /**
+             * @description Field separator: `,`, `;` or a tab. Default `;` when the workspace locale is Spanish (`es…`), else `,`.
+             * @enum {string}
+             */
+            delimiter?: "," | ";" | "\t";
+            /**
+             * @description Also export contacts in the trash, walked after the live ones. The live walk never repeats or skips a row; a contact deleted or restored while this export runs may be in both parts or in neither.
+             * @default false
+             */
+            includeDeleted: boolean;
         };
         /**
          * @description A filter tree over contacts: a group `{ "and": [node, …] }` / `{ "or": [node, …] }`, a negation `{ "not": node }` or a condition `{ "field": "source", "op": "eq", "value": "web" }` (see `ContactFilterCondition` for every field and operator). Limits: at most 8 levels deep (the root is level 1; each group or negation adds one) and 200 conditions in all; past either the request is refused with 422 (`too_deep`, `too_many_conditions`). Every mistake is reported with the JSON pointer of its node (`/filter/and/1/op`).
@@ -1645,6 +2171,11 @@ export interface components {
         ContactFilterOr: {
             or: components["schemas"]["ContactFilter"][];
         };
+        /**
+         * @description An identifier an upsert finds the existing contact by
+         * @enum {string}
+         */
+        ContactMatchKey: "email" | "phone" | "externalRef";
         ContactMerge: {
             /**
              * Format: uuid
@@ -1896,6 +2427,241 @@ export interface components {
             code: string;
             message: string;
         };
+        Import: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "draft" | "queued" | "running" | "succeeded" | "failed" | "rolled_back";
+            fileName: string;
+            sizeBytes: number;
+            encoding: string;
+            delimiter: string;
+            headers: string[];
+            mapping: components["schemas"]["ImportColumnTarget"][];
+            options: {
+                encoding: string | null;
+                delimiter: string | null;
+                matchBy: ("email" | "phone" | "externalRef")[];
+                /** @enum {string} */
+                mode: "partial" | "atomic";
+                /** @enum {string} */
+                duplicates: "merge" | "report";
+            };
+            /** @description The first rows as the mapping reads them (drafts only) */
+            preview: components["schemas"]["ImportPreviewRow"][] | null;
+            progress: {
+                rowsDone: number;
+                /** @description Known once the whole file was read */
+                totalRows: number | null;
+                estimatedRows: number;
+                rowsPerSecond: number | null;
+                etaSeconds: number | null;
+            };
+            counts: components["schemas"]["ImportCounts"];
+            dryRun: components["schemas"]["ImportDryRun"] | null;
+            rollback: components["schemas"]["ImportRollback"] | null;
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            /** @description Where the failed rows can be downloaded, once there are any */
+            errorsCsv: string | null;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+        };
+        /** @description Where one column of the file goes */
+        ImportColumnTarget: {
+            /** @constant */
+            kind: "field";
+            /** @enum {string} */
+            field: "firstName" | "lastName" | "fullName" | "company" | "email" | "phone" | "whatsappUserId" | "additionalEmails" | "additionalPhones" | "externalRefId" | "ownerEmail" | "playbook" | "stage" | "sourceDetail" | "id";
+        } | {
+            /** @constant */
+            kind: "consent";
+            /** @enum {string} */
+            consent: "transactionalWhatsapp" | "transactionalEmail" | "marketingWhatsapp" | "marketingEmail";
+        } | {
+            /** @constant */
+            kind: "attribute";
+            key: string;
+        } | {
+            /** @constant */
+            kind: "ignore";
+        };
+        ImportCounts: {
+            created: number;
+            updated: number;
+            unchanged: number;
+            failed: number;
+            conflict: number;
+            /** @description Valid rows of an atomic import that was not applied because other rows failed */
+            notApplied: number;
+        };
+        ImportDryRun: {
+            rows: number;
+            counts: components["schemas"]["ImportCounts"];
+            /** @description Row numbers of a few rows of each outcome, and the first problems */
+            samples: {
+                created: number[];
+                updated: number[];
+                unchanged: number[];
+                problems: components["schemas"]["ImportRowProblem"][];
+            };
+            at: string;
+        };
+        ImportPage: {
+            data: components["schemas"]["Import"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page */
+            nextCursor: string | null;
+            count?: components["schemas"]["PageCount"];
+        };
+        ImportPreviewRow: {
+            row: number;
+            line: number;
+            values: string[];
+            /** @description What the row becomes with the mapping */
+            contact: {
+                [key: string]: unknown;
+            } | null;
+            problems: components["schemas"]["ImportRowProblem"][];
+        };
+        ImportRollback: {
+            removed: number;
+            restored: number;
+            refused: number;
+            refusals: {
+                row: number;
+                /** Format: uuid */
+                contactId: string;
+                code: string;
+                message: string;
+            }[];
+            at: string;
+        };
+        ImportRowProblem: {
+            row: number;
+            line: number;
+            column: string | null;
+            code: string;
+            message: string;
+        };
+        ImportUpdate: {
+            /**
+             * @description Override the detected encoding
+             * @enum {string}
+             */
+            encoding?: "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
+            /**
+             * @description Override the detected delimiter
+             * @enum {string}
+             */
+            delimiter?: "," | ";" | "\t" | "|";
+            /** @description One target per column of the file, in order; replaces the suggested mapping */
+            mapping?: components["schemas"]["ImportColumnTarget"][];
+            /** @description Keys that find an existing contact to update instead of creating one (default `email`); empty: always create */
+            matchBy?: ("email" | "phone" | "externalRef")[];
+            /**
+             * @description `partial` (default): valid rows are applied, invalid ones reported. `atomic`: all rows or none (up to 50,000 rows)
+             * @enum {string}
+             */
+            mode?: "partial" | "atomic";
+            /**
+             * @description A row with the same email or phone as an earlier row of the file: `merge` (default) updates the contact the earlier row wrote; `report` reports it as a conflict
+             * @enum {string}
+             */
+            duplicates?: "merge" | "report";
+        };
+        Integration: {
+            /** Format: uuid */
+            id: string;
+            provider: components["schemas"]["IntegrationProvider"];
+            name: string;
+            settings: {
+                [key: string]: string;
+            };
+            /** @description Names of the secrets stored; their values are never returned */
+            secretsSet: string[];
+            /** @description Path to give the provider as callback URL, on this server */
+            webhookUrl: string;
+            status: components["schemas"]["IntegrationStatus"];
+            createdAt: string;
+            updatedAt: string;
+            version: number;
+        };
+        IntegrationCreate: {
+            provider: components["schemas"]["IntegrationProvider"];
+            name: string;
+            settings: components["schemas"]["WhatsappIntegrationSettings"];
+            secrets: components["schemas"]["WhatsappIntegrationSecrets"];
+        };
+        IntegrationEvent: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            integrationId: string;
+            /** @description The provider's event id (a redelivery of it is not stored twice) */
+            eventKey: string;
+            kind: string;
+            /** @enum {string} */
+            status: "received" | "processed" | "failed";
+            /** @description Why it failed, or a note on how it was processed */
+            reason: string | null;
+            attempts: number;
+            payload: unknown;
+            receivedAt: string;
+            processedAt: string | null;
+        };
+        IntegrationEventList: {
+            data: components["schemas"]["IntegrationEvent"][];
+            nextCursor: null;
+        };
+        IntegrationList: {
+            data: components["schemas"]["Integration"][];
+            nextCursor: null;
+        };
+        /**
+         * @description The outside service
+         * @enum {string}
+         */
+        IntegrationProvider: "whatsapp";
+        IntegrationStatus: {
+            /** @description Secrets are set and the last thing that happened was not an error */
+            connected: boolean;
+            lastEventAt: string | null;
+            lastError: string | null;
+            lastErrorAt: string | null;
+        };
+        IntegrationUpdate: {
+            name?: string;
+            settings?: {
+                /** @description Phone number ID (WhatsApp → API Setup) */
+                phoneNumberId?: string;
+                /** @description WhatsApp Business Account ID */
+                wabaId?: string;
+                /** @description The verify token you type into the App Dashboard webhook settings */
+                verifyToken?: string;
+            };
+            /** @description New secret values; a new appSecret keeps the previous one valid for webhooks until the next change (rotation) */
+            secrets?: {
+                /** @description App Secret (App Dashboard → Settings → Basic): signs webhooks */
+                appSecret?: string;
+                /** @description System-user access token: sends messages, downloads media */
+                accessToken?: string;
+            };
+        };
+        Invite: {
+            /** @description One-time link for the user to set a password; the token is in the fragment, so it never reaches a server log */
+            inviteUrl: string;
+            expiresAt: string;
+        };
+        InviteAccept: {
+            token: string;
+            /** @description 12 to 128 characters; not the email, not a common password */
+            password: string;
+        };
         Job: {
             /** Format: uuid */
             id: string;
@@ -1999,6 +2765,12 @@ export interface components {
         PageCount: {
             value: number;
             exact: boolean;
+        };
+        PasswordChange: {
+            /** @description The password now */
+            currentPassword: string;
+            /** @description 12 to 128 characters; not the email, not a common password */
+            newPassword: string;
         };
         Playbook: {
             /** Format: uuid */
@@ -2160,6 +2932,39 @@ export interface components {
              */
             visibility?: "private" | "shared";
         };
+        /** @description The signed-in user and workspace; the session itself travels in the `__Host-vixiees_session` cookie */
+        Session: {
+            user: components["schemas"]["SessionUser"];
+            workspace: components["schemas"]["SessionWorkspace"];
+            /** @description Send as `X-CSRF-Token` on every POST, PUT, PATCH and DELETE made with the session cookie */
+            csrfToken: string;
+        };
+        SessionUser: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            name: string;
+            /** @enum {string} */
+            role: "owner" | "admin" | "member";
+        };
+        SessionWorkspace: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            locale: string;
+            timeZone: string;
+            defaultCountry: string;
+        };
+        SignIn: {
+            email: string;
+            /** @description The password, as typed (any characters; never trimmed) */
+            password: string;
+            /**
+             * Format: uuid
+             * @description Which workspace to sign in to, when the email has a password in several (see 409 `workspace_choice_required`)
+             */
+            workspaceId?: string;
+        };
         Task: {
             /** Format: uuid */
             id: string;
@@ -2209,6 +3014,16 @@ export interface components {
              * @enum {string}
              */
             status?: "pending" | "done";
+        };
+        TemplateSyncResult: {
+            fetched: number;
+            created: number;
+            updated: number;
+            skipped: {
+                name: string;
+                language: string;
+                reason: string;
+            }[];
         };
         /** @description A call, at the time it started */
         TimelineCall: {
@@ -2419,6 +3234,25 @@ export interface components {
             name?: string;
             /** @enum {string} */
             role: "owner" | "admin" | "member";
+        };
+        WebhookChallenge: string;
+        WebhookReceipt: {
+            received: number;
+            stored: number;
+        };
+        WhatsappIntegrationSecrets: {
+            /** @description App Secret (App Dashboard → Settings → Basic): signs webhooks */
+            appSecret: string;
+            /** @description System-user access token: sends messages, downloads media */
+            accessToken: string;
+        };
+        WhatsappIntegrationSettings: {
+            /** @description Phone number ID (WhatsApp → API Setup) */
+            phoneNumberId: string;
+            /** @description WhatsApp Business Account ID */
+            wabaId: string;
+            /** @description The verify token you type into the App Dashboard webhook settings */
+            verifyToken: string;
         };
         WhatsappMessage: {
             /** Format: uuid */
@@ -2901,6 +3735,225 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    changeMyPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    inviteUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invite"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    acceptInvite: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteAccept"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -3398,6 +4451,170 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    batchCreateContacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactBatchCreate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactBatchResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    batchUpsertContacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactBatchUpsert"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactBatchResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    batchUpdateContacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactBatchUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactBatchResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    batchReadContacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactBatchRead"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactBatchReadResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -4567,6 +5784,382 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listImports: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createImport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One file in a multipart field named `file` (the server's document size limit applies, 10 MB by default) */
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    dryRunImport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    startImport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the work goes on in a job (see `Location`) */
+            202: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    rollBackImport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    downloadImportErrors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UTF-8 CSV with BOM */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    exportContacts: {
+        parameters: {
+            query?: {
+                /** @description Export the contacts of this saved view */
+                viewId?: string;
+                /** @description Comma-separated. Columns in order (default: all). Headers are the API field names, so the file re-imports without a mapping: `id, firstName, lastName, company, email, phone, whatsappUserId, additionalEmails, additionalPhones, ownerEmail, externalRefId, playbook, stage, consent.transactionalWhatsapp, consent.transactionalEmail, consent.marketingWhatsapp, consent.marketingEmail, attr.<key>` (each custom attribute), `source, sourceDetail, createdAt, updatedAt`. */
+                columns?: string;
+                /** @description Field separator: `,`, `;` or a tab. Default `;` when the workspace locale is Spanish (`es…`), else `,`. */
+                delimiter?: "," | ";" | "\t";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ContactExportCsv"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    exportContactsMatching: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactExportRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ContactExportCsv"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -6536,6 +8129,400 @@ export interface operations {
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    listIntegrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createIntegration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegrationCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Integration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getIntegration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Integration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteIntegration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateIntegration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you last read (`"7"`, weak tags and `*` accepted). A stale one answers 412 with the current `ETag`. Without it the write is unconditional (last writer wins). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegrationUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Integration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listIntegrationEvents: {
+        parameters: {
+            query?: {
+                status?: "received" | "processed" | "failed";
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationEventList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    replayIntegrationEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the work goes on in a job (see `Location`) */
+            202: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationEvent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    verifyWebhookSubscription: {
+        parameters: {
+            query?: {
+                /** @description `subscribe` */
+                "hub.mode"?: string;
+                /** @description The verify token set on the integration */
+                "hub.verify_token"?: string;
+                /** @description Echoed back as the whole answer */
+                "hub.challenge"?: string;
+            };
+            header?: never;
+            path: {
+                provider: string;
+                integrationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookChallenge"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    receiveWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                provider: string;
+                integrationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceipt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    syncIntegrationTemplates: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateSyncResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            /** @description Error */
+            502: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
 }
