@@ -10,6 +10,9 @@ import { SignInPage } from './screens/sign-in/SignInPage.tsx';
 // Only the shell and the inbox load first; the other screens are their own chunks.
 const ContactsPage = lazy(() => import('./screens/contacts/ContactsPage.tsx'));
 const ContactPage = lazy(() => import('./screens/contact/ContactPage.tsx'));
+const BoardPage = lazy(() => import('./screens/board/BoardPage.tsx'));
+const PlaybookIndex = lazy(() => import('./screens/board/BoardPage.tsx').then((m) => ({ default: m.PlaybookIndex })));
+const ImportPage = lazy(() => import('./screens/import/ImportPage.tsx'));
 
 function Loading() {
   const { t } = useTranslation();
@@ -43,6 +46,9 @@ export function App() {
         <Route path="/inbox" element={<InboxPage />} />
         <Route path="/contacts" element={<Suspense fallback={<Loading />}><ContactsPage /></Suspense>} />
         <Route path="/contacts/:id" element={<Suspense fallback={<Loading />}><ContactPage /></Suspense>} />
+        <Route path="/playbooks" element={<Suspense fallback={<Loading />}><PlaybookIndex /></Suspense>} />
+        <Route path="/playbooks/:id/board" element={<Suspense fallback={<Loading />}><BoardPage /></Suspense>} />
+        <Route path="/import" element={<Suspense fallback={<Loading />}><ImportPage /></Suspense>} />
         <Route path="*" element={<Navigate to="/inbox" replace />} />
       </Route>
     </Routes>

@@ -21,6 +21,8 @@ export function Shell() {
   const links = [
     { to: '/inbox', label: t('app.inbox') },
     { to: '/contacts', label: t('app.contacts') },
+    { to: '/playbooks', label: t('board.nav') },
+    { to: '/import', label: t('imports.nav') },
   ];
 
   return (
