@@ -32,6 +32,8 @@ import { makeDeliveryService, makeRecordingDeliveryAdapter, withWhatsappSender }
 import { makeAttentionService, refreshAttention } from './attention/attention.service.ts';
 import { makeNotificationsService } from './notifications/notifications.service.ts';
 import { makeChannels } from './whatsapp-cloud/channels.ts';
+import { makeTypeformProvider } from './typeform/typeform.provider.ts';
+import { makeCalendlyProvider } from './calendly/calendly.provider.ts';
 
 /** Everything a route, job or CLI command may use, wired in one place. */
 export type Deps = {
@@ -73,6 +75,8 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
     timeline: makeTimelineService({ db, cursors }),
     documents: makeDocumentsService({ db, clock, cursors, storage: localDiskStorage(`${config.dataDir}/documents`), maxBytes: config.documentMaxBytes ?? 10 * 1024 * 1024 }),
   };
+  services.integrations.addProvider('typeform', makeTypeformProvider({ contacts: services.contacts }));
+  services.integrations.addProvider('calendly', makeCalendlyProvider({ db, clock, contacts: services.contacts, meetings: services.meetings }));
   return services;
 }
 

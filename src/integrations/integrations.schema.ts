@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { singleLineText } from '../lib/http/common-schemas.ts';
 
 /** Provider ids as they appear in `/v1/hooks/{provider}/{integrationId}`. */
-export const PROVIDERS = ['whatsapp'] as const;
+export const PROVIDERS = ['whatsapp', 'typeform', 'calendly'] as const;
 export const Provider = z.enum(PROVIDERS).meta({ id: 'IntegrationProvider', description: 'The outside service' });
 
 const Token = (what: string) => singleLineText(512).trim().min(1).meta({ description: what });
@@ -23,21 +23,36 @@ export const WhatsappSecrets = z
   })
   .strict().meta({ id: 'WhatsappIntegrationSecrets' });
 
+/**
+ * Typeform: answers map to contact fields by the question's ref, as `map.<ref>` = target
+ * (email, phone, fullName, firstName, lastName, company, ignore, or consent:<ConsentName>).
+ * Unmapped questions follow their type (email, phone_number, a short_text named like name or
+ * nombre, a legal question as consent to marketing email).
+ */
+export const MAPPING_TARGETS = ['email', 'phone', 'fullName', 'firstName', 'lastName', 'company', 'ignore', 'consent:transactionalWhatsapp', 'consent:transactionalEmail', 'consent:marketingWhatsapp', 'consent:marketingEmail'] as const;
+export const FieldMapping = z
+  .record(z.string().regex(/^map\.[A-Za-z0-9_.-]{1,100}$/, 'must be map.<field ref>'), z.enum(MAPPING_TARGETS))
+  .refine((r) => Object.keys(r).length <= 100, 'at most 100 mapped fields')
+  .meta({ id: 'FieldMappingSettings', description: '`map.<field ref>`: the contact field (or consent) an answer goes to' });
+export const TypeformSecrets = z.object({ secret: Token('The webhook secret set on the form (Connect → Webhooks → Edit → Secret): signs deliveries') }).strict().meta({ id: 'TypeformIntegrationSecrets' });
+export const CalendlySettings = z.object({}).strict().meta({ id: 'CalendlyIntegrationSettings' });
+export const CalendlySecrets = z.object({ signingKey: Token('The signing_key given when creating the webhook subscription') }).strict().meta({ id: 'CalendlyIntegrationSecrets' });
+
+const name = singleLineText(120).trim().min(1);
 export const IntegrationCreate = z
-  .object({
-    provider: Provider,
-    name: singleLineText(120).trim().min(1),
-    settings: WhatsappSettings,
-    secrets: WhatsappSecrets,
-  })
-  .strict().meta({ id: 'IntegrationCreate' });
+  .discriminatedUnion('provider', [
+    z.object({ provider: z.literal('whatsapp'), name, settings: WhatsappSettings, secrets: WhatsappSecrets }).strict(),
+    z.object({ provider: z.literal('typeform'), name, settings: FieldMapping.default({}), secrets: TypeformSecrets }).strict(),
+    z.object({ provider: z.literal('calendly'), name, settings: CalendlySettings.default({}), secrets: CalendlySecrets }).strict(),
+  ])
+  .meta({ id: 'IntegrationCreate' });
 export type IntegrationCreate = z.infer<typeof IntegrationCreate>;
 
 export const IntegrationUpdate = z
   .object({
-    name: singleLineText(120).trim().min(1).optional(),
-    settings: WhatsappSettings.partial().strict().optional(),
-    secrets: WhatsappSecrets.partial().strict().optional().meta({ description: 'New secret values; a new appSecret keeps the previous one valid for webhooks until the next change (rotation)' }),
+    name: name.optional(),
+    settings: z.union([WhatsappSettings.partial().strict(), FieldMapping]).optional(),
+    secrets: z.union([WhatsappSecrets.partial().strict(), TypeformSecrets.partial().strict(), CalendlySecrets.partial().strict()]).optional().meta({ description: 'New secret values; a new signing secret keeps the previous one valid for webhooks until the next change (rotation)' }),
   })
   .strict().meta({ id: 'IntegrationUpdate' });
 export type IntegrationUpdate = z.infer<typeof IntegrationUpdate>;

@@ -25,7 +25,7 @@ export class PermanentEventError extends Error {}
 
 /** What each provider plugs in (wired in deps.ts, so this feature imports none of them). */
 export type ProviderAdapter = {
-  /** Whether the raw body is signed by this integration (constant-time compare). */
+  /** Whether the raw body is signed by this integration (constant-time compare, and a fresh timestamp where the scheme has one). */
   verify(connection: Connection, rawBody: Buffer, headers: Record<string, string | string[] | undefined>): boolean;
   /** The subscription handshake: the text to echo, or undefined to refuse. */
   handshake?(connection: Connection, query: Record<string, unknown>): string | undefined;
@@ -99,7 +99,9 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
     secrets: await box.open(row.secretsSealed),
   });
 
-  const adapterFor = (provider: string): ProviderAdapter | undefined => deps.providers()[provider as Provider];
+  /** Providers registered after construction (deps.ts), beside those given in `deps.providers`. */
+  const added = new Map<string, ProviderAdapter>();
+  const adapterFor = (provider: string): ProviderAdapter | undefined => deps.providers()[provider as Provider] ?? added.get(provider);
 
   /**
    * Webhook targets seen in the last few seconds, with their opened secrets: a delivery then costs
@@ -129,6 +131,11 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
   }
 
   return {
+    /** Plugs in one more provider (wired in deps.ts, so this feature imports none of them). */
+    addProvider(provider: Provider, adapter: ProviderAdapter): void {
+      added.set(provider, adapter);
+    },
+
     /** Connects a provider (admin). Secrets are sealed before they reach the database. */
     async create(actor: Actor, input: IntegrationCreate): Promise<Integration> {
       requireRole(actor, 'admin');
@@ -330,6 +337,6 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
 
 export type IntegrationsService = ReturnType<typeof makeIntegrationsService>;
 // For provider code in other features (their public surface is this file).
-export { constantTimeEqual, verifyMetaSignature } from './signatures.ts';
+export { constantTimeEqual, verifyCalendlySignature, verifyMetaSignature, verifyTypeformSignature } from './signatures.ts';
 export { makeSecretBox, newSecretKey } from './secret-box.ts';
 export type { IntegrationEventRow };

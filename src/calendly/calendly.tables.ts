@@ -1,0 +1,18 @@
+import { pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** The meeting each Calendly invitee became (1050_lead_sources.sql). */
+export const calendlyBookings = pgTable(
+  'calendly_bookings',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    integrationId: uuid('integration_id').notNull(),
+    inviteeUri: text('invitee_uri').notNull(),
+    meetingId: uuid('meeting_id').notNull(),
+    createdAt: ts('created_at').notNull(),
+    canceledAt: ts('canceled_at'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.integrationId, t.inviteeUri] })],
+);
+export type CalendlyBookingRow = typeof calendlyBookings.$inferSelect;

@@ -1,0 +1,139 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
+import { typeformSignature, verifyTypeformSignature } from '../integrations/signatures.ts';
+import { queryRows } from '../lib/db.ts';
+import { jobHandlers } from '../workers.ts';
+
+/** Typeform `form_response` webhooks end to end: signed deliveries through the real app, jobs and database. */
+let t: TestApp;
+let ws: TestWorkspace;
+let integrationId: string;
+const SECRET = 'tf_secret';
+const ran = new Set<string>();
+
+beforeAll(async () => {
+  t = await startTestApp();
+  ws = await t.workspace();
+  const res = await ws.req('POST', '/v1/integrations', { provider: 'typeform', name: 'Visitas', settings: { 'map.budget': 'company', 'map.ok_whatsapp': 'consent:marketingWhatsapp' }, secrets: { secret: SECRET } });
+  expect(res.status).toBe(201);
+  integrationId = res.body.id;
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const post = (body: string, headers: Record<string, string> = {}, id = integrationId) =>
+  t.app.inject({ method: 'POST', url: `/v1/hooks/typeform/${id}`, headers: { 'content-type': 'application/json', ...headers }, payload: body });
+const signed = (body: string, secret = SECRET, id = integrationId) => post(body, { 'typeform-signature': typeformSignature(secret, body) }, id);
+
+async function drain(): Promise<void> {
+  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' ORDER BY id`);
+  for (const row of rows) {
+    if (ran.has(row.id)) continue;
+    ran.add(row.id);
+    await jobHandlers(t.deps)[row.topic]!.run(row.payload, { id: row.id, retryCount: 0, lastAttempt: false });
+  }
+}
+const count = async (table: string) => Number((await queryRows<{ n: number }>(t.database.systemDb, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)} WHERE workspace_id = ${ws.id}`))[0]!.n);
+const events = async () => (await ws.req('GET', `/v1/integrations/${integrationId}/events`)).body.data as Record<string, unknown>[];
+
+let seq = 0;
+function response(email: string, extra: Record<string, unknown>[] = []) {
+  seq++;
+  return JSON.stringify({
+    event_id: `01JTEST${seq}`,
+    event_type: 'form_response',
+    form_response: {
+      form_id: 'lT4Z3j',
+      token: `tok${seq}`,
+      submitted_at: '2026-01-01T10:00:03Z',
+      hidden: { utm_source: 'newsletter' },
+      definition: {
+        id: 'lT4Z3j',
+        fields: [
+          { id: 'Fa1', ref: 'full_name', type: 'short_text', title: 'Tu nombre' },
+          { id: 'Fa5', ref: 'gdpr', type: 'legal', title: 'Acepto recibir novedades por email' },
+        ],
+      },
+      // Not in the definition's order; the phone is left out (optional, unanswered).
+      answers: [
+        { type: 'boolean', boolean: true, field: { id: 'Fa5', type: 'legal', ref: 'gdpr' } },
+        { type: 'email', email, field: { id: 'Fa2', type: 'email', ref: 'email' } },
+        { type: 'text', text: 'Dana García López', field: { id: 'Fa1', type: 'short_text', ref: 'full_name' } },
+        { type: 'choice', choice: { id: 'c2', ref: 'gt500', label: '500k+' }, field: { id: 'Fa4', type: 'multiple_choice', ref: 'budget' } },
+        ...extra,
+      ],
+    },
+  });
+}
+
+describe('Typeform signature', () => {
+  it('reproduces the known-answer vector and refuses a changed body', () => {
+    const body = '{"event_id":"01HTEST","event_type":"form_response","form_response":{"form_id":"abc123","token":"tok1","submitted_at":"2025-01-01T00:00:00Z","answers":[]}}';
+    expect(typeformSignature('tf_secret', body)).toBe('sha256=IauhV/0B2rBRCrNWsl0tRBud7p/+9Lv7hgTyaAgvQ30=');
+    expect(verifyTypeformSignature(['tf_secret'], Buffer.from(body), 'sha256=IauhV/0B2rBRCrNWsl0tRBud7p/+9Lv7hgTyaAgvQ30=')).toBe(true);
+    expect(verifyTypeformSignature(['tf_secret'], Buffer.from(`${body} `), 'sha256=IauhV/0B2rBRCrNWsl0tRBud7p/+9Lv7hgTyaAgvQ30=')).toBe(false);
+    expect(verifyTypeformSignature(['other'], Buffer.from(body), 'sha256=IauhV/0B2rBRCrNWsl0tRBud7p/+9Lv7hgTyaAgvQ30=')).toBe(false);
+  });
+});
+
+describe('Typeform form_response', () => {
+  it('creates the contact from mapped and default fields, with source typeform, and records the consent with proof; 3 deliveries → one effect', async () => {
+    const body = response('dana@example.com', [{ type: 'boolean', boolean: true, field: { id: 'Fa6', type: 'yes_no', ref: 'ok_whatsapp' } }]);
+    for (let i = 0; i < 3; i++) expect((await signed(body)).statusCode).toBe(200);
+    await drain();
+    const [c] = await queryRows<Record<string, unknown>>(t.database.systemDb, sql`SELECT id, first_name, last_name, company, source, source_detail FROM contacts WHERE workspace_id = ${ws.id} AND email = 'dana@example.com'`);
+    expect(c).toMatchObject({ first_name: 'Dana', last_name: 'García López', company: '500k+', source: 'typeform', source_detail: 'form:lT4Z3j' });
+    const history = (await ws.req('GET', `/v1/contacts/${c!.id}/consents`)).body;
+    const list = (Array.isArray(history) ? history : history.data) as { consent: string; value: boolean; source: string; proof: Record<string, unknown> | null }[];
+    const fromForm = list.filter((h) => h.source === 'typeform' && h.proof?.responseToken);
+    expect(fromForm.map((h) => h.consent).sort()).toEqual(['marketingEmail', 'marketingWhatsapp']);
+    expect(fromForm[0]!.proof).toMatchObject({ formId: 'lT4Z3j', responseToken: `tok${seq}`, submittedAt: '2026-01-01T10:00:03Z' });
+    expect(fromForm.every((h) => h.value === true)).toBe(true);
+    const evs = (await events()).filter((e) => e.eventKey === `01JTEST${seq}`);
+    expect(evs).toHaveLength(1);
+    expect(evs[0]!.status).toBe('processed');
+  });
+
+  it('finds an existing contact by email instead of creating another', async () => {
+    const made = await ws.req('POST', '/v1/contacts', { email: 'known@example.com', firstName: 'Known' });
+    expect((await signed(response('known@example.com'))).statusCode).toBe(200);
+    await drain();
+    const rows = await queryRows<{ id: string; source: string }>(t.database.systemDb, sql`SELECT id, source FROM contacts WHERE workspace_id = ${ws.id} AND email = 'known@example.com'`);
+    expect(rows).toEqual([{ id: made.body.id, source: 'api' }]);
+  });
+
+  it('refuses a bad or missing signature with 401 and stores nothing', async () => {
+    const before = await count('integration_events');
+    const body = response('nobody@example.com');
+    expect((await signed(body, 'wrong')).statusCode).toBe(401);
+    expect((await post(body)).statusCode).toBe(401);
+    expect(await count('integration_events')).toBe(before);
+  });
+
+  it('stores a malformed body or a response without identity as failed with the reason, never a 500', async () => {
+    const notJson = '{"event_id": ';
+    expect((await signed(notJson)).statusCode).toBe(200);
+    const noIdentity = JSON.stringify({ event_id: '01NOID', event_type: 'form_response', form_response: { form_id: 'f', token: 't', answers: [] } });
+    expect((await signed(noIdentity)).statusCode).toBe(200);
+    await drain();
+    const evs = await events();
+    expect(evs.find((e) => e.kind === 'malformed')).toMatchObject({ status: 'failed', reason: 'the body is not JSON' });
+    expect(evs.find((e) => e.eventKey === '01NOID')).toMatchObject({ status: 'failed' });
+    expect(String(evs.find((e) => e.eventKey === '01NOID')!.reason)).toContain('no email or phone');
+  });
+
+  it('answers 404 for an unknown integration or a provider mismatch', async () => {
+    const body = response('x@example.com');
+    expect((await signed(body, SECRET, '0190a000-0000-7000-8000-000000000000')).statusCode).toBe(404);
+    const wrongProvider = await t.app.inject({ method: 'POST', url: `/v1/hooks/calendly/${integrationId}`, headers: { 'content-type': 'application/json' }, payload: body });
+    expect(wrongProvider.statusCode).toBe(404);
+  });
+
+  it('refuses a mapping to an unknown target with the field at fault', async () => {
+    const bad = await ws.req('POST', '/v1/integrations', { provider: 'typeform', name: 'x', settings: { 'map.a': 'salary' }, secrets: { secret: 's' } });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body.errors)).toContain('settings');
+  });
+});
