@@ -18,7 +18,7 @@ export async function playbookBoard(deps: { db: Db; clock: Clock }, actor: Actor
   const p = await repo.findPlaybookRow(db, actor.workspaceId, playbookId);
   if (!p) throw notFound('Playbook', playbookId);
   const stages = await repo.listStageRows(db, actor.workspaceId, [playbookId]);
-  const counts = await repo.stageCounts(db, actor.workspaceId, playbookId, now);
+  const counts = await repo.stageCounts(db, actor.workspaceId, playbookId, now, stages);
   const names = new Map(stages.map((s) => [s.id, s.name]));
   const byStage = new Map<string, Board['columns'][number]['contacts']>();
   for (const row of await repo.boardColumnRows(db, actor.workspaceId, playbookId, q.sort, q.limit)) {

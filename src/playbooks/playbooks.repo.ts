@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { contactRowsInStageOrder, type ContactRow } from '../contacts/contact-rows.ts';
 import { queryRows, type Db } from '../lib/db.ts';
 import { contactStageHistory, playbookStages, playbooks, type PlaybookRow, type StageHistoryRow, type StageRow } from './playbooks.tables.ts';
@@ -100,32 +100,66 @@ export async function listStageHistory(db: Db, workspaceId: string, contactId: s
     .orderBy(asc(contactStageHistory.changedAt), asc(contactStageHistory.id));
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * A stage's stale cutoff as plain values: the instant `now - staleAfterDays` (whole 24 h days, as
+ * the UTC session computed it before), its UTC day, and that day's start.
+ */
+export function staleCutoff(now: Date, staleAfterDays: number | null): { cutoff: string; day: string; dayStart: string } | null {
+  if (staleAfterDays === null) return null;
+  const cutoff = new Date(now.getTime() - staleAfterDays * DAY_MS);
+  const day = cutoff.toISOString().slice(0, 10);
+  return { cutoff: cutoff.toISOString(), day, dayStart: `${day}T00:00:00.000Z` };
+}
+
 /**
  * Live contacts per stage of a playbook, and how many entered before the stage's stale cutoff
  * (`now - staleAfterDays`). Totals and whole days come from playbook_stage_day_counts (kept by a
  * trigger); only the cutoff's own UTC day is counted in the contacts_stage index.
+ *
+ * The cutoffs are computed here and passed as timestamptz/date parameters, never as expressions
+ * over the stage row: under row-level security only leakproof clauses may become index conditions
+ * ahead of the policy, and make_interval / AT TIME ZONE / casts are not leakproof, so the
+ * stage_entered_at range fell back to a Filter over the stage's whole index range (issue 12).
+ * `stages` are the playbook's stage rows when the caller has them (the board does); otherwise they
+ * are read first.
  */
-export async function stageCounts(db: Db, workspaceId: string, playbookId: string, now: Date): Promise<Map<string, { count: number; stale: number }>> {
-  const rows = await queryRows<{ stage_id: string; n: number; stale: number }>(
-    db,
-    sql`WITH st AS (
-          SELECT s.workspace_id, s.playbook_id, s.id,
-                 ${now.toISOString()}::timestamptz - make_interval(days => s.stale_after_days) AS cutoff
-          FROM playbook_stages s WHERE s.workspace_id = ${workspaceId} AND s.playbook_id = ${playbookId})
-        SELECT st.id AS stage_id,
+export async function stageCounts(
+  db: Db,
+  workspaceId: string,
+  playbookId: string,
+  now: Date,
+  stages?: StageForCounts[],
+): Promise<Map<string, { count: number; stale: number }>> {
+  const query = stageCountsSql(workspaceId, playbookId, now, stages ?? (await listStageRows(db, workspaceId, [playbookId])));
+  if (!query) return new Map();
+  const rows = await queryRows<{ stage_id: string; n: number; stale: number }>(db, query);
+  return new Map(rows.map((r) => [r.stage_id, { count: Number(r.n), stale: Number(r.stale) }]));
+}
+
+type StageForCounts = Pick<StageRow, 'id' | 'playbookId' | 'staleAfterDays'>;
+
+/** The statement of `stageCounts` (exported for the plan test), or null for a playbook without stages. */
+export function stageCountsSql(workspaceId: string, playbookId: string, now: Date, stages: StageForCounts[]): SQL | null {
+  const mine = stages.filter((s) => s.playbookId === playbookId);
+  if (mine.length === 0) return null;
+  const values = mine.map((s) => {
+    const c = staleCutoff(now, s.staleAfterDays);
+    return sql`(${s.id}::uuid, ${c?.cutoff ?? null}::timestamptz, ${c?.day ?? null}::date, ${c?.dayStart ?? null}::timestamptz)`;
+  });
+  return sql`SELECT st.id AS stage_id,
           (SELECT coalesce(sum(d.n), 0) FROM playbook_stage_day_counts d
-            WHERE d.workspace_id = st.workspace_id AND d.playbook_id = st.playbook_id AND d.stage_id = st.id)::int AS n,
+            WHERE d.workspace_id = ${workspaceId} AND d.playbook_id = ${playbookId} AND d.stage_id = st.id)::int AS n,
           (CASE WHEN st.cutoff IS NULL THEN 0 ELSE
             (SELECT coalesce(sum(d.n), 0) FROM playbook_stage_day_counts d
-              WHERE d.workspace_id = st.workspace_id AND d.playbook_id = st.playbook_id AND d.stage_id = st.id
-                AND d.day < (st.cutoff AT TIME ZONE 'UTC')::date)
+              WHERE d.workspace_id = ${workspaceId} AND d.playbook_id = ${playbookId} AND d.stage_id = st.id
+                AND d.day < st.cutoff_day)
             + (SELECT count(*) FROM contacts c
-              WHERE c.workspace_id = st.workspace_id AND c.stage_id = st.id AND c.deleted_at IS NULL
-                AND c.stage_entered_at >= ((st.cutoff AT TIME ZONE 'UTC')::date)::timestamp AT TIME ZONE 'UTC'
+              WHERE c.workspace_id = ${workspaceId} AND c.stage_id = st.id AND c.deleted_at IS NULL
+                AND c.stage_entered_at >= st.day_start
                 AND c.stage_entered_at < st.cutoff) END)::int AS stale
-        FROM st`,
-  );
-  return new Map(rows.map((r) => [r.stage_id, { count: Number(r.n), stale: Number(r.stale) }]));
+        FROM (VALUES ${sql.join(values, sql`, `)}) AS st (id, cutoff, cutoff_day, day_start)`;
 }
 
 /**
