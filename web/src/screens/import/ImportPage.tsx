@@ -134,8 +134,8 @@ export default function ImportPage() {
           <Counts counts={imp.dryRun.counts} testId="dry-run-counts" />
           {problems.length > 0 && (
             <Table.ScrollContainer minWidth={560}>
-              <Table data-testid="dry-run-problems">
-                <Table.Caption>{t('imports.problems')}</Table.Caption>
+              <Title order={3} size="h5" id="dry-run-problems-title">{t('imports.problems')}</Title>
+              <Table data-testid="dry-run-problems" aria-labelledby="dry-run-problems-title">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th scope="col">{t('imports.row')}</Table.Th>
