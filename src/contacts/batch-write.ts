@@ -3,7 +3,7 @@ import type { Actor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import type { FieldError } from '../lib/errors.ts';
-import { uuidv7 } from '../lib/ids.ts';
+import { randomFillSync } from 'node:crypto';
 import { findWorkspaceUser } from '../workspaces/workspaces.service.ts';
 import type { WorkspaceSettingsReader } from '../workspaces/workspace-settings.ts';
 import * as repo from './batch.repo.ts';
@@ -50,6 +50,30 @@ const keyOf = (k: { kind: string; value: string }) => `${k.kind}:${k.value}`;
 
 class DryRunRollback extends Error {}
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/**
+ * UUIDv7 ids for a batch (as `uuidv7` in lib/ids: 48-bit milliseconds, version and variant bits,
+ * the rest random), with the random bytes drawn 1,024 ids at a time: one `randomBytes(16)` per id
+ * was ~3 µs each, and a created contact takes 7 ids.
+ */
+function uuidv7Source(now: number) {
+  const CHUNK = 1024;
+  const bytes = Buffer.allocUnsafe(CHUNK * 16);
+  let next = CHUNK;
+  const ms = HEX[Math.floor(now / 2 ** 40) & 0xff]! + HEX[Math.floor(now / 2 ** 32) & 0xff]! + HEX[(now >>> 24) & 0xff]! + HEX[(now >>> 16) & 0xff]!;
+  const ms2 = HEX[(now >>> 8) & 0xff]! + HEX[now & 0xff]!;
+  return (): string => {
+    if (next === CHUNK) {
+      randomFillSync(bytes);
+      next = 0;
+    }
+    const o = next++ * 16;
+    const h = (i: number) => HEX[bytes[o + i]!]!;
+    return `${ms}-${ms2}-${HEX[(bytes[o + 6]! & 0x0f) | 0x70]}${h(7)}-${HEX[(bytes[o + 8]! & 0x3f) | 0x80]}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}`;
+  };
+}
+
 const sourceFor = (actor: Actor): Source => (actor.type === 'user' || actor.type === 'cli' ? 'manual' : 'api');
 
 const identityOf = (row: ContactRow): IdentityFields => ({
@@ -91,6 +115,7 @@ export function makeBatchWriter(deps: BatchWriterDeps) {
     const ws = actor.workspaceId;
     const now = clock.now();
     const at = now.toISOString();
+    const newId = uuidv7Source(now.getTime());
     const actorId = actor.userId ?? actor.principalId;
     const results: BatchItemResult[] = new Array<BatchItemResult>(items.length);
     const country = (await deps.workspaceSettings(tx, ws)).defaultCountry;
@@ -264,26 +289,32 @@ export function makeBatchWriter(deps: BatchWriterDeps) {
       const events: repo.ContactEventRow[] = [];
       const outbox: repo.OutboxRow[] = [];
       const consentSource = opts.source ?? sourceFor(actor);
+      const createdTrail: repo.CreatedTrailRow[] = [];
       for (const c of created) {
         const id = c.row.id;
-        for (const [consent, value] of Object.entries(c.consents) as [keyof Consents, boolean][]) {
-          consentRows.push({ id: uuidv7(now.getTime()), contact_id: id, consent, value, changed_at: at, actor_type: actor.type, actor_id: actorId, source: c.row.source, proof: { reason: 'contact_created', explicit: c.explicit[consent] !== undefined } });
-        }
-        events.push({ id: uuidv7(now.getTime()), contact_id: id, type: 'contact.created', data: { source: c.row.source }, actor_type: actor.type, actor_id: actorId, occurred_at: at });
-        outbox.push({ id: uuidv7(now.getTime()), topic: 'contact.changed', payload: { contactId: id, change: 'created' }, created_at: at });
+        createdTrail.push({
+          contact_id: id,
+          source: c.row.source,
+          val: repo.CREATED_CONSENTS.map((k) => c.consents[k]),
+          ex: repo.CREATED_CONSENTS.map((k) => c.explicit[k] !== undefined),
+          cid: [newId(), newId(), newId(), newId()],
+          eid: newId(),
+          oid: newId(),
+        });
         touchedBy.set(id, c.w.index);
         results[c.w.index] = { index: c.w.index, status: 'created', contactId: id, version: 1 };
       }
       for (const u of updated) {
         const id = u.cur.id;
         for (const ch of u.consentChanges) {
-          consentRows.push({ id: uuidv7(now.getTime()), contact_id: id, consent: ch.consent, value: ch.value, changed_at: at, actor_type: actor.type, actor_id: actorId, source: consentSource, proof: null });
+          consentRows.push({ id: newId(), contact_id: id, consent: ch.consent, value: ch.value, changed_at: at, actor_type: actor.type, actor_id: actorId, source: consentSource, proof: null });
         }
-        events.push({ id: uuidv7(now.getTime()), contact_id: id, type: 'contact.updated', data: { fields: u.changed }, actor_type: actor.type, actor_id: actorId, occurred_at: at });
-        outbox.push({ id: uuidv7(now.getTime()), topic: 'contact.changed', payload: { contactId: id, change: 'updated', fields: u.changed }, created_at: at });
+        events.push({ id: newId(), contact_id: id, type: 'contact.updated', data: { fields: u.changed }, actor_type: actor.type, actor_id: actorId, occurred_at: at });
+        outbox.push({ id: newId(), topic: 'contact.changed', payload: { contactId: id, change: 'updated', fields: u.changed }, created_at: at });
         touchedBy.set(id, u.w.index);
         results[u.w.index] = { index: u.w.index, status: 'updated', contactId: id, version: Number(u.cur.version) + 1, previous: previousValues(u.cur, u.next, u.changed) };
       }
+      await repo.insertCreatedTrail(tx, ws, { at, actorType: actor.type, actorId, rows: createdTrail });
       await repo.insertConsentRecords(tx, ws, consentRows);
       await repo.insertContactEvents(tx, ws, events);
       await repo.insertOutboxRows(tx, ws, outbox);
@@ -300,7 +331,7 @@ export function makeBatchWriter(deps: BatchWriterDeps) {
         marketingWhatsapp: explicit.marketingWhatsapp ?? false,
         marketingEmail: explicit.marketingEmail ?? false,
       };
-      const id = uuidv7(now.getTime());
+      const id = newId();
       const row: repo.NewContactRow = {
         id,
         first_name: normaliseName(input.firstName ?? ''),

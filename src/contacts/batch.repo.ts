@@ -206,3 +206,38 @@ function contactRowFromJson(json: Record<string, unknown>): ContactRow {
   }
   return out as ContactRow;
 }
+
+/** The trail of one created contact: its 4 consent values (in `CREATED_CONSENTS` order), whether each was given, and the ids to use. */
+export type CreatedTrailRow = { contact_id: string; source: string; val: boolean[]; ex: boolean[]; cid: string[]; eid: string; oid: string };
+
+/** Consent order of `CreatedTrailRow.val / ex / cid`. */
+export const CREATED_CONSENTS = ['transactionalWhatsapp', 'transactionalEmail', 'marketingWhatsapp', 'marketingEmail'] as const;
+
+/**
+ * Everything a created contact leaves besides its row, in one statement for the batch: its 4
+ * consent records (starting values, with `{ reason: 'contact_created', explicit }` as proof), its
+ * `contact.created` event and its outbox row — the same rows as `insertConsentRecords`,
+ * `insertContactEvents` and `insertOutboxRows` would write, built in the database from one small
+ * JSON row per contact instead of 6 rows shipped and parsed.
+ */
+export async function insertCreatedTrail(
+  db: Db,
+  workspaceId: string,
+  trail: { at: string; actorType: string; actorId: string | null; rows: CreatedTrailRow[] },
+): Promise<void> {
+  if (trail.rows.length === 0) return;
+  const names = CREATED_CONSENTS.map((c, i) => `(${i + 1}, '${c}')`).join(', ');
+  await db.execute(sql`WITH v AS MATERIALIZED (
+      SELECT * FROM jsonb_to_recordset(${json(trail.rows)}) AS v(contact_id uuid, source text, val boolean[], ex boolean[], cid uuid[], eid uuid, oid uuid)
+    ), cons AS (
+      INSERT INTO consent_records (workspace_id, id, contact_id, consent, value, changed_at, actor_type, actor_id, source, proof)
+      SELECT ${workspaceId}::uuid, v.cid[k.i], v.contact_id, k.name, v.val[k.i], ${trail.at}::timestamptz, ${trail.actorType}, ${trail.actorId}::text, v.source,
+        jsonb_build_object('reason', 'contact_created', 'explicit', v.ex[k.i])
+      FROM v CROSS JOIN (VALUES ${sql.raw(names)}) AS k(i, name)
+    ), ev AS (
+      INSERT INTO contact_events (workspace_id, id, contact_id, type, data, actor_type, actor_id, occurred_at)
+      SELECT ${workspaceId}::uuid, v.eid, v.contact_id, 'contact.created', jsonb_build_object('source', v.source), ${trail.actorType}, ${trail.actorId}::text, ${trail.at}::timestamptz FROM v
+    )
+    INSERT INTO outbox (workspace_id, id, topic, payload, created_at)
+    SELECT ${workspaceId}::uuid, v.oid, 'contact.changed', jsonb_build_object('contactId', v.contact_id, 'change', 'created', 'workspaceId', ${workspaceId}::text), ${trail.at}::timestamptz FROM v`);
+}

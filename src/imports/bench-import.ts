@@ -1,7 +1,7 @@
 /**
  * Measures a CSV import end to end through the app's own path (upload stream → draft → job run
  * in batches with checkpoints → writeBatch): rows/s and peak RSS.
- *   DATABASE_URL=postgres://… node --import tsx src/imports/bench-import.ts [rows]
+ *   DATABASE_URL=postgres://… node --import tsx [--expose-gc] src/imports/bench-import.ts [rows]
  * Uses a fresh workspace; the file is generated on the fly into the data folder.
  */
 import { appendFileSync, createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +31,17 @@ for (let start = 1; start <= rows; start += 10_000) {
 }
 const imports = makeImportsService(deps);
 let peak = 0;
-const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 250);
+// With --expose-gc: the live heap after a full collection, at the start and every 5 s (memory
+// held, not garbage not yet collected), to tell growth from retention.
+const gc = (globalThis as { gc?: () => void }).gc;
+const liveHeap = () => (gc ? (gc(), process.memoryUsage().heapUsed) : 0);
+const heapStart = liveHeap();
+let heapPeak = heapStart;
+let ticks = 0;
+const sampler = setInterval(() => {
+  peak = Math.max(peak, process.memoryUsage().rss);
+  if (gc && ++ticks % 20 === 0) heapPeak = Math.max(heapPeak, liveHeap());
+}, 250);
 const baseline = process.memoryUsage().rss;
 const t0 = performance.now();
 await inWorkspace(workspace.id, async () => {
@@ -48,6 +58,7 @@ await inWorkspace(workspace.id, async () => {
     backend: database.kind, rows, status: done.status, counts: done.counts,
     uploadAndDraftSeconds: Math.round((t1 - t0) / 100) / 10, runSeconds: Math.round((t2 - t1) / 100) / 10,
     rowsPerSecond: Math.round(rows / ((t2 - t1) / 1000)), baselineRssMb: mb(baseline), peakRssMb: mb(peak),
+    ...(gc ? { liveHeapStartMb: mb(heapStart), liveHeapPeakMb: mb(heapPeak), liveHeapEndMb: mb(liveHeap()) } : {}),
   }));
 });
 await database.close();

@@ -63,41 +63,59 @@ export async function streamBatches(
   let batchKeys = new Set<string>();
   let lastRow = fromRow;
 
+  // One batch in flight: while the database applies batch N, the next rows are read and mapped
+  // (Node and PostgreSQL work at the same time). Batches still apply one after the other, in file
+  // order, each after the previous one committed; a failed batch stops the run at the next flush.
+  let inFlight: Promise<void> | undefined;
+  const settle = async () => {
+    const running = inFlight;
+    inFlight = undefined;
+    if (running) await running;
+  };
   const flush = async () => {
     if (!batch.length) return;
     const rows = batch;
     batch = [];
     batchKeys = new Set();
-    await apply(() => applyRows(plan, rows), rows[rows.length - 1]!.row);
+    await settle();
+    const running = apply(() => applyRows(plan, rows), rows[rows.length - 1]!.row);
+    running.catch(() => undefined); // awaited (and thrown) by the next settle
+    inFlight = running;
   };
 
-  for await (const rec of records) {
-    // The header's own problems were answered when the file was uploaded.
-    if (rec.row === 0) continue;
-    lastRow = Math.max(lastRow, rec.row);
-    let pending: Pending;
-    if ('error' in rec) {
-      pending = { row: rec.row, line: rec.line, cells: null, problem: { column: null, code: rec.error.code, message: rec.error.message } };
-    } else {
-      const mapped = mapRow(plan.headers, plan.mapping, rec.values, plan.context);
-      pending = { row: rec.row, line: rec.line, cells: rec.values, mapped };
-      if (seen) {
-        for (const key of mapped.keys) {
-          const h = keyHash(key);
-          const earlier = seen.get(h);
-          if (earlier !== undefined && earlier < rec.row) {
-            pending.problem ??= { column: null, code: 'duplicate_in_file', message: `Same ${key.startsWith('e:') ? 'email' : 'phone'} as row ${earlier}` };
-          } else if (earlier === undefined) seen.set(h, rec.row);
+  try {
+    for await (const rec of records) {
+      // The header's own problems were answered when the file was uploaded.
+      if (rec.row === 0) continue;
+      lastRow = Math.max(lastRow, rec.row);
+      let pending: Pending;
+      if ('error' in rec) {
+        pending = { row: rec.row, line: rec.line, cells: null, problem: { column: null, code: rec.error.code, message: rec.error.message } };
+      } else {
+        const mapped = mapRow(plan.headers, plan.mapping, rec.values, plan.context);
+        pending = { row: rec.row, line: rec.line, cells: rec.values, mapped };
+        if (seen) {
+          for (const key of mapped.keys) {
+            const h = keyHash(key);
+            const earlier = seen.get(h);
+            if (earlier !== undefined && earlier < rec.row) {
+              pending.problem ??= { column: null, code: 'duplicate_in_file', message: `Same ${key.startsWith('e:') ? 'email' : 'phone'} as row ${earlier}` };
+            } else if (earlier === undefined) seen.set(h, rec.row);
+          }
         }
       }
+      if (rec.row <= fromRow) continue;
+      const keys = pending.mapped && !pending.problem && !pending.mapped.problems.length ? pending.mapped.keys : [];
+      if (keys.some((k) => batchKeys.has(k)) || batch.length >= BATCH_ROWS) await flush();
+      batch.push(pending);
+      for (const k of keys) batchKeys.add(k);
     }
-    if (rec.row <= fromRow) continue;
-    const keys = pending.mapped && !pending.problem && !pending.mapped.problems.length ? pending.mapped.keys : [];
-    if (keys.some((k) => batchKeys.has(k)) || batch.length >= BATCH_ROWS) await flush();
-    batch.push(pending);
-    for (const k of keys) batchKeys.add(k);
+    await flush();
+  } finally {
+    // Never leave a batch running behind the caller's back, even when reading failed.
+    if (inFlight) await inFlight.catch(() => undefined);
   }
-  await flush();
+  await settle();
   return lastRow;
 }
 
