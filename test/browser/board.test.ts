@@ -159,4 +159,29 @@ describe('playbook board', { timeout: 60_000 }, () => {
     expect(await stageOf(ids.pablo!)).toBe(stage.Contactado);
     await context.close();
   });
+
+  it('moves with the keyboard on the drag handle: Space picks up, → chooses the column, Space drops', async () => {
+    const { context, page } = await signedIn(ana);
+    await page.goto(`${base}/playbooks/${playbookId}/board`);
+    const handle = page.getByRole('button', { name: 'Arrastrar a Marta Ibáñez' });
+    await handle.focus();
+    // dnd-kit's own polite live region says where the card is, in Spanish.
+    const said = async () => (await page.locator('[id^="DndLiveRegion"]').textContent()) ?? '';
+    await page.keyboard.press('Space');
+    await expect.poll(said, P).toBe('Sobre Contactado'); // picked up ("Has cogido a…"), over her own column
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(said, P).toBe('Sobre Visita');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(said, P).toBe('Sobre Propuesta');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(said, P).toBe('Sobre Visita');
+    await page.keyboard.press('Space');
+    await expect.poll(() => stageOf(ids.marta!), P).toBe(stage.Visita);
+    await expect.poll(() => countOf(page, stage.Visita!), P).toBe('2');
+    expect(await countOf(page, stage.Contactado!)).toBe('1');
+    // She left the stale stage: its stale marker is gone.
+    await expect.poll(() => page.getByTestId('stale-count').count(), P).toBe(0);
+    expect(await page.getByTestId('board-live').textContent()).toBe('Marta Ibáñez: de Contactado a Visita');
+    await context.close();
+  });
 });

@@ -1,9 +1,9 @@
 import {
   DndContext, DragOverlay, KeyboardSensor, PointerSensor, useSensor, useSensors,
-  type Announcements, type DragEndEvent, type DragStartEvent,
+  type Announcements, type DragEndEvent, type DragStartEvent, type KeyboardCoordinateGetter,
 } from '@dnd-kit/core';
 import { Alert, Button, Center, Group, Loader, NativeSelect, Paper, ScrollArea, Stack, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../lib/api.ts';
@@ -59,9 +59,23 @@ export default function BoardPage() {
     move.mutate({ card, toStageId });
   };
 
+  const keyColumn = useRef<string | null>(null);
+  /** ←/→ jump a picked-up card to the previous/next column (not 25 px at a time). */
+  const columnKeys: KeyboardCoordinateGetter = (event, { active, currentCoordinates, context }) => {
+    if (event.code !== 'ArrowRight' && event.code !== 'ArrowLeft') return undefined;
+    event.preventDefault();
+    const order = columns.map((c) => c.stage.id);
+    // The column chosen so far, kept here: `context.over` lags a render behind quick key presses.
+    const here = order.indexOf(keyColumn.current ?? columnOf(active)?.stage.id ?? '');
+    const next = order[here + (event.code === 'ArrowRight' ? 1 : -1)];
+    const rect = next ? context.droppableRects.get(next) : undefined;
+    if (!next || !rect) return currentCoordinates;
+    keyColumn.current = next;
+    return { x: rect.left + 9, y: rect.top + 48 };
+  };
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor),
+    useSensor(KeyboardSensor, { coordinateGetter: columnKeys }),
   );
 
   const cardOf = (contactId: string | number) => columnOf(contactId)?.contacts.find((x) => x.id === contactId);
@@ -73,6 +87,7 @@ export default function BoardPage() {
   };
 
   const onDragStart = ({ active }: DragStartEvent) => {
+    keyColumn.current = null;
     const column = columnOf(active.id);
     const card = column?.contacts.find((x) => x.id === active.id);
     if (column && card) setDragging({ card, column });
