@@ -152,7 +152,7 @@ describe('playbook board', { timeout: 60_000 }, () => {
     expect(changed.status, changed.text).toBe(200);
     await page.getByRole('button', { name: 'Mover a Pablo Serrano a…' }).click();
     await page.getByRole('menuitem', { name: 'Visita' }).click();
-    await expect.poll(async () => (await page.getByRole('alert').textContent()) ?? '', P).toContain('No se pudo mover a Pablo Serrano');
+    await expect.poll(async () => (await page.getByRole('alert').textContent()) ?? '', P).toBe('No se pudo mover a Pablo Serrano: alguien cambió el contacto hace un momento. Ha vuelto a su etapa.');
     // Rolled back on screen, and the server never moved him.
     await expect.poll(() => column(page, stage.Contactado!).locator(`[data-contact-id="${ids.pablo}"]`).count(), P).toBe(1);
     await expect.poll(() => countOf(page, stage.Visita!), P).toBe('1');
