@@ -41,6 +41,7 @@ import { attentionRoutes } from './attention/attention.routes.ts';
 import { notificationsRoutes } from './notifications/notifications.routes.ts';
 import { integrationsRoutes } from './integrations/integrations.routes.ts';
 import { hooksRoutes } from './integrations/hooks.routes.ts';
+import { webFormsRoutes } from './web-forms/web-forms.routes.ts';
 import { whatsappCloudRoutes } from './whatsapp-cloud/whatsapp-cloud.routes.ts';
 import { registerWebApp } from './web-app/web-app.ts';
 
@@ -136,6 +137,7 @@ export async function buildApp(deps: Deps, opts: { logger?: false | Logger; befo
   await app.register(notificationsRoutes(deps));
   await app.register(integrationsRoutes(deps));
   await app.register(hooksRoutes(deps));
+  await app.register(webFormsRoutes(deps));
   await app.register(whatsappCloudRoutes(deps));
   await registerWebApp(app);
 

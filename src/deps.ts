@@ -34,6 +34,7 @@ import { makeNotificationsService } from './notifications/notifications.service.
 import { makeChannels } from './whatsapp-cloud/channels.ts';
 import { makeTypeformProvider } from './typeform/typeform.provider.ts';
 import { makeCalendlyProvider } from './calendly/calendly.provider.ts';
+import { makeWebFormsProvider } from './web-forms/web-forms.provider.ts';
 
 /** Everything a route, job or CLI command may use, wired in one place. */
 export type Deps = {
@@ -76,6 +77,7 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
     documents: makeDocumentsService({ db, clock, cursors, storage: localDiskStorage(`${config.dataDir}/documents`), maxBytes: config.documentMaxBytes ?? 10 * 1024 * 1024 }),
   };
   services.integrations.addProvider('typeform', makeTypeformProvider({ contacts: services.contacts }));
+  services.integrations.addProvider('web_form', makeWebFormsProvider({ contacts: services.contacts }));
   services.integrations.addProvider('calendly', makeCalendlyProvider({ db, clock, contacts: services.contacts, meetings: services.meetings }));
   return services;
 }

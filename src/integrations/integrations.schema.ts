@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { singleLineText } from '../lib/http/common-schemas.ts';
 
 /** Provider ids as they appear in `/v1/hooks/{provider}/{integrationId}`. */
-export const PROVIDERS = ['whatsapp', 'typeform', 'calendly'] as const;
+export const PROVIDERS = ['whatsapp', 'typeform', 'calendly', 'web_form'] as const;
 export const Provider = z.enum(PROVIDERS).meta({ id: 'IntegrationProvider', description: 'The outside service' });
 
 const Token = (what: string) => singleLineText(512).trim().min(1).meta({ description: what });
@@ -38,12 +38,41 @@ export const TypeformSecrets = z.object({ secret: Token('The webhook secret set 
 export const CalendlySettings = z.object({}).strict().meta({ id: 'CalendlyIntegrationSettings' });
 export const CalendlySecrets = z.object({ signingKey: Token('The signing_key given when creating the webhook subscription') }).strict().meta({ id: 'CalendlyIntegrationSecrets' });
 
+const CONSENT_KEYS = ['transactionalWhatsapp', 'transactionalEmail', 'marketingWhatsapp', 'marketingEmail'];
+const HTTPS_ORIGIN = /^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
+/** A thank-you URL that cannot send visitors elsewhere than the team meant: https, or a path on the same site. */
+export const safeRedirect = (v: string) => (/^\/(?![/\\])/.test(v) && !/[\s\\]/.test(v)) || (/^https:\/\/[^\s\\]+$/i.test(v) && URL.canParse(v));
+/**
+ * Web form: `thankYouUrl` (https or a relative path) for HTML posts, `origins` (https origins,
+ * space separated) allowed by CORS, `honeypot` (the hidden field's name, default `website`),
+ * `consentText.<consent>` (the text shown beside the checkbox `consent.<consent>`), and
+ * `map.<posted field>` = target as for Typeform (by default the fields are named email, phone,
+ * name, firstName, lastName, company).
+ */
+export const WebFormSettings = z
+  .record(z.string().max(120), z.string().max(2000))
+  .superRefine((r, ctx) => {
+    if (Object.keys(r).length > 100) ctx.addIssue({ code: 'custom', message: 'at most 100 settings' });
+    for (const [k, v] of Object.entries(r)) {
+      const bad = (message: string) => ctx.addIssue({ code: 'custom', message, path: [k] });
+      if (k === 'thankYouUrl') { if (!safeRedirect(v)) bad('must be an https URL or a path starting with /'); }
+      else if (k === 'origins') { if (!v.split(/[\s,]+/).filter(Boolean).every((o) => HTTPS_ORIGIN.test(o))) bad('must be https origins (https://host[:port]), space separated'); }
+      else if (k === 'honeypot') { if (!/^[A-Za-z0-9_-]{1,64}$/.test(v)) bad('must be a field name'); }
+      else if (k.startsWith('consentText.')) { if (!CONSENT_KEYS.includes(k.slice(12))) bad('unknown consent'); }
+      else if (k.startsWith('map.')) { if (!/^map\.[A-Za-z0-9_.-]{1,100}$/.test(k) || !(MAPPING_TARGETS as readonly string[]).includes(v)) bad(`must map to one of ${MAPPING_TARGETS.join(', ')}`); }
+      else bad('unknown setting');
+    }
+  })
+  .meta({ id: 'WebFormIntegrationSettings' });
+export const WebFormSecrets = z.object({ timestampKey: Token('Optional: signs the `_ts` field your page renders (`<unix>.<hex HMAC-SHA256(key, unix)>`); when set, posts without a fresh one are refused').optional() }).strict().meta({ id: 'WebFormIntegrationSecrets' });
+
 const name = singleLineText(120).trim().min(1);
 export const IntegrationCreate = z
   .discriminatedUnion('provider', [
     z.object({ provider: z.literal('whatsapp'), name, settings: WhatsappSettings, secrets: WhatsappSecrets }).strict(),
     z.object({ provider: z.literal('typeform'), name, settings: FieldMapping.default({}), secrets: TypeformSecrets }).strict(),
     z.object({ provider: z.literal('calendly'), name, settings: CalendlySettings.default({}), secrets: CalendlySecrets }).strict(),
+    z.object({ provider: z.literal('web_form'), name, settings: WebFormSettings.default({}), secrets: WebFormSecrets.default({}) }).strict(),
   ])
   .meta({ id: 'IntegrationCreate' });
 export type IntegrationCreate = z.infer<typeof IntegrationCreate>;
@@ -51,8 +80,8 @@ export type IntegrationCreate = z.infer<typeof IntegrationCreate>;
 export const IntegrationUpdate = z
   .object({
     name: name.optional(),
-    settings: z.union([WhatsappSettings.partial().strict(), FieldMapping]).optional(),
-    secrets: z.union([WhatsappSecrets.partial().strict(), TypeformSecrets.partial().strict(), CalendlySecrets.partial().strict()]).optional().meta({ description: 'New secret values; a new signing secret keeps the previous one valid for webhooks until the next change (rotation)' }),
+    settings: z.union([WhatsappSettings.partial().strict(), FieldMapping, WebFormSettings]).optional(),
+    secrets: z.union([WhatsappSecrets.partial().strict(), TypeformSecrets.partial().strict(), CalendlySecrets.partial().strict(), WebFormSecrets]).optional().meta({ description: 'New secret values; a new signing secret keeps the previous one valid for webhooks until the next change (rotation)' }),
   })
   .strict().meta({ id: 'IntegrationUpdate' });
 export type IntegrationUpdate = z.infer<typeof IntegrationUpdate>;

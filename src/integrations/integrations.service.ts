@@ -130,6 +130,36 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
     return { row, adapter, connection };
   }
 
+  /** Stores events once each under their key and queues the new ones for the job (R14, R15). */
+  async function store(row: IntegrationRow, events: ProviderEvent[]): Promise<{ received: number; stored: number }> {
+    const now = clock.now();
+    // Stored, or the sender is told to retry (503): never a 2xx for an event that was not kept (R15).
+    const unavailable = (err: unknown): never => {
+      throw new AppError('service_unavailable', `The event could not be stored; retry later (${err instanceof Error ? err.message.slice(0, 100) : 'error'})`, { status: 503 });
+    };
+    return inWorkspace(row.workspaceId, () =>
+      db.transaction(async (tx) => {
+        const stored = await repo.insertEvents(
+          tx,
+          events.map((e, i) => ({
+            workspaceId: row.workspaceId,
+            id: uuidv7(now.getTime() + i),
+            integrationId: row.id,
+            eventKey: e.key,
+            kind: e.kind,
+            payload: e.payload,
+            status: e.failed ? ('failed' as const) : ('received' as const),
+            reason: e.failed ?? null,
+            receivedAt: now,
+          })),
+        );
+        const toProcess = stored.filter((s) => s.status === 'received').map((s) => s.id);
+        if (toProcess.length) await recordOutbox(tx, row.workspaceId, { topic: INTEGRATION_EVENTS_TOPIC, payload: { integrationId: row.id, eventIds: toProcess } }, now);
+        return { received: events.length, stored: stored.length };
+      }),
+    ).catch(unavailable);
+  }
+
   return {
     /** Plugs in one more provider (wired in deps.ts, so this feature imports none of them). */
     addProvider(provider: Provider, adapter: ProviderAdapter): void {
@@ -261,33 +291,23 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
       if (!adapter.verify(connection, rawBody, headers)) {
         throw new AppError('webhook_signature_invalid', 'The webhook signature does not match this integration', { status: 401 });
       }
-      const events = adapter.split(rawBody);
-      const now = clock.now();
-      // Stored, or the sender is told to retry (503): never a 2xx for an event that was not kept (R15).
-      const unavailable = (err: unknown): never => {
-        throw new AppError('service_unavailable', `The event could not be stored; retry later (${err instanceof Error ? err.message.slice(0, 100) : 'error'})`, { status: 503 });
-      };
-      return inWorkspace(row.workspaceId, () =>
-        db.transaction(async (tx) => {
-          const stored = await repo.insertEvents(
-            tx,
-            events.map((e, i) => ({
-              workspaceId: row.workspaceId,
-              id: uuidv7(now.getTime() + i),
-              integrationId: row.id,
-              eventKey: e.key,
-              kind: e.kind,
-              payload: e.payload,
-              status: e.failed ? ('failed' as const) : ('received' as const),
-              reason: e.failed ?? null,
-              receivedAt: now,
-            })),
-          );
-          const toProcess = stored.filter((s) => s.status === 'received').map((s) => s.id);
-          if (toProcess.length) await recordOutbox(tx, row.workspaceId, { topic: INTEGRATION_EVENTS_TOPIC, payload: { integrationId: row.id, eventIds: toProcess } }, now);
-          return { received: events.length, stored: stored.length };
-        }),
-      ).catch(unavailable);
+      return store(row, adapter.split(rawBody));
+    },
+
+    /**
+     * A public submission that is not a signed webhook (a web form): the caller checks it against
+     * the integration (origin, honeypot, timestamp) and cuts its events; they are stored and
+     * processed as a webhook's are. An unknown integration or another provider is a 404.
+     */
+    async submit(provider: Provider, integrationId: string, make: (connection: Connection) => ProviderEvent[]): Promise<{ received: number; stored: number }> {
+      const { row, connection } = await hookTarget(provider, integrationId);
+      const events = make(connection);
+      return events.length ? store(row, events) : { received: 0, stored: 0 };
+    },
+
+    /** The settings and secrets behind a public URL (a 404 when unknown), e.g. to answer a CORS preflight. */
+    async publicConnection(provider: Provider, integrationId: string): Promise<Connection> {
+      return (await hookTarget(provider, integrationId)).connection;
     },
 
     /**
