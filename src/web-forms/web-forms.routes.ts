@@ -44,7 +44,7 @@ export const webFormsRoutes =
 
     app.options('/v1/forms/:integrationId', {
       config: { public: true },
-      schema: { operationId: 'preflightWebForm', tags, summary: "CORS preflight of a web form: allowed only for the integration's origins", params: FormParams, response: { 204: z.null().meta({ id: 'WebFormPreflight' }), ...problemResponses(403, 404) } },
+      schema: { hide: true, operationId: 'preflightWebForm', tags, summary: "CORS preflight of a web form: allowed only for the integration's origins", params: FormParams, response: { 204: z.null().meta({ id: 'WebFormPreflight' }), ...problemResponses(403, 404) } },
     }, async (request, reply) => {
       const connection = await integrations.publicConnection('web_form', request.params.integrationId);
       if (allowOrigin(request, reply, connection) !== 'allowed') throw new AppError('origin_not_allowed', 'This origin may not post to this form', { status: 403 });
