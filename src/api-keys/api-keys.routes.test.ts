@@ -33,6 +33,21 @@ describe('API keys', () => {
     expect(list.body.data[0].secret).toBeUndefined();
   });
 
+  it('refuses an Idempotency-Key on key creation, so no stored replay ever holds a secret', async () => {
+    const keyed = await ws.req('POST', '/v1/api-keys', { name: 'Retried', role: 'member' }, { 'idempotency-key': 'create-key-1' });
+    expect(keyed.status).toBe(400);
+    expect(keyed.body.code).toBe('idempotency_key_not_accepted');
+    expect(keyed.body.errors[0].pointer).toBe('/headers/idempotency-key');
+    const keys = await ws.req('GET', '/v1/api-keys');
+    expect(keys.body.data.map((k: { name: string }) => k.name)).not.toContain('Retried');
+    const stored = await queryRows<{ n: number }>(t.database.systemDb, sql`SELECT count(*)::int AS n FROM idempotency_keys WHERE key = 'create-key-1'`);
+    expect(stored[0]!.n).toBe(0);
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const params = (doc.paths['/v1/api-keys'].post.parameters ?? []).map((p: { $ref?: string }) => p.$ref);
+    expect(params).not.toContain('#/components/parameters/IdempotencyKey');
+    expect(doc.paths['/v1/contacts'].post.parameters.map((p: { $ref?: string }) => p.$ref)).toContain('#/components/parameters/IdempotencyKey');
+  });
+
   it('lets members work contacts but not manage keys, users or settings', async () => {
     const member = await ws.req('POST', '/v1/api-keys', { name: 'member', role: 'member' });
     const asMember = ws.as(member.body.secret);

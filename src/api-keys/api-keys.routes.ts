@@ -25,7 +25,8 @@ export const apiKeysRoutes =
     const { apiKeys } = deps.services;
 
     app.post('/v1/api-keys', {
-      schema: { operationId: 'createApiKey', tags, summary: 'Create an API key; `secret` is shown only in this response', body: ApiKeyCreate, response: { 201: ApiKeyWithSecret, ...problemResponses(401, 403, 422) } },
+      // The answer carries the key's secret: a stored idempotent replay would keep it in plain text.
+      schema: { operationId: 'createApiKey', idempotency: false, tags, summary: 'Create an API key; `secret` is shown only in this response', body: ApiKeyCreate, response: { 201: ApiKeyWithSecret, ...problemResponses(401, 403, 422) } },
     }, async (request, reply) => {
       const key = await apiKeys.create(actorOf(request), request.body);
       return reply.status(201).header('location', `/v1/api-keys/${key.id}`).send(key);

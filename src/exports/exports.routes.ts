@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../auth/authenticate.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../lib/errors.ts';
 import { problemResponses } from '../lib/http/common-schemas.ts';
 import { csvStream } from './csv-writer.ts';
 import { ContactExportCsv, ContactExportQuery, ContactExportRequest } from './exports.schema.ts';
@@ -49,20 +48,14 @@ export const exportsRoutes =
         operationId: 'exportContactsMatching',
         tags,
         summary: 'Download the contacts matching a filter tree, saved view or search as CSV, with chosen columns and delimiter',
-        description: `${DESCRIPTION} A read: \`Idempotency-Key\` is refused (400) because a stream cannot be stored and replayed.`,
+        description: `${DESCRIPTION} A read: \`Idempotency-Key\` is not taken (400 if sent): a stream is not stored for replay.`,
         body: ContactExportRequest,
         produces: ['text/csv'],
+        // A read whose answer is a stream: nothing to store for a replay.
+        idempotency: false,
         response: { 200: ContactExportCsv, ...problemResponses(400, 401, 404, 422) },
       },
     }, async (request, reply) => {
-      // Every POST goes through the idempotency wrapper, which stores the response body; an export
-      // is a read whose body is a stream, so a key has nothing to protect and is refused plainly.
-      if (request.headers['idempotency-key'] !== undefined) {
-        throw new AppError('idempotency_key_not_supported', 'An export is a read: send it without Idempotency-Key', {
-          status: 400,
-          errors: [{ pointer: '/headers/idempotency-key', code: 'not_supported', message: 'exports are not stored for replay' }],
-        });
-      }
       return send(request, reply, request.body, 'body');
     });
   };

@@ -119,7 +119,7 @@ describe('contacts export: columns and format', () => {
     expect(filter.body.errors[0].pointer).toMatch(/^\/filter/);
     const key = await ws.req('POST', '/v1/contacts/export', {}, { 'idempotency-key': 'k1' });
     expect(key.status).toBe(400);
-    expect(key.body.code).toBe('idempotency_key_not_supported');
+    expect(key.body.code).toBe('idempotency_key_not_accepted');
   });
 });
 

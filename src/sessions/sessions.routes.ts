@@ -97,15 +97,9 @@ export const sessionsRoutes =
     });
 
     app.post('/v1/users/:id/invite', {
-      // The answer carries a one-time secret: a stored idempotent replay would keep it in plain text.
-      preHandler: async (request) => {
-        if (request.headers['idempotency-key'] === undefined) return;
-        throw new AppError('invalid_idempotency_key', 'Idempotency-Key is not accepted here: the answer carries a one-time secret that is never stored; ask again for a new link instead', {
-          status: 400,
-          errors: [{ pointer: '/headers/idempotency-key', code: 'not_accepted', message: 'not accepted on this route' }],
-        });
-      },
       schema: {
+        // The answer carries a one-time secret: a stored idempotent replay would keep it in plain text.
+        idempotency: false,
         operationId: 'inviteUser', tags, summary: 'A one-time link for the user to set a password (admin); voids earlier links',
         params: IdParams, response: { 201: Invite, ...problemResponses(400, 401, 403, 404) },
       },

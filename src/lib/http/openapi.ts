@@ -9,6 +9,12 @@ declare module 'fastify' {
     etag?: boolean;
     /** OpenAPI only: the route honours `If-Match` (a stale one answers 412). */
     ifMatch?: boolean;
+    /**
+     * `false` on a POST that takes no `Idempotency-Key`: a read (a streamed export) or an answer
+     * carrying a one-time secret a stored replay would keep in plain text. The key is then refused
+     * with 400 (`src/lib/http/tenant-handlers.ts`) and not documented.
+     */
+    idempotency?: false;
   }
 }
 
@@ -39,14 +45,16 @@ const transform: NonNullable<FastifyDynamicSwaggerOptions['transform']> = (input
   const out = zodTransform(input);
   const schema = out.schema as Node | undefined;
   if (!schema || schema.hide) return out;
-  const { etag, ifMatch, ...rest } = schema;
+  const { etag, ifMatch, idempotency: _dropped, ...rest } = schema;
+  // Read from the route itself: the zod transform drops keys whose value is falsy, as `false` is.
+  const idempotency = (input.schema as Node | undefined)?.idempotency;
   // An upload reads its multipart body itself (no body schema to validate): the document still shows it.
   const upload = !schema.body && Array.isArray(schema.consumes) && schema.consumes.includes('multipart/form-data');
-  return { ...out, schema: { ...rest, [FLAGS]: { etag: Boolean(etag), ifMatch: Boolean(ifMatch), upload } } as Node };
+  return { ...out, schema: { ...rest, [FLAGS]: { etag: Boolean(etag), ifMatch: Boolean(ifMatch), upload, idempotent: idempotency !== false } } as Node };
 };
 
 /** What every operation answers besides its own statuses, from what it takes. */
-function standardErrors(method: string, op: Node, ifMatch: boolean): number[] {
+function standardErrors(method: string, op: Node, ifMatch: boolean, idempotent: boolean): number[] {
   const params: Node[] = op.parameters ?? [];
   const inPath = params.some((p) => p.in === 'path');
   const inQuery = params.some((p) => p.in === 'query');
@@ -54,23 +62,24 @@ function standardErrors(method: string, op: Node, ifMatch: boolean): number[] {
   if (inPath || inQuery || op.requestBody || method === 'post') statuses.push(400);
   if (inPath) statuses.push(404);
   if (op.requestBody) statuses.push(413, 415, 422);
-  if (method === 'post') statuses.push(409, 422);
+  if (method === 'post' && idempotent) statuses.push(409, 422);
   if (ifMatch) statuses.push(412);
   return statuses;
 }
 
 function shapeOperation(method: string, op: Node): void {
-  const flags: { etag?: boolean; ifMatch?: boolean; upload?: boolean } = op[FLAGS] ?? {};
+  const flags: { etag?: boolean; ifMatch?: boolean; upload?: boolean; idempotent?: boolean } = op[FLAGS] ?? {};
   delete op[FLAGS];
+  const idempotent = method === 'post' && flags.idempotent !== false;
   if (flags.upload) op.requestBody = UPLOAD_BODY;
   const extraParams: Node[] = [];
   if (flags.ifMatch) extraParams.push({ $ref: '#/components/parameters/IfMatch' });
-  if (method === 'post') extraParams.push({ $ref: '#/components/parameters/IdempotencyKey' });
+  if (idempotent) extraParams.push({ $ref: '#/components/parameters/IdempotencyKey' });
   if (extraParams.length) op.parameters = [...(op.parameters ?? []), ...extraParams];
 
   const responses: Node = op.responses ?? {};
   const declared = Object.keys(responses).map(Number);
-  const errors = new Set([...declared.filter((s) => s >= 400), ...standardErrors(method, op, Boolean(flags.ifMatch))]);
+  const errors = new Set([...declared.filter((s) => s >= 400), ...standardErrors(method, op, Boolean(flags.ifMatch), idempotent)]);
   const shaped: Node = {};
   for (const status of declared.filter((s) => s < 400).sort()) {
     const response: Node = responses[status];
@@ -78,7 +87,7 @@ function shapeOperation(method: string, op: Node): void {
     const headers: Node = { ...response.headers };
     if (flags.etag && status !== 204) headers.ETag = { $ref: '#/components/headers/ETag' };
     if (status === 201 || status === 202) headers.Location = { $ref: '#/components/headers/Location' };
-    if (method === 'post') headers['Idempotent-Replayed'] = { $ref: '#/components/headers/Idempotent-Replayed' };
+    if (idempotent) headers['Idempotent-Replayed'] = { $ref: '#/components/headers/Idempotent-Replayed' };
     for (const name of RATE_LIMIT_HEADERS) headers[name] = { $ref: `#/components/headers/${name}` };
     shaped[status] = { ...response, headers };
   }
