@@ -59,7 +59,8 @@ describe('random event orders', () => {
       }),
       { numRuns: 25 },
     );
-  });
+    // Up to 400 real requests: on a loaded 2-core machine that can pass the default 30 s.
+  }, 180_000);
 });
 
 describe('concurrent events for one contact', () => {
