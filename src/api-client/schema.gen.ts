@@ -813,7 +813,7 @@ export interface paths {
         put?: never;
         /**
          * Download the contacts matching a filter tree, saved view or search as CSV, with chosen columns and delimiter
-         * @description Streams every matching contact as CSV (rows are read page by page in creation order and written as they come, so any size works and no row is repeated or skipped while contacts change). Headers are the API field names, so the file re-imports without a mapping. Formula-like text is neutralised with a leading `'` (see `ContactExportCsv`). An unknown column is a 422 pointing at it; another workspace's or another user's private view is a 404. A read: `Idempotency-Key` is refused (400) because a stream cannot be stored and replayed.
+         * @description Streams every matching contact as CSV (rows are read page by page in creation order and written as they come, so any size works and no row is repeated or skipped while contacts change). Headers are the API field names, so the file re-imports without a mapping. Formula-like text is neutralised with a leading `'` (see `ContactExportCsv`). An unknown column is a 422 pointing at it; another workspace's or another user's private view is a 404. A read: `Idempotency-Key` is not taken (400 if sent): a stream is not stored for replay.
          */
         post: operations["exportContactsMatching"];
         delete?: never;
@@ -1385,6 +1385,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/forms/{integrationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A visitor's form submission (HTML form post → 303 to the thank-you page, or JSON); stored and processed in a job */
+        post: operations["submitWebForm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/integrations/{id}/sync-templates": {
         parameters: {
             query?: never;
@@ -1440,6 +1457,11 @@ export interface components {
             type: "user" | "api_key" | "cli" | "system";
             id: string | null;
         };
+        CalendlyIntegrationSecrets: {
+            /** @description The signing_key given when creating the webhook subscription */
+            signingKey: string;
+        };
+        CalendlyIntegrationSettings: Record<string, never>;
         Call: {
             /** Format: uuid */
             id: string;
@@ -2427,6 +2449,10 @@ export interface components {
             code: string;
             message: string;
         };
+        /** @description `map.<field ref>`: the contact field (or consent) an answer goes to */
+        FieldMappingSettings: {
+            [key: string]: "email" | "phone" | "fullName" | "firstName" | "lastName" | "company" | "ignore" | "consent:transactionalWhatsapp" | "consent:transactionalEmail" | "consent:marketingWhatsapp" | "consent:marketingEmail";
+        };
         Import: {
             /** Format: uuid */
             id: string;
@@ -2592,10 +2618,33 @@ export interface components {
             version: number;
         };
         IntegrationCreate: {
-            provider: components["schemas"]["IntegrationProvider"];
+            /** @constant */
+            provider: "whatsapp";
             name: string;
             settings: components["schemas"]["WhatsappIntegrationSettings"];
             secrets: components["schemas"]["WhatsappIntegrationSecrets"];
+        } | {
+            /** @constant */
+            provider: "typeform";
+            name: string;
+            /** @default {} */
+            settings: components["schemas"]["FieldMappingSettings"];
+            secrets: components["schemas"]["TypeformIntegrationSecrets"];
+        } | {
+            /** @constant */
+            provider: "calendly";
+            name: string;
+            /** @default {} */
+            settings: components["schemas"]["CalendlyIntegrationSettings"];
+            secrets: components["schemas"]["CalendlyIntegrationSecrets"];
+        } | {
+            /** @constant */
+            provider: "web_form";
+            name: string;
+            /** @default {} */
+            settings: components["schemas"]["WebFormIntegrationSettings"];
+            /** @default {} */
+            secrets: components["schemas"]["WebFormIntegrationSecrets"];
         };
         IntegrationEvent: {
             /** Format: uuid */
@@ -2626,7 +2675,7 @@ export interface components {
          * @description The outside service
          * @enum {string}
          */
-        IntegrationProvider: "whatsapp";
+        IntegrationProvider: "whatsapp" | "typeform" | "calendly" | "web_form";
         IntegrationStatus: {
             /** @description Secrets are set and the last thing that happened was not an error */
             connected: boolean;
@@ -2643,14 +2692,20 @@ export interface components {
                 wabaId?: string;
                 /** @description The verify token you type into the App Dashboard webhook settings */
                 verifyToken?: string;
-            };
-            /** @description New secret values; a new appSecret keeps the previous one valid for webhooks until the next change (rotation) */
+            } | components["schemas"]["FieldMappingSettings"] | components["schemas"]["WebFormIntegrationSettings"];
+            /** @description New secret values; a new signing secret keeps the previous one valid for webhooks until the next change (rotation) */
             secrets?: {
                 /** @description App Secret (App Dashboard → Settings → Basic): signs webhooks */
                 appSecret?: string;
                 /** @description System-user access token: sends messages, downloads media */
                 accessToken?: string;
-            };
+            } | {
+                /** @description The webhook secret set on the form (Connect → Webhooks → Edit → Secret): signs deliveries */
+                secret?: string;
+            } | {
+                /** @description The signing_key given when creating the webhook subscription */
+                signingKey?: string;
+            } | components["schemas"]["WebFormIntegrationSecrets"];
         };
         Invite: {
             /** @description One-time link for the user to set a password; the token is in the fragment, so it never reaches a server log */
@@ -3219,6 +3274,10 @@ export interface components {
                 updatedAt: string;
             };
         };
+        TypeformIntegrationSecrets: {
+            /** @description The webhook secret set on the form (Connect → Webhooks → Edit → Secret): signs deliveries */
+            secret: string;
+        };
         User: {
             /** Format: uuid */
             id: string;
@@ -3234,6 +3293,21 @@ export interface components {
             name?: string;
             /** @enum {string} */
             role: "owner" | "admin" | "member";
+        };
+        WebFormIntegrationSecrets: {
+            /** @description Optional: signs the `_ts` field your page renders (`<unix>.<hex HMAC-SHA256(key, unix)>`); when set, posts without a fresh one are refused */
+            timestampKey?: string;
+        };
+        WebFormIntegrationSettings: {
+            [key: string]: string;
+        };
+        WebFormReceipt: {
+            received: boolean;
+        };
+        WebFormRedirect: null;
+        /** @description The form fields: mapped fields, `consent.<name>`, the honeypot, optional `_ts`, `_page`, `_submission_id` */
+        WebFormSubmission: {
+            [key: string]: string | boolean | number;
         };
         WebhookChallenge: string;
         WebhookReceipt: {
@@ -3880,10 +3954,7 @@ export interface operations {
     inviteUser: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
+            header?: never;
             path: {
                 id: string;
             };
@@ -3895,7 +3966,6 @@ export interface operations {
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
-                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -3911,8 +3981,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -3992,10 +4060,7 @@ export interface operations {
     createApiKey: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -4009,7 +4074,6 @@ export interface operations {
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
-                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -4024,7 +4088,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
@@ -6125,10 +6188,7 @@ export interface operations {
     exportContactsMatching: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -6141,7 +6201,6 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -6156,7 +6215,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
@@ -8467,6 +8525,66 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    submitWebForm: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                integrationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebFormSubmission"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebFormReceipt"];
+                };
+            };
+            /** @description Success */
+            303: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebFormRedirect"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
