@@ -13,6 +13,7 @@ import { CONSENT_COLUMNS } from './contacts.present.ts';
 import { ContactCreate, type Consents, type Source } from './contacts.schema.ts';
 import type { ContactRow, IdentifierKind } from './contacts.tables.ts';
 import { normaliseName } from './identifiers.ts';
+import { newContactRow } from './new-contact-row.ts';
 import { identifiersOf, resolveIdentity, type IdentityFields } from './identity.ts';
 
 /**
@@ -332,29 +333,11 @@ export function makeBatchWriter(deps: BatchWriterDeps) {
         marketingEmail: explicit.marketingEmail ?? false,
       };
       const id = newId();
-      const row: repo.NewContactRow = {
-        id,
-        first_name: normaliseName(input.firstName ?? ''),
-        last_name: normaliseName(input.lastName ?? ''),
-        email: fields.email,
-        phone: fields.phone,
-        whatsapp_user_id: fields.whatsappUserId,
-        company: input.company?.trim() || null,
-        additional_emails: fields.additionalEmails,
-        additional_phones: fields.additionalPhones,
-        owner_id: input.ownerId ?? null,
+      const row = newContactRow({
+        id, input, fields, consents, attributes, at,
         source: input.source ?? opts.source ?? sourceFor(actor),
-        source_detail: input.sourceDetail ?? opts.sourceDetail ?? null,
-        external_ref_id: input.externalRef?.id ?? null,
-        external_ref_url: input.externalRef?.url ?? null,
-        consent_transactional_whatsapp: consents.transactionalWhatsapp,
-        consent_transactional_email: consents.transactionalEmail,
-        consent_marketing_whatsapp: consents.marketingWhatsapp,
-        consent_marketing_email: consents.marketingEmail,
-        custom_attributes: attributes,
-        created_at: at,
-        updated_at: at,
-      };
+        sourceDetail: input.sourceDetail ?? opts.sourceDetail ?? null,
+      });
       const idents = w.keys.map(({ kind, value }) => ({ kind, value, contactId: id }));
       return { w, row, idents, consents, explicit };
     }

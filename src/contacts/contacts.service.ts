@@ -14,6 +14,7 @@ import type { ContactRow } from './contacts.tables.ts';
 import { identifiersOf, resolveIdentity, sameIdentifier, type IdentityFields } from './identity.ts';
 import { changedFields, diffConsents, mergeAttributes } from './contact-changes.ts';
 import { normaliseName } from './identifiers.ts';
+import { newContactRow } from './new-contact-row.ts';
 import { makeContactBatchService } from './batch.service.ts';
 
 /**
@@ -128,29 +129,7 @@ export function makeContactsService(deps: ContactsDeps) {
         // One statement writes the row, its identifiers, consents (the starting value of every
         // consent is part of the proof trail, defaults included), event and outbox row.
         const { claimed, row } = await batchRepo.insertContactWithTrail(tx, actor.workspaceId, {
-          row: {
-            id,
-            first_name: normaliseName(input.firstName ?? ''),
-            last_name: normaliseName(input.lastName ?? ''),
-            email: fields.email,
-            phone: fields.phone,
-            whatsapp_user_id: fields.whatsappUserId,
-            company: input.company?.trim() || null,
-            additional_emails: fields.additionalEmails,
-            additional_phones: fields.additionalPhones,
-            owner_id: input.ownerId ?? null,
-            source,
-            source_detail: input.sourceDetail ?? null,
-            external_ref_id: externalRefId,
-            external_ref_url: input.externalRef?.url ?? null,
-            consent_transactional_whatsapp: consents.transactionalWhatsapp,
-            consent_transactional_email: consents.transactionalEmail,
-            consent_marketing_whatsapp: consents.marketingWhatsapp,
-            consent_marketing_email: consents.marketingEmail,
-            custom_attributes: attrs.values,
-            created_at: at,
-            updated_at: at,
-          },
+          row: newContactRow({ id, input, fields, source, sourceDetail: input.sourceDetail ?? null, consents, attributes: attrs.values, at }),
           identifiers: wanted.map(({ kind, value }) => ({ kind, value })),
           consents: (Object.entries(consents) as [keyof Consents, boolean][]).map(([consent, value]) => ({
             id: uuidv7(now.getTime()), contact_id: id, consent, value, changed_at: at, actor_type: actor.type, actor_id: actorId, source,
