@@ -304,7 +304,8 @@ describe('fuzz: every route of the manifest', () => {
       },
     };
     // Deletes last, and the contact's own delete very last, so earlier routes find their objects.
-    const routes = [...t.app.routeManifest].sort((a, b) => rank(a) - rank(b));
+    // CORS preflights (OPTIONS) are not operations and have no schema to fuzz from; src/web-forms tests them.
+    const routes = t.app.routeManifest.filter((r) => r.method !== 'OPTIONS').sort((a, b) => rank(a) - rank(b));
     expect(routes.length).toBeGreaterThan(90);
     // Every API route has its schema in the document, or the generator would only be guessing.
     expect(routes.filter((r) => r.url.startsWith('/v1/') && !operationOf(doc, r)).map((r) => `${r.method} ${r.url}`)).toEqual([]);
