@@ -33,6 +33,8 @@ async function send(t: TestApp, a: Seeded, method: string, p: Probe) {
   const res = await t.app.inject({
     method: method as 'GET',
     url: p.url,
+    // An address of its own (TEST-NET-2), so failed sign-in probes do not spend 127.0.0.1's budgets.
+    remoteAddress: '198.51.100.66',
     headers: {
       authorization: `Bearer ${a.ws.apiKey}`,
       ...(upload ? { 'content-type': upload.contentType } : p.body !== undefined ? { 'content-type': 'application/json' } : {}),
