@@ -36,7 +36,7 @@ beforeAll(async () => {
   t = await startTestApp();
   base = await listen(t);
   a = await t.workspace({ name: 'Inmobiliaria Sol' });
-  ana = await userWithPassword(a, 'ana@sol.example', 'Ana Ruiz');
+  ana = await userWithPassword(a, 'ana.board@sol.example', 'Ana Ruiz');
   const pb = await a.req('POST', '/v1/playbooks', {
     name: 'Venta de pisos',
     stages: [{ name: 'Nuevo' }, { name: 'Contactado', staleAfterDays: 7 }, { name: 'Visita' }, { name: 'Propuesta' }],

@@ -37,7 +37,7 @@ beforeAll(async () => {
   t = await startTestApp();
   base = await listen(t);
   a = await t.workspace({ name: 'Inmobiliaria Sol' });
-  ana = await userWithPassword(a, 'ana@sol.example', 'Ana Ruiz');
+  ana = await userWithPassword(a, 'ana.import@sol.example', 'Ana Ruiz');
   const existing = await a.req('POST', '/v1/contacts', { firstName: 'Existente', lastName: 'Ibáñez', email: 'existente@importada.example', company: 'Vieja Empresa' });
   expect(existing.status, existing.text).toBe(201);
   existingId = existing.body.id;
