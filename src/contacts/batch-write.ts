@@ -1,9 +1,9 @@
-import type { z } from 'zod';
 import type { Actor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import type { FieldError } from '../lib/errors.ts';
-import { randomFillSync } from 'node:crypto';
+import { uuidv7Source } from '../lib/ids.ts';
+import { invalid, itemErrors, prefixed } from './batch-item-errors.ts';
 import { findWorkspaceUser } from '../workspaces/workspaces.service.ts';
 import type { WorkspaceSettingsReader } from '../workspaces/workspace-settings.ts';
 import * as repo from './batch.repo.ts';
@@ -51,30 +51,6 @@ const keyOf = (k: { kind: string; value: string }) => `${k.kind}:${k.value}`;
 
 class DryRunRollback extends Error {}
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-/**
- * UUIDv7 ids for a batch (as `uuidv7` in lib/ids: 48-bit milliseconds, version and variant bits,
- * the rest random), with the random bytes drawn 1,024 ids at a time: one `randomBytes(16)` per id
- * was ~3 µs each, and a created contact takes 7 ids.
- */
-function uuidv7Source(now: number) {
-  const CHUNK = 1024;
-  const bytes = Buffer.allocUnsafe(CHUNK * 16);
-  let next = CHUNK;
-  const ms = HEX[Math.floor(now / 2 ** 40) & 0xff]! + HEX[Math.floor(now / 2 ** 32) & 0xff]! + HEX[(now >>> 24) & 0xff]! + HEX[(now >>> 16) & 0xff]!;
-  const ms2 = HEX[(now >>> 8) & 0xff]! + HEX[now & 0xff]!;
-  return (): string => {
-    if (next === CHUNK) {
-      randomFillSync(bytes);
-      next = 0;
-    }
-    const o = next++ * 16;
-    const h = (i: number) => HEX[bytes[o + i]!]!;
-    return `${ms}-${ms2}-${HEX[(bytes[o + 6]! & 0x0f) | 0x70]}${h(7)}-${HEX[(bytes[o + 8]! & 0x3f) | 0x80]}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}`;
-  };
-}
-
 const sourceFor = (actor: Actor): Source => (actor.type === 'user' || actor.type === 'cli' ? 'manual' : 'api');
 
 const identityOf = (row: ContactRow): IdentityFields => ({
@@ -83,30 +59,6 @@ const identityOf = (row: ContactRow): IdentityFields => ({
   whatsappUserId: row.whatsappUserId,
   additionalEmails: row.additionalEmails,
   additionalPhones: row.additionalPhones,
-});
-
-/** zod issues of one item → field errors pointing into the request (`/items/3/email`). */
-export function itemErrors(error: z.ZodError, index: number): FieldError[] {
-  const out: FieldError[] = [];
-  for (const issue of error.issues) {
-    const at = `/items/${index}${issue.path.map((p) => `/${String(p)}`).join('')}`;
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ pointer: `${at}/${key}`, code: 'unknown_field', message: `${key} is not a field of this resource` });
-      continue;
-    }
-    const custom = (issue as { params?: { code?: string } }).params?.code;
-    const known = ['invalid_type', 'too_big', 'too_small', 'invalid_value', 'invalid_format'];
-    out.push({ pointer: at, code: custom ?? (known.includes(issue.code) ? issue.code : 'invalid'), message: issue.message });
-  }
-  return out;
-}
-
-const prefixed = (index: number, errors: FieldError[]): FieldError[] => errors.map((e) => ({ ...e, pointer: `/items/${index}${e.pointer === '/' ? '' : e.pointer}` }));
-
-const invalid = (index: number, errors: FieldError[]): BatchItemResult => ({
-  index,
-  status: 'error',
-  problem: { code: 'validation_failed', message: errors.map((e) => `${e.pointer}: ${e.message}`).slice(0, 5).join('; '), errors },
 });
 
 export function makeBatchWriter(deps: BatchWriterDeps) {

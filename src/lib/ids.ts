@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 
 /**
  * UUID version 7 (RFC 9562): 48-bit Unix milliseconds, then random bits. Time-ordered ids keep
@@ -11,6 +11,29 @@ export function uuidv7(now: number = Date.now()): string {
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/**
+ * UUIDv7 ids for one batch of writes, all stamped `now` (as `uuidv7`), with the random bytes drawn
+ * 1,024 ids at a time: one `randomBytes(16)` per id was ~3 µs, and a created contact takes 7 ids.
+ */
+export function uuidv7Source(now: number): () => string {
+  const CHUNK = 1024;
+  const bytes = Buffer.allocUnsafe(CHUNK * 16);
+  let next = CHUNK;
+  const ms = HEX[Math.floor(now / 2 ** 40) & 0xff]! + HEX[Math.floor(now / 2 ** 32) & 0xff]! + HEX[(now >>> 24) & 0xff]! + HEX[(now >>> 16) & 0xff]!;
+  const ms2 = HEX[(now >>> 8) & 0xff]! + HEX[now & 0xff]!;
+  return (): string => {
+    if (next === CHUNK) {
+      randomFillSync(bytes);
+      next = 0;
+    }
+    const o = next++ * 16;
+    const h = (i: number) => HEX[bytes[o + i]!]!;
+    return `${ms}-${ms2}-${HEX[(bytes[o + 6]! & 0x0f) | 0x70]}${h(7)}-${HEX[(bytes[o + 8]! & 0x3f) | 0x80]}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}`;
+  };
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
