@@ -13,6 +13,7 @@ const ContactPage = lazy(() => import('./screens/contact/ContactPage.tsx'));
 const BoardPage = lazy(() => import('./screens/board/BoardPage.tsx'));
 const PlaybookIndex = lazy(() => import('./screens/board/BoardPage.tsx').then((m) => ({ default: m.PlaybookIndex })));
 const ImportPage = lazy(() => import('./screens/import/ImportPage.tsx'));
+const SettingsPage = lazy(() => import('./screens/settings/SettingsPage.tsx'));
 
 function Loading() {
   const { t } = useTranslation();
@@ -49,6 +50,7 @@ export function App() {
         <Route path="/playbooks" element={<Suspense fallback={<Loading />}><PlaybookIndex /></Suspense>} />
         <Route path="/playbooks/:id/board" element={<Suspense fallback={<Loading />}><BoardPage /></Suspense>} />
         <Route path="/import" element={<Suspense fallback={<Loading />}><ImportPage /></Suspense>} />
+        <Route path="/settings/*" element={<Suspense fallback={<Loading />}><SettingsPage /></Suspense>} />
         <Route path="*" element={<Navigate to="/inbox" replace />} />
       </Route>
     </Routes>

@@ -2,6 +2,7 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './en.ts';
 import { es } from './es.ts';
+import { BUNDLES } from './bundles.ts';
 
 export const LANGUAGES = ['es', 'en'] as const;
 const STORE = 'vixiees.lang';
@@ -14,7 +15,10 @@ function initialLanguage(): string {
 }
 
 void i18next.use(initReactI18next).init({
-  resources: { es: { translation: es }, en: { translation: en } },
+  resources: {
+    es: { translation: Object.assign({}, es, ...BUNDLES.map((b) => b.es)) },
+    en: { translation: Object.assign({}, en, ...BUNDLES.map((b) => b.en)) },
+  },
   lng: initialLanguage(),
   fallbackLng: 'es',
   interpolation: { escapeValue: false },

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { adoptWorkspaceLocale, setLanguage } from '../i18n/i18n.ts';
 import { useSignedIn, useSession } from '../lib/session.tsx';
+import { NotificationsBell } from './notifications/NotificationsBell.tsx';
 
 /** Nav, top bar with the user menu, and the page (`main`, target of the skip link). */
 export function Shell() {
@@ -23,6 +24,7 @@ export function Shell() {
     { to: '/contacts', label: t('app.contacts') },
     { to: '/playbooks', label: t('board.nav') },
     { to: '/import', label: t('imports.nav') },
+    { to: '/settings', label: t('settings.nav') },
   ];
 
   return (
@@ -35,6 +37,8 @@ export function Shell() {
             <Text fw={700} size="lg">{t('app.name')}</Text>
             <Text size="sm" c="dark.6" visibleFrom="xs">{workspace.name}</Text>
           </Group>
+          <Group gap="xs" wrap="nowrap">
+          <NotificationsBell />
           <Menu position="bottom-end">
             <Menu.Target>
               <UnstyledButton aria-label={t('app.userMenu', { name: user.name || user.email })} p={6}>
@@ -49,6 +53,7 @@ export function Shell() {
               <Menu.Item onClick={() => void signOut().then(() => navigate('/sign-in'))}>{t('app.signOut')}</Menu.Item>
             </Menu.Dropdown>
           </Menu>
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label={t('app.nav')}>
