@@ -38,3 +38,11 @@ export async function markNotificationRead(db: Db, workspaceId: string, userId: 
     .returning();
   return rows[0];
 }
+
+/** Marks every unread notification the user sees read (only one contact's when `contactId` is given); answers how many. */
+export async function markAllNotificationsRead(db: Db, workspaceId: string, userId: string | null, opts: { contactId?: string }, at: Date): Promise<number> {
+  const where = [visibleTo(workspaceId, userId), isNull(notifications.readAt)];
+  if (opts.contactId) where.push(eq(notifications.contactId, opts.contactId));
+  const rows = await db.update(notifications).set({ readAt: at }).where(and(...where)).returning({ id: notifications.id });
+  return rows.length;
+}

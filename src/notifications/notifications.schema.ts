@@ -19,3 +19,11 @@ export const NotificationListQuery = z
   })
   .strict();
 export type NotificationListQuery = z.infer<typeof NotificationListQuery>;
+
+export const MarkAllRead = z
+  .object({ contactId: z.uuid().optional().meta({ description: "Only this contact's notifications (a bell item that collapses a contact's pending-attention notices)" }) })
+  .strict()
+  .meta({ id: 'MarkAllNotificationsRead' });
+export type MarkAllRead = z.infer<typeof MarkAllRead>;
+
+export const MarkAllReadResult = z.object({ marked: z.number().int().meta({ description: 'How many unread notifications became read' }) }).meta({ id: 'MarkAllNotificationsReadResult' });

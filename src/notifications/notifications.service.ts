@@ -6,7 +6,7 @@ import { uuidv7 } from '../lib/ids.ts';
 import { pageNewestFirst } from '../lib/keyset-page.ts';
 import type { CursorCodec, Page } from '../lib/pagination.ts';
 import * as repo from './notifications.repo.ts';
-import type { Notification, NotificationListQuery } from './notifications.schema.ts';
+import type { MarkAllRead, Notification, NotificationListQuery } from './notifications.schema.ts';
 import type { NotificationRow } from './notifications.tables.ts';
 
 export type NotificationsDeps = { db: Db; clock: Clock; cursors: CursorCodec };
@@ -67,6 +67,11 @@ export function makeNotificationsService(deps: NotificationsDeps) {
       const row = await repo.markNotificationRead(db, actor.workspaceId, actor.userId, id, clock.now());
       if (!row) throw notFound('Notification', id);
       return presentNotification(row);
+    },
+
+    /** "Marcar todo como leído": every unread one the user sees, or one contact's; another workspace's contact marks nothing. */
+    async markAllRead(actor: Actor, body: MarkAllRead): Promise<{ marked: number }> {
+      return { marked: await repo.markAllNotificationsRead(db, actor.workspaceId, actor.userId, body, clock.now()) };
     },
   };
 }
