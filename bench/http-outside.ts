@@ -1,0 +1,145 @@
+/**
+ * B2 lists, B6 board and GET contact measured from outside: the real server (`npm start`) as its
+ * own process on a loaded PostgreSQL database, driven by autocannon from this process at 1 and 8
+ * in flight; beside it, in the same run, the bare handler (`/healthz`) and each request's own SQL
+ * (recorded from the very service call the route makes) prepared and timed by pgbench.
+ *
+ *   npx tsx bench/http-outside.ts --size 100000                 # load a scratch database, measure, drop it
+ *   npx tsx bench/http-outside.ts --size 100000 --keep          # … keep it, write bench/results/outside-world.json
+ *   npx tsx bench/http-outside.ts --reuse bench/results/outside-world.json [--only board]
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { installRecorder, pgbenchTimes, recordSql } from './outside/same-sql.ts';
+import { drive, type Driven, type Request } from './outside/drive.ts';
+import { startServer } from './outside/server.ts';
+import { shapes } from './list-search.ts';
+import { loadWorld, type World } from './load.ts';
+import { client } from './http.ts';
+
+installRecorder();
+const { loadConfig } = await import('../src/config.ts');
+const { makeDeps } = await import('../src/deps.ts');
+const { openDatabase } = await import('../src/lib/db.ts');
+const { migrate } = await import('../src/lib/migrate.ts');
+const { createScratchDatabase } = await import('../src/lib/scratch-database.ts');
+const { inWorkspace } = await import('../src/lib/tenant-scope.ts');
+const { APP_ROLE } = await import('../src/lib/tenant-connection.ts');
+const { listPage } = await import('../src/contact-lists/contact-query.ts');
+const { ContactListQuery } = await import('../src/contacts/contacts.schema.ts');
+const { BoardQuery } = await import('../src/playbooks/playbooks.schema.ts');
+const { playbookBoard } = await import('../src/playbooks/board.ts');
+
+const { values: opts } = parseArgs({
+  options: {
+    size: { type: 'string', default: '100000' },
+    requests: { type: 'string', default: '1000' },
+    server: { type: 'string', default: process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    start: { type: 'string', default: 'npm start' },
+    keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' },
+    only: { type: 'string' },
+  },
+});
+const n = Number(opts.requests);
+const log = (s: string) => console.log(s);
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+
+type Case = { id: string; name: string; req: Request; target: 'list' | 'board' | 'get' | 'bare'; sql?: () => Promise<unknown> };
+type Result = { c: Case; one: Driven; eight: Driven; sql?: ReturnType<typeof pgbenchTimes> };
+
+async function prepareWorld(): Promise<{ url: string; world: World; drop?: () => Promise<void> }> {
+  if (opts.reuse) return JSON.parse(readFileSync(opts.reuse, 'utf8')) as { url: string; world: World };
+  const { url, drop } = await createScratchDatabase(opts.server!, 'vixiees_outside');
+  const database = await openDatabase({ databaseUrl: url });
+  await migrate(database);
+  const deps = await makeDeps({ ...loadConfig({}), databaseUrl: url, logLevel: 'silent', workers: false }, database);
+  const world = await loadWorld(deps, Number(opts.size), log);
+  await database.close();
+  if (opts.keep) {
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync('bench/results/outside-world.json', JSON.stringify({ url, world }));
+    log(`kept ${url}; reuse with --reuse bench/results/outside-world.json (drop it with DROP DATABASE when done)`);
+    return { url, world };
+  }
+  return { url, world, drop };
+}
+
+const verdict = (r: Result, bare8: number): string => {
+  const lat = r.one.p95 <= 15 && r.one.p99 <= 30;
+  if (r.c.target === 'bare') return 'reference';
+  if (r.c.target === 'board') return `p95 ≤ 15: ${r.one.p95 <= 15 ? 'yes' : '**no**'}`;
+  const ratio = r.sql ? r.one.p95 / r.sql.p95 <= 1.5 : false;
+  const thr = r.eight.perSecond / bare8 >= 0.2;
+  return `latency ${lat ? 'yes' : '**no**'} · ratio ${ratio ? 'yes' : '**no**'} · throughput ${thr ? 'yes' : '**no**'}`;
+};
+const TARGET = { bare: '', list: 'p95 ≤ 15, p99 ≤ 30; ≤ 1.5× SQL p95; 8 in flight ≥ 0.2× bare', get: 'as B2', board: 'p95 ≤ 15' };
+
+async function main() {
+  log(`Vixiees outside bench: ${cpus().length} cores, node ${process.version}, load ${load()}`);
+  const { url, world, drop } = await prepareWorld();
+  const database = await openDatabase({ databaseUrl: url });
+  const deps = await makeDeps({ ...loadConfig({}), databaseUrl: url, logLevel: 'silent', workers: false }, database);
+  const actor = world.actor;
+  const { rows: [sample] } = await database.raw(`SELECT id FROM contacts WHERE workspace_id = $1 ORDER BY id LIMIT 1 OFFSET 777`, [world.workspaceId]);
+  const server = await startServer(opts.start!, { DATABASE_URL: url, RATE_LIMIT_PER_MINUTE: '100000000' });
+  const results: Result[] = [];
+  try {
+    log(`server up in ${server.startSeconds.toFixed(2)} s (${opts.start})`);
+    const api = client(server.base, world.apiKey);
+    const cases: Case[] = [{ id: 'HTTP', name: 'bare handler (GET /healthz)', req: { method: 'GET', path: '/healthz' }, target: 'bare' }];
+    const inWs = (fn: () => Promise<unknown>) => () => inWorkspace(world.workspaceId, fn);
+    for (const shape of shapes(world)) {
+      if (shape.needs === 'attention' && !world.attention) continue;
+      const first = { ...shape.body, limit: 50 };
+      let cursor: string | null = null;
+      for (let seen = 0; seen < 10_000; seen += 500) {
+        const page: { nextCursor: string | null } = await api('POST', '/v1/contacts/search', { ...shape.body, limit: 500, ...(cursor ? { cursor } : {}) });
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      for (const [label, body] of [['first page', first], [cursor ? 'deep page (10k)' : 'deep page (< 10k rows)', { ...first, ...(cursor ? { cursor } : {}) }]] as const) {
+        cases.push({ id: 'B2', name: `${shape.name} · ${label}`, req: { method: 'POST', path: '/v1/contacts/search', body }, target: 'list', sql: inWs(() => listPage(deps.db, deps.cursors, actor, body, { prefix: '', status: 422 }, new Date())) });
+      }
+    }
+    cases.push({ id: 'B2', name: 'GET /v1/contacts?limit=50', req: { method: 'GET', path: '/v1/contacts?limit=50' }, target: 'list', sql: inWs(() => deps.services.contactLists.listContacts(actor, ContactListQuery.parse({ limit: '50' }))) });
+    cases.push({ id: 'B6', name: 'playbook board', req: { method: 'GET', path: `/v1/playbooks/${world.playbookId}/board` }, target: 'board', sql: inWs(() => playbookBoard(deps, actor, world.playbookId, BoardQuery.parse({}))) });
+    cases.push({ id: 'get', name: 'GET /v1/contacts/{id}', req: { method: 'GET', path: `/v1/contacts/${String(sample!.id)}` }, target: 'get', sql: inWs(() => deps.services.contacts.get(actor, String(sample!.id))) });
+
+    const only = opts.only ? new RegExp(opts.only, 'i') : undefined;
+    for (const c of cases) {
+      if (only && c.target !== 'bare' && !only.test(c.name)) continue;
+      const one = await drive(server.base, world.apiKey, c.req, 1, n);
+      const eight = await drive(server.base, world.apiKey, c.req, 8, n);
+      const sql = c.sql ? pgbenchTimes(url, await recordSql(c.sql), n, APP_ROLE) : undefined;
+      results.push({ c, one, eight, sql });
+      log(`  ${c.id} ${c.name}: p95 ${one.p95.toFixed(2)} ms, 8 in flight ${eight.perSecond.toFixed(0)}/s${sql ? `, SQL p95 ${sql.p95.toFixed(2)} ms` : ''}${one.errors + eight.errors ? `, ${one.errors + eight.errors} errors` : ''}`);
+    }
+  } finally {
+    await server.stop();
+    await database.close();
+    await drop?.();
+  }
+  const bare8 = results[0]!.eight.perSecond;
+  const f = (x: number | undefined) => (x === undefined ? '' : x.toFixed(2));
+  const lines = [
+    `| # | case | 1 in flight p50 / p95 / p99 ms | 8 in flight req/s (× bare) | 8 in flight p95 ms | SQL (pgbench, prepared) p50 / p95 ms | ratio p95 / SQL p95 | target | verdict |`,
+    '|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.c.id} | ${r.c.name} | ${f(r.one.p50)} / ${f(r.one.p95)} / ${f(r.one.p99)} | ${r.eight.perSecond.toFixed(0)} (${(r.eight.perSecond / bare8).toFixed(3)}) | ${f(r.eight.p95)} | ${r.sql ? `${f(r.sql.p50)} / ${f(r.sql.p95)}` : ''} | ${r.sql ? f(r.one.p95 / r.sql.p95) : ''} | ${TARGET[r.c.target]} | ${verdict(r, bare8)}${r.one.errors + r.eight.errors ? ` (${r.one.errors + r.eight.errors} errors)` : ''} |`),
+  ];
+  const out = lines.join('\n');
+  console.log(`\n${out}\n\n${n} requests per case and concurrency (after a warm-up), load average at the end ${load()}`);
+  mkdirSync('bench/results', { recursive: true });
+  const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}-outside.json`;
+  writeFileSync(file, JSON.stringify({ command: `npx tsx bench/http-outside.ts ${process.argv.slice(2).join(' ')}`, cores: cpus().length, node: process.version, loadavg: loadavg(), date: new Date().toISOString(), results, table: out }, null, 2));
+  console.log(`written ${file}`);
+}
+
+try {
+  await main();
+  process.exit(0);
+} catch (err) {
+  console.error(`bench failed: ${(err as Error).stack}`);
+  process.exit(1);
+}

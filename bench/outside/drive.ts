@@ -1,0 +1,34 @@
+import autocannon from 'autocannon';
+import { stats, type Stats } from '../measure.ts';
+
+export type Request = { method: 'GET' | 'POST'; path: string; body?: unknown };
+export type Driven = Stats & { perSecond: number; errors: number };
+
+/**
+ * `amount` requests with `inFlight` connections from autocannon in this process (never the
+ * server's), after a warm-up of its own. Percentiles come from every response's own time (the
+ * 'response' event), not autocannon's summary, which has no p95.
+ */
+export async function drive(base: string, apiKey: string | undefined, req: Request, inFlight: number, amount: number): Promise<Driven> {
+  const opts = {
+    url: `${base}${req.path}`,
+    method: req.method,
+    headers: { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...(req.body ? { 'content-type': 'application/json' } : {}) },
+    body: req.body ? JSON.stringify(req.body) : undefined,
+    connections: inFlight,
+  };
+  const once = (n: number) =>
+    new Promise<{ ms: number[]; errors: number; seconds: number }>((resolve, reject) => {
+      const ms: number[] = [];
+      let errors = 0;
+      const t0 = performance.now();
+      const instance = autocannon({ ...opts, amount: n }, (err) => (err ? reject(err) : resolve({ ms, errors, seconds: (performance.now() - t0) / 1000 })));
+      instance.on('response', (_client: unknown, status: number, _bytes: number, time: number) => {
+        ms.push(time);
+        if (status >= 400) errors++;
+      });
+    });
+  await once(Math.max(50, Math.floor(amount / 10)));
+  const run = await once(amount);
+  return { ...stats(run.ms), perSecond: run.ms.length / run.seconds, errors: run.errors };
+}
