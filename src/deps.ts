@@ -35,6 +35,8 @@ import { makeChannels } from './whatsapp-cloud/channels.ts';
 import { makeTypeformProvider } from './typeform/typeform.provider.ts';
 import { makeCalendlyProvider } from './calendly/calendly.provider.ts';
 import { makeWebFormsProvider } from './web-forms/web-forms.provider.ts';
+import { makeTelephonyService } from './telephony/telephony.service.ts';
+import { makeTwilioProvider } from './twilio/twilio.provider.ts';
 
 /** Everything a route, job or CLI command may use, wired in one place. */
 export type Deps = {
@@ -79,6 +81,8 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
   services.integrations.addProvider('typeform', makeTypeformProvider({ contacts: services.contacts }));
   services.integrations.addProvider('web_form', makeWebFormsProvider({ contacts: services.contacts }));
   services.integrations.addProvider('calendly', makeCalendlyProvider({ db, clock, contacts: services.contacts, meetings: services.meetings }));
+  const telephony = makeTelephonyService({ db, clock, calls: services.calls, contacts: services.contacts, defaultCountry: async (workspaceId) => (await workspaces.settings.get(db, workspaceId)).defaultCountry });
+  services.integrations.addProvider('twilio', makeTwilioProvider({ telephony }));
   return services;
 }
 

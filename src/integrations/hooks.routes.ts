@@ -66,6 +66,6 @@ export const hooksRoutes =
       },
     }, async (request) => {
       const raw = request.body instanceof RawBody ? request.body.bytes : Buffer.alloc(0);
-      return integrations.receive(request.params.provider, request.params.integrationId, raw, request.headers);
+      return integrations.receive(request.params.provider, request.params.integrationId, raw, request.headers, { method: request.method, url: request.url });
     });
   };

@@ -25,6 +25,11 @@ export async function listIntegrations(db: Db, workspaceId: string, provider?: s
   return db.select().from(integrations).where(and(...where)).orderBy(integrations.createdAt, integrations.id);
 }
 
+/** Every workspace's integrations of one provider (owner role: the mailbox poller works across workspaces). */
+export async function listIntegrationsAnywhere(db: Db, provider: string): Promise<IntegrationRow[]> {
+  return db.select().from(integrations).where(eq(integrations.provider, provider as 'whatsapp')).orderBy(integrations.id);
+}
+
 export async function updateIntegration(db: Db, workspaceId: string, id: string, changes: Partial<typeof integrations.$inferInsert>): Promise<IntegrationRow | undefined> {
   const [row] = await db.update(integrations).set({ ...changes, version: sql`${integrations.version} + 1` }).where(key(workspaceId, id)).returning();
   return row;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { singleLineText } from '../lib/http/common-schemas.ts';
 
 /** Provider ids as they appear in `/v1/hooks/{provider}/{integrationId}`. */
-export const PROVIDERS = ['whatsapp', 'typeform', 'calendly', 'web_form'] as const;
+export const PROVIDERS = ['whatsapp', 'typeform', 'calendly', 'web_form', 'twilio', 'aircall', 'meta_lead_ads', 'email_mailbox'] as const;
 export const Provider = z.enum(PROVIDERS).meta({ id: 'IntegrationProvider', description: 'The outside service' });
 
 const Token = (what: string) => singleLineText(512).trim().min(1).meta({ description: what });
@@ -66,6 +66,65 @@ export const WebFormSettings = z
   .meta({ id: 'WebFormIntegrationSettings' });
 export const WebFormSecrets = z.object({ timestampKey: Token('Optional: signs the `_ts` field your page renders (`<unix>.<hex HMAC-SHA256(key, unix)>`); when set, posts without a fresh one are refused').optional() }).strict().meta({ id: 'WebFormIntegrationSecrets' });
 
+/** Twilio: the account whose callbacks are accepted, and the public URL Twilio calls (when a proxy changes the host). */
+export const TwilioSettings = z
+  .object({
+    accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be the Account SID (AC + 32 hex digits)').optional().meta({ description: 'Account SID (Console → Account info); callbacks of other accounts are refused' }),
+    publicBaseUrl: z.string().max(300).regex(/^https?:\/\/[^\s/?#]+$/, 'must be a scheme and host, like https://crm.example.com').optional().meta({ description: 'The scheme and host Twilio calls, when a proxy in front of this server changes them (the signature covers the URL)' }),
+  })
+  .strict().meta({ id: 'TwilioIntegrationSettings' });
+export const TwilioSecrets = z.object({ authToken: Token("The account's primary Auth Token: signs callbacks (an API key cannot)") }).strict().meta({ id: 'TwilioIntegrationSecrets' });
+export const AircallSettings = z.object({}).strict().meta({ id: 'AircallIntegrationSettings' });
+export const AircallSecrets = z.object({ token: Token("The webhook's token (Integrations → Webhook, or the `token` of POST /v1/webhooks): sent in every payload") }).strict().meta({ id: 'AircallIntegrationSecrets' });
+/**
+ * Meta lead ads: `verifyToken` (typed into the App Dashboard webhook), `pageId` (optional: leads of
+ * other pages are refused), and `map.<question key>` = target as for Typeform (standard keys
+ * full_name, first_name, last_name, email, phone_number, company_name map by default; a
+ * disclaimer checkbox key maps to a consent, by default marketing email).
+ */
+export const MetaLeadAdsSettings = z
+  .record(z.string().max(120), z.string().max(512))
+  .superRefine((r, ctx) => {
+    if (Object.keys(r).length > 100) ctx.addIssue({ code: 'custom', message: 'at most 100 settings' });
+    for (const [k, v] of Object.entries(r)) {
+      const bad = (message: string) => ctx.addIssue({ code: 'custom', message, path: [k] });
+      if (k === 'verifyToken') { if (!v.trim() || v.includes('\n') || v.includes('\r')) bad('must be a non-empty line of text'); }
+      else if (k === 'pageId') { if (!/^\d{1,32}$/.test(v)) bad('must be the numeric id Meta shows'); }
+      else if (k.startsWith('map.')) { if (!/^map\.[A-Za-z0-9_.-]{1,100}$/.test(k) || !(MAPPING_TARGETS as readonly string[]).includes(v)) bad(`must map to one of ${MAPPING_TARGETS.join(', ')}`); }
+      else bad('unknown setting');
+    }
+  })
+  .meta({ id: 'MetaLeadAdsIntegrationSettings' });
+export const MetaLeadAdsSecrets = z
+  .object({
+    appSecret: Token('App Secret (App Dashboard → Settings → Basic): signs webhooks'),
+    pageAccessToken: Token('A page access token with leads_retrieval: reads each lead from the Graph API'),
+  })
+  .strict().meta({ id: 'MetaLeadAdsIntegrationSecrets' });
+
+/**
+ * The team's own mailbox (IMAP in, SMTP out). Ports are strings, as every setting is; `tls` is
+ * `tls` (implicit, 993/465), `starttls` (587/143) or `none` (only for a server on your own network).
+ */
+const MailHost = singleLineText(253).trim().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name or an IPv4 address').meta({ description: 'Host name of the server' });
+const MailPort = z.string().regex(/^\d{1,5}$/, 'must be a port number, as a string').refine((v) => Number(v) >= 1 && Number(v) <= 65535, 'must be between 1 and 65535');
+const MailTls = z.enum(['tls', 'starttls', 'none']);
+const mailboxFields = {
+  address: z.email({ message: 'must be an email address' }).max(320).meta({ description: 'The mailbox address (From of the mail sent through it)' }),
+  username: singleLineText(320).trim().min(1).meta({ description: 'Login for IMAP and SMTP (often the address)' }),
+  imapHost: MailHost,
+  imapPort: MailPort.meta({ description: 'IMAP port, e.g. 993 (tls) or 143 (starttls)' }),
+  imapTls: MailTls,
+  smtpHost: MailHost,
+  smtpPort: MailPort.meta({ description: 'SMTP port, e.g. 465 (tls) or 587 (starttls)' }),
+  smtpTls: MailTls,
+  sentFolder: singleLineText(200).trim().min(1).optional().meta({ description: 'The Sent folder, when the server marks none \\Sent' }),
+  saveSent: z.enum(['yes', 'no']).optional().meta({ description: 'Put a copy of mail sent from Vixiees in the Sent folder (default yes; no for Gmail, whose SMTP does it)' }),
+};
+export const MailboxSettings = z.object(mailboxFields).strict().meta({ id: 'MailboxIntegrationSettings' });
+export const MailboxSettingsPatch = z.object(mailboxFields).partial().strict().meta({ id: 'MailboxIntegrationSettingsPatch' });
+export const MailboxSecrets = z.object({ password: Token('The mailbox password (an app password where the provider has them)') }).strict().meta({ id: 'MailboxIntegrationSecrets' });
+
 const name = singleLineText(120).trim().min(1);
 export const IntegrationCreate = z
   .discriminatedUnion('provider', [
@@ -73,6 +132,10 @@ export const IntegrationCreate = z
     z.object({ provider: z.literal('typeform'), name, settings: FieldMapping.default({}), secrets: TypeformSecrets }).strict(),
     z.object({ provider: z.literal('calendly'), name, settings: CalendlySettings.default({}), secrets: CalendlySecrets }).strict(),
     z.object({ provider: z.literal('web_form'), name, settings: WebFormSettings.default({}), secrets: WebFormSecrets.default({}) }).strict(),
+    z.object({ provider: z.literal('email_mailbox'), name, settings: MailboxSettings, secrets: MailboxSecrets }).strict(),
+    z.object({ provider: z.literal('twilio'), name, settings: TwilioSettings.default({}), secrets: TwilioSecrets }).strict(),
+    z.object({ provider: z.literal('aircall'), name, settings: AircallSettings.default({}), secrets: AircallSecrets }).strict(),
+    z.object({ provider: z.literal('meta_lead_ads'), name, settings: MetaLeadAdsSettings.refine((r) => !!r.verifyToken, { message: 'verifyToken is required', path: ['verifyToken'] }), secrets: MetaLeadAdsSecrets }).strict(),
   ])
   .meta({ id: 'IntegrationCreate' });
 export type IntegrationCreate = z.infer<typeof IntegrationCreate>;
@@ -80,8 +143,8 @@ export type IntegrationCreate = z.infer<typeof IntegrationCreate>;
 export const IntegrationUpdate = z
   .object({
     name: name.optional(),
-    settings: z.union([WhatsappSettings.partial().strict(), FieldMapping, WebFormSettings]).optional(),
-    secrets: z.union([WhatsappSecrets.partial().strict(), TypeformSecrets.partial().strict(), CalendlySecrets.partial().strict(), WebFormSecrets]).optional().meta({ description: 'New secret values; a new signing secret keeps the previous one valid for webhooks until the next change (rotation)' }),
+    settings: z.union([WhatsappSettings.partial().strict(), FieldMapping, WebFormSettings, TwilioSettings, MetaLeadAdsSettings, MailboxSettingsPatch]).optional(),
+    secrets: z.union([WhatsappSecrets.partial().strict(), TypeformSecrets.partial().strict(), CalendlySecrets.partial().strict(), WebFormSecrets, TwilioSecrets.partial().strict(), AircallSecrets.partial().strict(), MetaLeadAdsSecrets.partial().strict(), MailboxSecrets.partial().strict()]).optional().meta({ description: 'New secret values; a new signing secret keeps the previous one valid for webhooks until the next change (rotation)' }),
   })
   .strict().meta({ id: 'IntegrationUpdate' });
 export type IntegrationUpdate = z.infer<typeof IntegrationUpdate>;

@@ -20,13 +20,16 @@ export type Connection = { workspaceId: string; id: string; provider: Provider; 
 /** One event cut from a webhook body, stored under `key` (the provider's event id). */
 export type ProviderEvent = { key: string; kind: string; payload: unknown; failed?: string };
 
+/** The request line of a webhook delivery, for schemes that sign the URL too (Twilio, Bankflip): method and path with query as received. */
+export type HookRequest = { method: string; url: string };
+
 /** A processing failure that no retry can fix (malformed payload): the event is `failed` at once. */
 export class PermanentEventError extends Error {}
 
 /** What each provider plugs in (wired in deps.ts, so this feature imports none of them). */
 export type ProviderAdapter = {
   /** Whether the raw body is signed by this integration (constant-time compare, and a fresh timestamp where the scheme has one). */
-  verify(connection: Connection, rawBody: Buffer, headers: Record<string, string | string[] | undefined>): boolean;
+  verify(connection: Connection, rawBody: Buffer, headers: Record<string, string | string[] | undefined>, request: HookRequest): boolean;
   /** The subscription handshake: the text to echo, or undefined to refuse. */
   handshake?(connection: Connection, query: Record<string, unknown>): string | undefined;
   /** Cuts a verified body into events; a malformed body becomes one event marked failed. */
@@ -268,6 +271,11 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
       return row ? connectionOf(row) : undefined;
     },
 
+    /** Every workspace's integrations of a provider, for pollers (a mailbox is read, not called): ids and whether an error shows. */
+    async allOf(provider: Provider): Promise<{ workspaceId: string; id: string; lastError: string | null }[]> {
+      return (await repo.listIntegrationsAnywhere(systemDb, provider)).map((r) => ({ workspaceId: r.workspaceId, id: r.id, lastError: r.lastError }));
+    },
+
     /** Records a problem talking to the provider (shown in the status until something succeeds). */
     async noteError(workspaceId: string, id: string, error: string | null): Promise<void> {
       await inWorkspace(workspaceId, () => repo.noteIntegrationError(db, workspaceId, id, error, clock.now()));
@@ -286,9 +294,9 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
      * provider id (a redelivery stores nothing), and leaves the work to a job. Nothing else, so
      * the answer is fast. A bad signature stores nothing.
      */
-    async receive(provider: string, integrationId: string, rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<{ received: number; stored: number }> {
+    async receive(provider: string, integrationId: string, rawBody: Buffer, headers: Record<string, string | string[] | undefined>, request: HookRequest = { method: 'POST', url: webhookPath(provider, integrationId) }): Promise<{ received: number; stored: number }> {
       const { row, adapter, connection } = await hookTarget(provider, integrationId);
-      if (!adapter.verify(connection, rawBody, headers)) {
+      if (!adapter.verify(connection, rawBody, headers, request)) {
         throw new AppError('webhook_signature_invalid', 'The webhook signature does not match this integration', { status: 401 });
       }
       return store(row, adapter.split(rawBody));
