@@ -37,6 +37,7 @@ import { makeCalendlyProvider } from './calendly/calendly.provider.ts';
 import { makeWebFormsProvider } from './web-forms/web-forms.provider.ts';
 import { makeTelephonyService } from './telephony/telephony.service.ts';
 import { makeTwilioProvider } from './twilio/twilio.provider.ts';
+import { makeAircallProvider } from './aircall/aircall.provider.ts';
 
 /** Everything a route, job or CLI command may use, wired in one place. */
 export type Deps = {
@@ -83,6 +84,7 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
   services.integrations.addProvider('calendly', makeCalendlyProvider({ db, clock, contacts: services.contacts, meetings: services.meetings }));
   const telephony = makeTelephonyService({ db, clock, calls: services.calls, contacts: services.contacts, defaultCountry: async (workspaceId) => (await workspaces.settings.get(db, workspaceId)).defaultCountry });
   services.integrations.addProvider('twilio', makeTwilioProvider({ telephony }));
+  services.integrations.addProvider('aircall', makeAircallProvider({ telephony }));
   return services;
 }
 
