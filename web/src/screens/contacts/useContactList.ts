@@ -1,17 +1,31 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../../lib/api.ts';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { api, unwrap, type Schemas } from '../../lib/api.ts';
+import type { FilterTree } from './url-state.ts';
 
 export const PAGE = 100;
 
-/** Keyset pages of contacts for the search box (the API searches accent-insensitively). */
-export function useContactList(q: string) {
+/**
+ * Keyset pages of `POST /v1/contacts/search`: the filter tree, the search box (accent-insensitive)
+ * and the sort, all done by the server. A new key aborts the previous request (TanStack's signal).
+ */
+export function useContactList(req: { q: string; filter?: FilterTree; sort?: string }) {
   return useInfiniteQuery({
-    queryKey: ['contacts', 'list', q],
+    queryKey: ['contacts', 'list', req],
     initialPageParam: undefined as string | undefined,
+    placeholderData: keepPreviousData,
     queryFn: async ({ pageParam, signal }) =>
       unwrap(
-        await api.GET('/v1/contacts', {
-          params: { query: { limit: PAGE, ...(q ? { q } : {}), ...(pageParam ? { cursor: pageParam } : { count: 'true' as const }) } },
+        await api.POST('/v1/contacts/search', {
+          body: {
+            limit: PAGE,
+            ...(req.q ? { q: req.q } : {}),
+            // The tree is checked by the server (errors point at the node), not re-typed here.
+            ...(req.filter ? { filter: req.filter as Schemas['ContactSearch']['filter'] } : {}),
+            ...(req.sort ? { sort: req.sort } : {}),
+            ...(pageParam ? { cursor: pageParam } : {}),
+            count: !pageParam,
+            deleted: false,
+          },
           signal,
         }),
       ),
