@@ -17,6 +17,7 @@ const EnvSchema = z.object({
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(60),
   TRUST_PROXY: z.string().optional(),
   VIXIEES_SECRETS_KEY: z.string().optional(),
+  VIXIEES_MAIL_PRIVATE_HOSTS: z.enum(['allow', 'refuse']).default('refuse'),
   WHATSAPP_GRAPH_BASE_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL').default('https://graph.facebook.com/v21.0'),
 });
 
@@ -46,6 +47,8 @@ export type Config = {
   /** Integrations: the key sealing their secrets (base64, 32 bytes; a comma list while rotating), and the Graph API base. */
   secretsKey?: string;
   graphBaseUrl?: string;
+  /** Mailboxes whose IMAP/SMTP host is on a private or loopback address may connect (a mail server on the team's own network). */
+  mailPrivateHosts?: boolean;
 };
 
 /** `TRUST_PROXY`: unset/false, true, a hop count, or a comma-separated list of addresses/CIDRs. */
@@ -78,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     secretsKey: e.VIXIEES_SECRETS_KEY,
+    mailPrivateHosts: e.VIXIEES_MAIL_PRIVATE_HOSTS === 'allow',
     graphBaseUrl: e.WHATSAPP_GRAPH_BASE_URL,
   };
 }

@@ -28,13 +28,14 @@ import { makeCallsService } from './communications/calls.service.ts';
 import { makeEmailsService } from './communications/emails.service.ts';
 import { makeWhatsappService } from './communications/whatsapp.service.ts';
 import { makeWhatsappTemplatesService } from './communications/whatsapp-templates.ts';
-import { makeDeliveryService, makeRecordingDeliveryAdapter, withWhatsappSender } from './communications/delivery.ts';
+import { makeDeliveryService, makeRecordingDeliveryAdapter, withEmailSender, withWhatsappSender } from './communications/delivery.ts';
 import { makeAttentionService, refreshAttention } from './attention/attention.service.ts';
 import { makeNotificationsService } from './notifications/notifications.service.ts';
 import { makeChannels } from './whatsapp-cloud/channels.ts';
 import { makeTypeformProvider } from './typeform/typeform.provider.ts';
 import { makeCalendlyProvider } from './calendly/calendly.provider.ts';
 import { makeWebFormsProvider } from './web-forms/web-forms.provider.ts';
+import { makeMailboxesService } from './mailboxes/mailboxes.service.ts';
 import { makeTelephonyService } from './telephony/telephony.service.ts';
 import { makeTwilioProvider } from './twilio/twilio.provider.ts';
 import { makeAircallProvider } from './aircall/aircall.provider.ts';
@@ -52,6 +53,7 @@ export type Deps = {
 function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config, systemDb: Db) {
   const workspaces = makeWorkspacesService({ db, clock, insertApiKey });
   const channels = makeChannels({ db, systemDb, clock, config, services: () => services });
+  const mailboxes = makeMailboxesService({ db, clock, allowPrivateHosts: config.mailPrivateHosts === true, services: () => services });
   const services = {
     workspaces,
     sessions: makeSessionsService({ db, systemDb, clock, workspaces }),
@@ -73,7 +75,9 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
     whatsapp: makeWhatsappService({ db, clock, cursors }),
     whatsappTemplates: makeWhatsappTemplatesService({ db, clock }),
     ...channels.services,
-    delivery: makeDeliveryService({ db, clock, adapter: withWhatsappSender(makeRecordingDeliveryAdapter({ db, clock }), channels.send) }),
+    mailboxes,
+    // Email leaves over the workspace's own mailbox when it has one (src/mailboxes), else it is only recorded.
+    delivery: makeDeliveryService({ db, clock, adapter: withEmailSender(withWhatsappSender(makeRecordingDeliveryAdapter({ db, clock }), channels.send), mailboxes.send) }),
     attention: makeAttentionService({ db, clock, cursors, stageNames: loadStageNames }),
     notifications: makeNotificationsService({ db, clock, cursors }),
     timeline: makeTimelineService({ db, cursors }),
@@ -82,6 +86,7 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
   services.integrations.addProvider('typeform', makeTypeformProvider({ contacts: services.contacts }));
   services.integrations.addProvider('web_form', makeWebFormsProvider({ contacts: services.contacts }));
   services.integrations.addProvider('calendly', makeCalendlyProvider({ db, clock, contacts: services.contacts, meetings: services.meetings }));
+  services.integrations.addProvider('email_mailbox', services.mailboxes.provider);
   const telephony = makeTelephonyService({ db, clock, calls: services.calls, contacts: services.contacts, defaultCountry: async (workspaceId) => (await workspaces.settings.get(db, workspaceId)).defaultCountry });
   services.integrations.addProvider('twilio', makeTwilioProvider({ telephony }));
   services.integrations.addProvider('aircall', makeAircallProvider({ telephony }));

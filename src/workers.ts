@@ -58,6 +58,8 @@ export async function startWorkers(deps: Deps, logger: Logger) {
   const heartbeat = await startJobWorkerHeartbeat(deps.database, queue, logger, { exclusive: deps.database.kind === 'pglite' });
   const unconsumedTopics = Object.entries(handlers).filter(([, h]) => !h).map(([topic]) => topic);
   const relay = startOutboxRelay(deps.database, queue, logger, { unconsumedTopics });
+  // The team's mailboxes: new mail read every minute into their integrations' event logs.
+  const mailPoll = deps.services.mailboxes.startPolling(60 * 1000, (err) => logger.error({ err }, 'mailbox poll failed'));
   // Hourly, and once a minute after start, so a process restarted often still purges.
   const first = setTimeout(() => housekeeping(deps, logger), 60 * 1000);
   const purge = setInterval(() => housekeeping(deps, logger), 60 * 60 * 1000);
@@ -71,6 +73,7 @@ export async function startWorkers(deps: Deps, logger: Logger) {
       clearTimeout(first);
       clearInterval(purge);
       relay.stop();
+      await mailPoll.stop();
       await queue.stop();
       await heartbeat.stop();
     },

@@ -53,6 +53,18 @@ export function withWhatsappSender(base: DeliveryAdapter, send: WhatsappSender):
   };
 }
 
+/** A real email channel (the workspace's own mailbox): undefined for a workspace without one, whose mail keeps going to `base`. */
+export type EmailSender = (message: OutboundEmail) => Promise<DeliveryResult | undefined>;
+
+export function withEmailSender(base: DeliveryAdapter, send: EmailSender): DeliveryAdapter {
+  return {
+    sendWhatsapp: (message) => base.sendWhatsapp(message),
+    async sendEmail(message) {
+      return (await send(message)) ?? base.sendEmail(message);
+    },
+  };
+}
+
 /** A provider error no retry can fix (a 4xx other than 408/429: bad number, window closed, bad template). */
 const isPermanent = (err: unknown): boolean => typeof err === 'object' && err !== null && (err as { permanent?: unknown }).permanent === true;
 
@@ -142,16 +154,24 @@ export function makeDeliveryService(deps: { db: Db; clock: Clock; adapter: Deliv
       const { workspaceId } = payload;
       const m = await emailsRepo.find(db, workspaceId, String(payload.messageId));
       if (!m || m.status !== 'queued') return;
-      const result = await adapter.sendEmail({
-        workspaceId,
-        messageId: m.id,
-        contactId: m.contactId,
-        from: m.fromAddress,
-        to: m.toAddresses,
-        subject: m.subject,
-        body: m.body,
-        threadId: m.threadId,
-      });
+      let result: DeliveryResult;
+      try {
+        result = await adapter.sendEmail({
+          workspaceId,
+          messageId: m.id,
+          contactId: m.contactId,
+          from: m.fromAddress,
+          to: m.toAddresses,
+          subject: m.subject,
+          body: m.body,
+          threadId: m.threadId,
+        });
+      } catch (err) {
+        // Refused for good (an SMTP 5xx): failed now, and the contact is waiting again.
+        if (!isPermanent(err)) throw err;
+        await markFailed(emailsRepo, workspaceId, m.id, m.contactId);
+        return;
+      }
       await emailsRepo.update(db, workspaceId, m.id, { status: 'sent', messageId: m.messageId ?? result.providerMessageId, updatedAt: clock.now() });
     },
   };

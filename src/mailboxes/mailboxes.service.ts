@@ -1,0 +1,115 @@
+import type { DeliveryResult, OutboundEmail } from '../communications/delivery.ts';
+import type { EmailsService } from '../communications/emails.service.ts';
+import type { ContactsService } from '../contacts/contacts.service.ts';
+import { PermanentEventError, type IntegrationsService, type ProviderAdapter } from '../integrations/integrations.service.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Db } from '../lib/db.ts';
+import { inWorkspace } from '../lib/tenant-scope.ts';
+import { fetchNew } from './imap-fetch.ts';
+import { makeEmailRecorder, type MailEvent } from './record-email.ts';
+import { sendOverSmtp } from './smtp-send.ts';
+
+export const MAILBOX_PROVIDER = 'email_mailbox' as const;
+
+export type MailboxesDeps = {
+  db: Db;
+  clock: Clock;
+  /** Lets a mailbox's host resolve to a private or loopback address (own-network servers, tests). */
+  allowPrivateHosts: boolean;
+  services: () => { contacts: Pick<ContactsService, 'findByIdentifier' | 'create'>; emails: Pick<EmailsService, 'create'>; integrations: IntegrationsService };
+};
+
+/** What a failed IMAP session says, in words an admin can act on. */
+function describe(err: unknown): string {
+  const e = err as { authenticationFailed?: boolean; responseText?: string; code?: string; message?: string };
+  if (e?.authenticationFailed) return `IMAP login refused: ${e.responseText ?? 'wrong username or password'}`;
+  const detail = [e?.code, e?.responseText ?? e?.message].filter(Boolean).join(': ');
+  return `IMAP: ${detail || String(err)}`.slice(0, 1000);
+}
+
+const isMailEvent = (p: unknown): p is MailEvent => {
+  const e = p as MailEvent;
+  return !!e && (e.direction === 'inbound' || e.direction === 'outbound') && !!e.mail && typeof e.mail.messageId === 'string' && Array.isArray(e.mail.to);
+};
+
+/**
+ * The team's own mailboxes as an integration provider: a poller reads each mailbox's new mail
+ * into the integration's event log (one event per Message-ID), the integrations job records each
+ * event as an email of the contact, and mail sent from Vixiees leaves over the mailbox's SMTP.
+ */
+export function makeMailboxesService(deps: MailboxesDeps) {
+  const { db, clock, allowPrivateHosts } = deps;
+  const integrations = () => deps.services().integrations;
+  const record = makeEmailRecorder({
+    db,
+    clock,
+    contacts: { findByIdentifier: (...a) => deps.services().contacts.findByIdentifier(...a), create: (...a) => deps.services().contacts.create(...a) },
+    emails: { create: (...a) => deps.services().emails.create(...a) },
+  });
+
+  const provider: ProviderAdapter = {
+    // A mailbox is read by the poller, never posted to: its webhook URL accepts nothing.
+    verify: () => false,
+    split: () => [],
+    async process(connection, event) {
+      if (!isMailEvent(event.payload)) throw new PermanentEventError('the event is not an email');
+      return record(connection, event.payload);
+    },
+  };
+
+  /** Reads one mailbox's new mail into its event log; a failure shows in the integration's status and nowhere else. */
+  async function sync(job: { workspaceId: string; integrationId: string; lastError?: string | null }): Promise<{ fetched: number } | { error: string }> {
+    const { workspaceId, integrationId } = job;
+    return inWorkspace(workspaceId, async () => {
+      const connection = await integrations().connection(workspaceId, integrationId);
+      if (!connection || connection.provider !== MAILBOX_PROVIDER) return { error: 'no such mailbox' };
+      try {
+        const result = await fetchNew({ db, clock, allowPrivateHosts }, connection, (events) => integrations().submit(MAILBOX_PROVIDER, integrationId, () => events));
+        if (job.lastError !== null) await integrations().noteError(workspaceId, integrationId, null);
+        return result;
+      } catch (err) {
+        const error = describe(err);
+        await integrations().noteError(workspaceId, integrationId, error);
+        return { error };
+      }
+    });
+  }
+
+  /** One pass over every workspace's mailboxes, one after another (the poller's tick). */
+  async function pollAll(): Promise<void> {
+    for (const m of await integrations().allOf(MAILBOX_PROVIDER)) await sync({ workspaceId: m.workspaceId, integrationId: m.id, lastError: m.lastError });
+  }
+
+  return {
+    provider,
+    sync,
+    pollAll,
+
+    /**
+     * Starts polling every `everyMs` (no overlap: a slow pass delays the next). IDLE is not used:
+     * one connection per mailbox held open would not scale past a few hundred mailboxes.
+     */
+    startPolling(everyMs: number, onError: (err: unknown) => void): { stop(): Promise<void> } {
+      let running: Promise<void> | undefined;
+      const tick = () => {
+        running ??= pollAll().catch(onError).finally(() => (running = undefined));
+      };
+      const timer = setInterval(tick, everyMs);
+      timer.unref();
+      return {
+        async stop() {
+          clearInterval(timer);
+          await running;
+        },
+      };
+    },
+
+    /** For delivery: the workspace's mailbox sends it, or undefined when it has none (the recording adapter then does). */
+    async send(message: OutboundEmail): Promise<DeliveryResult | undefined> {
+      const connection = await integrations().connectionFor(message.workspaceId, MAILBOX_PROVIDER);
+      return connection ? sendOverSmtp({ db, clock, allowPrivateHosts }, connection, message) : undefined;
+    },
+  };
+}
+
+export type MailboxesService = ReturnType<typeof makeMailboxesService>;
