@@ -1,4 +1,158 @@
 import { bundle } from '../../i18n/bundle.ts';
 
+const PROVIDER_ES = { whatsapp: 'WhatsApp Cloud API', typeform: 'Typeform', calendly: 'Calendly', web_form: 'Formulario web' };
+const PROVIDER_EN = { whatsapp: 'WhatsApp Cloud API', typeform: 'Typeform', calendly: 'Calendly', web_form: 'Web form' };
+
 /** Strings of the settings screens (`settings.*` keys). */
-export const settingsMessages = bundle({ settings: { nav: 'Ajustes' } }, { settings: { nav: 'Settings' } });
+export const settingsMessages = bundle(
+  {
+    settings: {
+      nav: 'Ajustes',
+      sections: 'Secciones de ajustes',
+      section: { profile: 'Perfil', workspace: 'Espacio de trabajo', team: 'Equipo', integrations: 'Integraciones', 'api-keys': 'Claves de API' },
+      networkError: 'No se pudo conectar con el servidor. Revisa tu conexión y vuelve a probar.',
+      copy: 'Copiar', copied: 'Copiado', copyWhat: 'Copiar: {{what}}', actions: 'Acciones',
+      saveChanges: 'Guardar cambios', discard: 'Descartar', savedChanges: 'Cambios guardados',
+      role: { owner: 'Propietario', admin: 'Administrador', member: 'Miembro' },
+      errors: {
+        wrong_password: 'La contraseña actual no es correcta',
+        too_short: 'Usa al menos 12 caracteres', too_long: 'Usa como mucho 128 caracteres',
+        password_is_email: 'La contraseña no puede ser tu email', password_too_common: 'Es una contraseña demasiado común; elige otra',
+        user_email_taken: 'Ya hay un usuario con este email en el espacio de trabajo',
+        invalid_time_zone: 'Elige una zona horaria de la lista', invalid_locale: 'Elige un idioma regional de la lista',
+        invalid_string: 'El formato no es válido', invalid_value: 'Elige un valor de la lista', custom: 'Revisa este valor',
+        forbidden: 'No tienes permiso para hacer esto',
+      },
+      profile: { name: 'Nombre', nameHint: 'Un administrador puede cambiarlo.', email: 'Email', role: 'Rol', language: 'Idioma de la aplicación' },
+      password: {
+        title: 'Cambiar contraseña', hint: 'Al cambiarla se cierran tus otras sesiones abiertas; esta sigue abierta.',
+        current: 'Contraseña actual', new: 'Contraseña nueva', repeat: 'Repite la contraseña nueva', rules: 'Entre 12 y 128 caracteres. Una frase larga es más fácil de recordar.',
+        mismatch: 'Las dos contraseñas no coinciden', submit: 'Cambiar contraseña', changed: 'Contraseña cambiada. Tus otras sesiones se han cerrado.',
+      },
+      team: {
+        list: 'Usuarios del espacio de trabajo', name: 'Nombre', email: 'Email', role: 'Rol', since: 'Alta',
+        invite: 'Invitar a una persona', createInvite: 'Crear invitación', newLink: 'Nuevo enlace', newLinkFor: 'Nuevo enlace de invitación para {{email}}',
+        inviteLink: 'Enlace de invitación para {{email}}', inviteHint: 'Envíaselo tú: sirve una sola vez, hasta el {{when}}. Un enlace nuevo anula el anterior.',
+        roleHint: 'Los miembros ven solo sus ajustes personales; los administradores, también los del espacio de trabajo.',
+      },
+      apiKeys: {
+        new: 'Nueva clave de API', name: 'Nombre', create: 'Crear clave', list: 'Claves de API', prefix: 'Prefijo', createdAt: 'Creada', lastUsed: 'Último uso', never: 'Nunca',
+        created: 'Clave «{{name}}» creada', secret: 'Clave secreta', once: 'Cópiala ahora: no volverás a verla.', saved: 'Ya la he guardado',
+        revoke: 'Revocar', revokeWhich: 'Revocar la clave {{name}}', revoked: 'Revocada',
+        revokeTitle: '¿Revocar «{{name}}»?', revokeText: 'Las integraciones que la usen dejarán de funcionar al momento. No se puede deshacer.',
+      },
+      workspace: {
+        name: 'Nombre', country: 'País por defecto', countryHint: 'Código de dos letras (ES, MX, CO…): para los teléfonos escritos sin prefijo.',
+        timeZone: 'Zona horaria', locale: 'Idioma regional', reloadHint: 'Las fechas y números usan la zona y el idioma regional al volver a entrar.',
+      },
+      integrations: {
+        none: 'Aún no hay integraciones.', connectNew: 'Conectar', back: 'Todas las integraciones',
+        provider: PROVIDER_ES,
+        status: { connected: 'Conectado', failing: 'Con errores', unconfigured: 'Sin configurar' },
+        lastEvent: 'Último evento recibido hace {{time}}', noEventYet: 'Aún no ha llegado ningún evento', lastError: 'Último error: {{error}} ({{when}})',
+        newTitle: 'Conectar {{provider}}', editTitle: 'Editar {{name}}', name: 'Nombre', connect: 'Conectar',
+        secretSet: 'Guardada. Déjala vacía para mantenerla, o escribe una nueva para cambiarla.', secretHint: 'Se guarda cifrada y no se vuelve a mostrar.',
+        field: {
+          phoneNumberId: 'Identificador del número de teléfono', wabaId: 'Identificador de la cuenta de WhatsApp Business', verifyToken: 'Token de verificación',
+          appSecret: 'Clave secreta de la app', accessToken: 'Token de acceso', secret: 'Secreto del webhook', signingKey: 'Clave de firma',
+          thankYouUrl: 'Página de agradecimiento', origins: 'Orígenes permitidos', honeypot: 'Campo trampa', timestampKey: 'Clave de marca de tiempo (opcional)',
+        },
+        mapping: 'Correspondencia de campos', mappingHint: 'Cada campo del formulario (por su referencia) va a un dato del contacto.',
+        mappingRef: 'Campo {{n}} del formulario', mappingTarget: 'Dato del contacto del campo {{n}}', mappingRemove: 'Quitar el campo {{n}}', mappingAdd: 'Añadir campo',
+        target: {
+          email: 'Email', phone: 'Teléfono', fullName: 'Nombre completo', firstName: 'Nombre', lastName: 'Apellidos', company: 'Empresa', ignore: 'No usar',
+          consent_transactionalWhatsapp: 'Consentimiento: WhatsApp transaccional', consent_transactionalEmail: 'Consentimiento: email transaccional',
+          consent_marketingWhatsapp: 'Consentimiento: WhatsApp marketing', consent_marketingEmail: 'Consentimiento: email marketing',
+        },
+        webhookUrl: 'URL del webhook',
+        webhookHint: {
+          whatsapp: 'Pégala en el panel de Meta: WhatsApp → Configuración → Webhook (URL de devolución de llamada).',
+          typeform: 'Pégala en Typeform: Connect → Webhooks, con el mismo secreto.',
+          calendly: 'Úsala al crear la suscripción de webhook de Calendly.',
+          web_form: 'Tu formulario envía aquí sus datos (POST).',
+        },
+        verifyTokenHint: 'En Meta, escribe como token de verificación: {{token}}',
+        remove: 'Desconectar', removeTitle: '¿Desconectar «{{name}}»?', removeText: 'Se borran sus secretos y su registro de eventos. Los contactos ya creados se quedan.',
+        events: 'Registro de eventos', noEvents: 'Aún no ha llegado ningún evento.', receivedAt: 'Recibido', kind: 'Tipo', result: 'Resultado', reason: 'Detalle',
+        eventStatus: { received: 'Recibido', processed: 'Procesado', failed: 'Fallido' },
+        attempts_one: '{{count}} intento', attempts_other: '{{count}} intentos',
+        replay: 'Reintentar', replayWhich: 'Reintentar el evento recibido el {{when}}',
+      },
+    },
+  },
+  {
+    settings: {
+      nav: 'Settings',
+      sections: 'Settings sections',
+      section: { profile: 'Profile', workspace: 'Workspace', team: 'Team', integrations: 'Integrations', 'api-keys': 'API keys' },
+      networkError: 'Could not reach the server. Check your connection and try again.',
+      copy: 'Copy', copied: 'Copied', copyWhat: 'Copy: {{what}}', actions: 'Actions',
+      saveChanges: 'Save changes', discard: 'Discard', savedChanges: 'Changes saved',
+      role: { owner: 'Owner', admin: 'Admin', member: 'Member' },
+      errors: {
+        wrong_password: 'The current password is not right',
+        too_short: 'Use at least 12 characters', too_long: 'Use at most 128 characters',
+        password_is_email: 'The password cannot be your email', password_too_common: 'This password is too common; choose another',
+        user_email_taken: 'A user with this email is already in the workspace',
+        invalid_time_zone: 'Choose a time zone from the list', invalid_locale: 'Choose a regional language from the list',
+        invalid_string: 'The format is not valid', invalid_value: 'Choose a value from the list', custom: 'Check this value',
+        forbidden: 'You are not allowed to do this',
+      },
+      profile: { name: 'Name', nameHint: 'An admin can change it.', email: 'Email', role: 'Role', language: 'App language' },
+      password: {
+        title: 'Change password', hint: 'Changing it signs out your other sessions; this one stays open.',
+        current: 'Current password', new: 'New password', repeat: 'Repeat the new password', rules: '12 to 128 characters. A long phrase is easier to remember.',
+        mismatch: 'The two passwords do not match', submit: 'Change password', changed: 'Password changed. Your other sessions were signed out.',
+      },
+      team: {
+        list: 'Users of the workspace', name: 'Name', email: 'Email', role: 'Role', since: 'Added',
+        invite: 'Invite someone', createInvite: 'Create invite', newLink: 'New link', newLinkFor: 'New invite link for {{email}}',
+        inviteLink: 'Invite link for {{email}}', inviteHint: 'Send it yourself: it works once, until {{when}}. A new link voids the previous one.',
+        roleHint: 'Members see only their personal settings; admins also see the workspace ones.',
+      },
+      apiKeys: {
+        new: 'New API key', name: 'Name', create: 'Create key', list: 'API keys', prefix: 'Prefix', createdAt: 'Created', lastUsed: 'Last used', never: 'Never',
+        created: 'Key “{{name}}” created', secret: 'Secret key', once: 'Copy it now: you will not see it again.', saved: 'I have saved it',
+        revoke: 'Revoke', revokeWhich: 'Revoke the key {{name}}', revoked: 'Revoked',
+        revokeTitle: 'Revoke “{{name}}”?', revokeText: 'Integrations using it stop working at once. This cannot be undone.',
+      },
+      workspace: {
+        name: 'Name', country: 'Default country', countryHint: 'Two-letter code (ES, MX, CO…): for phone numbers typed without a prefix.',
+        timeZone: 'Time zone', locale: 'Regional language', reloadHint: 'Dates and numbers use the new zone and regional language after signing in again.',
+      },
+      integrations: {
+        none: 'No integrations yet.', connectNew: 'Connect', back: 'All integrations',
+        provider: PROVIDER_EN,
+        status: { connected: 'Connected', failing: 'With errors', unconfigured: 'Not set up' },
+        lastEvent: 'Last event received {{time}} ago', noEventYet: 'No event has arrived yet', lastError: 'Last error: {{error}} ({{when}})',
+        newTitle: 'Connect {{provider}}', editTitle: 'Edit {{name}}', name: 'Name', connect: 'Connect',
+        secretSet: 'Saved. Leave it empty to keep it, or type a new one to change it.', secretHint: 'Stored encrypted and never shown again.',
+        field: {
+          phoneNumberId: 'Phone number ID', wabaId: 'WhatsApp Business Account ID', verifyToken: 'Verify token',
+          appSecret: 'App secret', accessToken: 'Access token', secret: 'Webhook secret', signingKey: 'Signing key',
+          thankYouUrl: 'Thank-you page', origins: 'Allowed origins', honeypot: 'Honeypot field', timestampKey: 'Timestamp key (optional)',
+        },
+        mapping: 'Field mapping', mappingHint: 'Each form field (by its reference) goes to a contact field.',
+        mappingRef: 'Form field {{n}}', mappingTarget: 'Contact field for field {{n}}', mappingRemove: 'Remove field {{n}}', mappingAdd: 'Add field',
+        target: {
+          email: 'Email', phone: 'Phone', fullName: 'Full name', firstName: 'First name', lastName: 'Last name', company: 'Company', ignore: 'Do not use',
+          consent_transactionalWhatsapp: 'Consent: transactional WhatsApp', consent_transactionalEmail: 'Consent: transactional email',
+          consent_marketingWhatsapp: 'Consent: marketing WhatsApp', consent_marketingEmail: 'Consent: marketing email',
+        },
+        webhookUrl: 'Webhook URL',
+        webhookHint: {
+          whatsapp: 'Paste it in Meta’s dashboard: WhatsApp → Configuration → Webhook (callback URL).',
+          typeform: 'Paste it in Typeform: Connect → Webhooks, with the same secret.',
+          calendly: 'Use it when creating the Calendly webhook subscription.',
+          web_form: 'Your form posts its data here.',
+        },
+        verifyTokenHint: 'In Meta, type this as the verify token: {{token}}',
+        remove: 'Disconnect', removeTitle: 'Disconnect “{{name}}”?', removeText: 'Its secrets and event log are deleted. Contacts already created stay.',
+        events: 'Event log', noEvents: 'No event has arrived yet.', receivedAt: 'Received', kind: 'Kind', result: 'Result', reason: 'Detail',
+        eventStatus: { received: 'Received', processed: 'Processed', failed: 'Failed' },
+        attempts_one: '{{count}} attempt', attempts_other: '{{count}} attempts',
+        replay: 'Retry', replayWhich: 'Retry the event received on {{when}}',
+      },
+    },
+  },
+);
