@@ -107,7 +107,14 @@ export function makeMailboxesService(deps: MailboxesDeps) {
     /** For delivery: the workspace's mailbox sends it, or undefined when it has none (the recording adapter then does). */
     async send(message: OutboundEmail): Promise<DeliveryResult | undefined> {
       const connection = await integrations().connectionFor(message.workspaceId, MAILBOX_PROVIDER);
-      return connection ? sendOverSmtp({ db, clock, allowPrivateHosts }, connection, message) : undefined;
+      if (!connection) return undefined;
+      try {
+        return await sendOverSmtp({ db, clock, allowPrivateHosts }, connection, message);
+      } catch (err) {
+        // Shown in the mailbox's status too, where the admin who can fix a password looks.
+        await integrations().noteError(connection.workspaceId, connection.id, `SMTP: ${(err as Error).message}`.slice(0, 1000));
+        throw err;
+      }
     },
   };
 }
