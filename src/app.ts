@@ -46,6 +46,7 @@ import { whatsappCloudRoutes } from './whatsapp-cloud/whatsapp-cloud.routes.ts';
 import { registerWebApp } from './web-app/web-app.ts';
 
 export type RouteInfo = { method: string; url: string; public: boolean };
+import { liveRoutes } from './live/live.routes.ts';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -144,4 +145,5 @@ export async function buildApp(deps: Deps, opts: { logger?: false | Logger; befo
   opts.beforeReady?.(app);
   await app.ready();
   return Object.assign(app, { routeManifest });
+  await app.register(liveRoutes(deps));
 }

@@ -39,6 +39,7 @@ import { makeMailboxesService } from './mailboxes/mailboxes.service.ts';
 import { makeTelephonyService } from './telephony/telephony.service.ts';
 import { makeTwilioProvider } from './twilio/twilio.provider.ts';
 import { makeAircallProvider } from './aircall/aircall.provider.ts';
+import { makeLiveService } from './live/live.service.ts';
 
 /** Everything a route, job or CLI command may use, wired in one place. */
 export type Deps = {
@@ -82,6 +83,7 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
     notifications: makeNotificationsService({ db, clock, cursors }),
     timeline: makeTimelineService({ db, cursors }),
     documents: makeDocumentsService({ db, clock, cursors, storage: localDiskStorage(`${config.dataDir}/documents`), maxBytes: config.documentMaxBytes ?? 10 * 1024 * 1024 }),
+    live: makeLiveService({ db, clock }),
   };
   services.integrations.addProvider('typeform', makeTypeformProvider({ contacts: services.contacts }));
   services.integrations.addProvider('web_form', makeWebFormsProvider({ contacts: services.contacts }));

@@ -10,6 +10,7 @@ import { makeBulkService, BULK_TOPIC } from './bulk/bulk.service.ts';
 import { importJobWorker, IMPORT_TOPIC } from './imports/import-worker.ts';
 import { ATTRIBUTE_INDEX_TOPIC, buildAttributeIndex } from './attributes/attributes.service.ts';
 import { INTEGRATION_EVENTS_TOPIC } from './integrations/integrations.service.ts';
+import { CONTACT_ATTENTION_TOPIC } from './attention/attention.service.ts';
 
 /**
  * Job handlers by topic. Features add theirs here. A topic listed with no handler is declared
@@ -21,6 +22,8 @@ export function jobHandlers(deps: Deps): Record<string, JobWorker | undefined> {
   return {
     // Consumed by CRM sync and outbound webhooks once they exist.
     'contact.changed': undefined,
+    // Read by live event streams straight from the outbox (src/live), never as a job.
+    [CONTACT_ATTENTION_TOPIC]: undefined,
     [WHATSAPP_DELIVERY_TOPIC]: { run: (p) => delivery.deliverWhatsapp(p), giveUp: (p) => delivery.failWhatsapp(p) },
     [EMAIL_DELIVERY_TOPIC]: { run: (p) => delivery.deliverEmail(p), giveUp: (p) => delivery.failEmail(p) },
     [BULK_TOPIC]: { run: (p) => bulk.run(p.workspaceId, String(p.jobId)), giveUp: (p) => bulk.abandon(p.workspaceId, String(p.jobId)) },

@@ -5,6 +5,7 @@ import { batchArea } from './tenancy-area-batch.ts';
 import { exportsArea } from './tenancy-area-exports.ts';
 import { importsArea } from './tenancy-area-imports.ts';
 import { integrationsArea } from './tenancy-area-integrations.ts';
+import { liveArea } from './tenancy-area-live.ts';
 import { notificationsArea } from './tenancy-area-notifications.ts';
 import { usersArea } from './tenancy-area-users.ts';
 
@@ -25,4 +26,4 @@ export type TenancyArea = {
 
 export type JobFixture = { why: string; payload: (b: Seeded) => Record<string, unknown> };
 
-export const AREAS: TenancyArea[] = [batchArea, exportsArea, importsArea, integrationsArea, notificationsArea, usersArea];
+export const AREAS: TenancyArea[] = [batchArea, exportsArea, importsArea, integrationsArea, liveArea, notificationsArea, usersArea];

@@ -32,6 +32,9 @@ export async function lockLiveContact(tx: Db, workspaceId: string, contactId: st
   return row;
 }
 
+/** Recorded whenever a contact's communications changed (consumed by no job: live event streams read it). */
+export const CONTACT_ATTENTION_TOPIC = 'contact.attention';
+
 /**
  * Recomputes the attention of a contact locked by `lockLiveContact` (passed as `before`) after
  * its communications changed, in the caller's transaction, and notifies its owner (or the
@@ -39,6 +42,9 @@ export async function lockLiveContact(tx: Db, workspaceId: string, contactId: st
  */
 export async function refreshAttention(tx: Db, before: ContactRow, now: Date): Promise<ContactRow> {
   const after = (await repo.recomputeAttention(tx, before.workspaceId, before.id))!;
+  // For live clients (src/live): a communication changed this contact's conversation, and maybe its attention.
+  const pending = { before: Boolean(before.attentionSince), after: Boolean(after.attentionSince) };
+  await recordOutbox(tx, after.workspaceId, { topic: CONTACT_ATTENTION_TOPIC, payload: { contactId: after.id, version: Number(after.version), pending } }, now);
   if (!before.attentionSince && after.attentionSince && !after.ignoredAt) {
     await notifyContactPending(tx, { workspaceId: after.workspaceId, ownerId: after.ownerId, contactId: after.id, reasons: presentAttention(after).reasons }, now);
   }

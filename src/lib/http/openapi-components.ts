@@ -97,6 +97,7 @@ export const TAGS: { name: string; description: string }[] = [
   { name: 'whatsapp-templates', description: 'Approved WhatsApp message templates of the workspace.' },
   { name: 'attention', description: 'Contacts waiting for an answer (the attention queue), and ignoring contacts.' },
   { name: 'notifications', description: 'Notifications for you and for the workspace.' },
+  { name: 'events', description: 'Live changes of the workspace as server-sent events, for clients that keep their screens current without polling.' },
   { name: 'workspace', description: 'The workspace of the API key and its settings.' },
   { name: 'users', description: 'Users of the workspace and their roles.' },
   { name: 'auth', description: 'Signing in to the web app: password sign-in and sign-out, the session (an HttpOnly `__Host-vixiees_session` cookie plus `X-CSRF-Token` on unsafe methods), password change and invites.' },
