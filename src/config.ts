@@ -19,6 +19,8 @@ const EnvSchema = z.object({
   VIXIEES_SECRETS_KEY: z.string().optional(),
   VIXIEES_MAIL_PRIVATE_HOSTS: z.enum(['allow', 'refuse']).default('refuse'),
   WHATSAPP_GRAPH_BASE_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL').default('https://graph.facebook.com/v21.0'),
+  META_GRAPH_BASE_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL').default('https://graph.facebook.com/v21.0'),
+  VIXIEES_OUTBOUND_ALLOW: z.string().regex(/^([A-Za-z0-9.-]+:\d{1,5})(,[A-Za-z0-9.-]+:\d{1,5})*$/, 'must be host:port pairs, comma separated').optional(),
 });
 
 export type Config = {
@@ -47,6 +49,13 @@ export type Config = {
   /** Integrations: the key sealing their secrets (base64, 32 bytes; a comma list while rotating), and the Graph API base. */
   secretsKey?: string;
   graphBaseUrl?: string;
+  /** Meta lead ads: the Graph API base the leads are read from. */
+  metaGraphBaseUrl?: string;
+  /**
+   * `host:port` pairs that outbound requests to supplied URLs may reach although private or
+   * plain http (R35): only for fake servers in tests, never set in production.
+   */
+  outboundAllow?: string[];
   /** Mailboxes whose IMAP/SMTP host is on a private or loopback address may connect (a mail server on the team's own network). */
   mailPrivateHosts?: boolean;
 };
@@ -83,5 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretsKey: e.VIXIEES_SECRETS_KEY,
     mailPrivateHosts: e.VIXIEES_MAIL_PRIVATE_HOSTS === 'allow',
     graphBaseUrl: e.WHATSAPP_GRAPH_BASE_URL,
+    metaGraphBaseUrl: e.META_GRAPH_BASE_URL,
+    outboundAllow: e.VIXIEES_OUTBOUND_ALLOW?.split(','),
   };
 }

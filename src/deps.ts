@@ -39,6 +39,7 @@ import { makeMailboxesService } from './mailboxes/mailboxes.service.ts';
 import { makeTelephonyService } from './telephony/telephony.service.ts';
 import { makeTwilioProvider } from './twilio/twilio.provider.ts';
 import { makeAircallProvider } from './aircall/aircall.provider.ts';
+import { makeMetaLeadAdsProvider } from './meta-lead-ads/meta-lead-ads.provider.ts';
 import { makeLiveService } from './live/live.service.ts';
 
 /** Everything a route, job or CLI command may use, wired in one place. */
@@ -92,6 +93,7 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
   const telephony = makeTelephonyService({ db, clock, calls: services.calls, contacts: services.contacts, defaultCountry: async (workspaceId) => (await workspaces.settings.get(db, workspaceId)).defaultCountry });
   services.integrations.addProvider('twilio', makeTwilioProvider({ telephony }));
   services.integrations.addProvider('aircall', makeAircallProvider({ telephony }));
+  services.integrations.addProvider('meta_lead_ads', makeMetaLeadAdsProvider({ contacts: services.contacts, graphBaseUrl: config.metaGraphBaseUrl ?? 'https://graph.facebook.com/v21.0', outbound: { allow: config.outboundAllow }, defaultCountry: async (workspaceId) => (await workspaces.settings.get(db, workspaceId)).defaultCountry }));
   return services;
 }
 
