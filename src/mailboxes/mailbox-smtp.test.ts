@@ -35,7 +35,7 @@ async function folder(user: typeof VENTAS, path: string, atLeast: number) {
   try {
     for (let i = 0; i < 200; i++) {
       const st = await c.status(path, { messages: true });
-      if ((st.messages ?? 0) >= atLeast) break;
+      if (st && (st.messages ?? 0) >= atLeast) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     const lock = await c.getMailboxLock(path);
