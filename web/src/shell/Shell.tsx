@@ -6,6 +6,8 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { adoptWorkspaceLocale, setLanguage } from '../i18n/i18n.ts';
 import { useSignedIn, useSession } from '../lib/session.tsx';
 import { NotificationsBell } from './notifications/NotificationsBell.tsx';
+import { CommandPalette } from './palette/CommandPalette.tsx';
+import { LiveConnection } from '../lib/live/LiveConnection.tsx';
 
 /** Nav, top bar with the user menu, and the page (`main`, target of the skip link). */
 export function Shell() {
@@ -30,6 +32,7 @@ export function Shell() {
   return (
     <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <a href="#main" className="skip-link">{t('app.skip')}</a>
+      <LiveConnection />
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -38,6 +41,7 @@ export function Shell() {
             <Text size="sm" c="dark.6" visibleFrom="xs">{workspace.name}</Text>
           </Group>
           <Group gap="xs" wrap="nowrap">
+          <CommandPalette />
           <NotificationsBell />
           <Menu position="bottom-end">
             <Menu.Target>

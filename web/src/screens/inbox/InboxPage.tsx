@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useNow } from '../../lib/format.ts';
 import { useSignedIn } from '../../lib/session.tsx';
+import { LiveUpdatesPill } from '../../lib/live/LiveUpdatesPill.tsx';
 import { QueueItem } from './QueueItem.tsx';
 import { useAttentionQueue } from './useAttentionQueue.ts';
 import { useListKeys } from './useListKeys.ts';
@@ -39,6 +40,7 @@ export function InboxPage() {
           <Button size="xs" variant="light" onClick={() => void queue.refetch()}>{t('common.retry')}</Button>
         </Alert>
       )}
+      <LiveUpdatesPill />
       {queue.isPending && <Stack>{[0, 1, 2].map((i) => <Skeleton key={i} h={72} radius="md" />)}</Stack>}
       {queue.data && items.length === 0 && (
         <Stack align="center" py="xl" gap={4}>
