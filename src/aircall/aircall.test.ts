@@ -25,8 +25,9 @@ afterAll(async () => {
 const deliver = (body: unknown, id = integrationId) =>
   t.app.inject({ method: 'POST', url: `/v1/hooks/aircall/${id}`, headers: { 'content-type': 'application/json' }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
 
+/** Runs this workspace's pending event jobs (on PostgreSQL the test files share the outbox: another file's events are not ours to run). */
 async function drain(): Promise<void> {
-  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' ORDER BY id`);
+  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${ws.id} ORDER BY id`);
   for (const r of rows) {
     if (ran.has(r.id)) continue;
     ran.add(r.id);

@@ -36,8 +36,9 @@ afterAll(async () => {
 
 const post = (body: string, signature?: string, id = integrationId) =>
   t.app.inject({ method: 'POST', url: `/v1/hooks/meta_lead_ads/${id}`, headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) }, payload: body });
+/** Runs this workspace's pending event jobs (on PostgreSQL the test files share the outbox: another file's events are not ours to run). */
 async function drain(): Promise<void> {
-  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' ORDER BY id`);
+  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${ws.id} ORDER BY id`);
   for (const r of rows) {
     if (ran.has(r.id)) continue;
     ran.add(r.id);

@@ -36,8 +36,9 @@ function deliver(params: Record<string, string>, opts: { token?: string; id?: st
   return t.app.inject({ method: 'POST', url: p, headers: { host: HOST, 'x-forwarded-proto': 'https', 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, payload: form(params) });
 }
 
+/** Runs this workspace's pending event jobs (on PostgreSQL the test files share the outbox: another file's events are not ours to run). */
 async function drain(opts: { concurrently?: boolean } = {}): Promise<void> {
-  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' ORDER BY id`);
+  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${ws.id} ORDER BY id`);
   const todo = rows.filter((r) => !ran.has(r.id));
   for (const r of todo) ran.add(r.id);
   const run = (r: (typeof rows)[number]) => jobHandlers(t.deps)[r.topic]!.run(r.payload, { id: r.id, retryCount: 0, lastAttempt: false });
