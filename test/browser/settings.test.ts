@@ -235,8 +235,9 @@ describe('settings and notifications', { timeout: 90_000 }, () => {
     await expect.poll(() => bell.getAttribute('aria-label'), P).toBe(people - 1 > 0 ? `Notificaciones: ${people - 1} sin leer` : 'Notificaciones');
     await expect.poll(() => page.title(), P).toMatch(new RegExp(`^\\(${people - 1}\\) `));
 
-    // Everything: the count and the title's prefix go.
-    await bell.click();
+    // Everything: the count and the title's prefix go (once the contact page has settled).
+    await page.getByRole('heading', { name: /Laura Campana/ }).first().waitFor(P);
+    await bell.click(P);
     await panel.getByRole('button', { name: 'Marcar todo como leído' }).click();
     await expect.poll(() => bell.getAttribute('aria-label'), P).toBe('Notificaciones');
     await expect.poll(() => page.title(), P).not.toMatch(/^\(/);

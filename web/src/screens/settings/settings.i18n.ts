@@ -22,7 +22,9 @@ export const settingsMessages = bundle(
         invalid_time_zone: 'Elige una zona horaria de la lista', invalid_locale: 'Elige un idioma regional de la lista',
         invalid_string: 'El formato no es válido', invalid_value: 'Elige un valor de la lista', custom: 'Revisa este valor',
         forbidden: 'No tienes permiso para hacer esto',
+        invalid_invite: 'Este enlace de invitación no es válido o ya se usó. Pide uno nuevo a tu administrador.',
       },
+      invite: { title: 'Crea tu contraseña', hint: 'Te han invitado a Vixiees. Elige una contraseña para entrar.', submit: 'Guardar y entrar' },
       profile: { name: 'Nombre', nameHint: 'Un administrador puede cambiarlo.', email: 'Email', role: 'Rol', language: 'Idioma de la aplicación' },
       password: {
         title: 'Cambiar contraseña', hint: 'Al cambiarla se cierran tus otras sesiones abiertas; esta sigue abierta.',
@@ -97,7 +99,9 @@ export const settingsMessages = bundle(
         invalid_time_zone: 'Choose a time zone from the list', invalid_locale: 'Choose a regional language from the list',
         invalid_string: 'The format is not valid', invalid_value: 'Choose a value from the list', custom: 'Check this value',
         forbidden: 'You are not allowed to do this',
+        invalid_invite: 'This invite link is not valid or was already used. Ask your admin for a new one.',
       },
+      invite: { title: 'Create your password', hint: 'You were invited to Vixiees. Choose a password to sign in.', submit: 'Save and sign in' },
       profile: { name: 'Name', nameHint: 'An admin can change it.', email: 'Email', role: 'Role', language: 'App language' },
       password: {
         title: 'Change password', hint: 'Changing it signs out your other sessions; this one stays open.',
