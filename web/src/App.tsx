@@ -14,6 +14,7 @@ const BoardPage = lazy(() => import('./screens/board/BoardPage.tsx'));
 const PlaybookIndex = lazy(() => import('./screens/board/BoardPage.tsx').then((m) => ({ default: m.PlaybookIndex })));
 const ImportPage = lazy(() => import('./screens/import/ImportPage.tsx'));
 const SettingsPage = lazy(() => import('./screens/settings/SettingsPage.tsx'));
+const AcceptInvitePage = lazy(() => import('./screens/settings/AcceptInvitePage.tsx'));
 
 function Loading() {
   const { t } = useTranslation();
@@ -36,6 +37,7 @@ export function App() {
   return (
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/invite" element={<Suspense fallback={<Loading />}><AcceptInvitePage /></Suspense>} />
       <Route
         element={
           <RequireSession>

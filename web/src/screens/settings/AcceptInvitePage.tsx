@@ -9,8 +9,6 @@ import { useErrorText } from './useErrorText.ts';
 /**
  * `/invite#token=…`: the page an invite link opens (outside the signed-in shell). The token stays
  * in the fragment, so it never reaches a server log; setting the password signs the person in.
- * Not routed yet: App.tsx needs `<Route path="/invite" element={<AcceptInvitePage />} />` beside
- * `/sign-in` (lazy, like the other screens).
  */
 export default function AcceptInvitePage() {
   const { t } = useTranslation();
