@@ -251,6 +251,27 @@ describe('contacts: filters, views, bulk actions, edit', { timeout: 90_000 }, ()
     await context.close();
   });
 
+  it('sets a custom attribute on a selection from "Más acciones"', async () => {
+    const { context, page } = await signedIn(eva);
+    await page.goto(`${base}/contacts`);
+    await page.getByRole('checkbox', { name: 'Seleccionar a Jorge Gómez' }).click();
+    await page.getByRole('button', { name: 'Más acciones' }).click();
+    await page.getByRole('menuitem', { name: 'Editar atributo' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Editar atributo' });
+    await dialog.getByRole('combobox', { name: 'Atributo' }).click();
+    await page.getByRole('option', { name: 'Interés' }).click();
+    await dialog.getByRole('combobox', { name: 'Valor' }).click();
+    await page.getByRole('option', { name: 'Alto' }).click();
+    expect(await dialog.getByTestId('bulk-confirm').textContent()).toBe('Se aplicará a 1 contacto seleccionado.');
+    await dialog.getByRole('button', { name: 'Aplicar a 1 contacto' }).click();
+    await expect.poll(() => dialog.getByTestId('bulk-result').textContent().catch(() => ''), P).toBe('Hecho: 1 contacto cambiado.');
+    expect((await a.req('GET', `/v1/contacts/${ids.jorge}`)).body.customAttributes).toEqual({ interes: 'alto' });
+    // Back as it was, for the filter test below (three with interés alto).
+    const back = await a.req('PATCH', `/v1/contacts/${ids.jorge}`, { customAttributes: { interes: 'bajo' } }, { 'if-match': `"${(await a.req('GET', `/v1/contacts/${ids.jorge}`)).body.version}"` });
+    expect(back.status, back.text).toBe(200);
+    await context.close();
+  });
+
   it('ignores every contact matching the filter: the action carries the filter, runs as a job, and the bar follows it to the end', async () => {
     const { context, page } = await signedIn(eva);
     await page.goto(`${base}/contacts`);

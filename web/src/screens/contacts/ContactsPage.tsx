@@ -14,9 +14,8 @@ import { CreateContactForm } from './CreateContactForm.tsx';
 import { EditContactModal } from './EditContactModal.tsx';
 import { FilterBar } from './filters/FilterBar.tsx';
 import { useFilterFields } from './filters/useFilterFields.ts';
-import { DEFAULT_SORT, canonical, conditionsOf, type ContactsUrl } from './url-state.ts';
+import { DEFAULT_SORT, canonical, conditionsOf, useContactsUrl, type ContactsUrl } from './url-state.ts';
 import { useContactList } from './useContactList.ts';
-import { useContactsUrl } from './url-state.ts';
 import { useSelection } from './useSelection.ts';
 import { ViewPicker } from './views/ViewPicker.tsx';
 import { useAttributes, useUsers } from './workspace-data.ts';
@@ -35,7 +34,8 @@ export default function ContactsPage() {
   const list = useContactList(request);
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);
   const count = list.data?.pages[0]?.count;
-  const selection = useSelection(rows, canonical(request));
+  const listKey = canonical(request);
+  const selection = useSelection(rows, listKey);
   const [bulk, setBulk] = useState<BulkKind | null>(null);
   const [editing, setEditing] = useState<Contact | null>(null);
   const catalogue = useFilterFields();
@@ -99,6 +99,7 @@ export default function ContactsPage() {
           hasMore={Boolean(list.hasNextPage)}
           loading={list.isFetchingNextPage}
           loadMore={() => void list.fetchNextPage()}
+          resetKey={listKey}
         />
       )}
       {(selection.selected.size > 0 || selection.allMatching) && (

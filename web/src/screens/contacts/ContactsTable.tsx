@@ -25,13 +25,15 @@ type Props = {
   hasMore: boolean;
   loadMore(): void;
   loading: boolean;
+  /** Changes with the filter, search or sort: the table goes back to the top (ui.md §5.2). */
+  resetKey: string;
 };
 
 /**
  * A virtualised table: only the rows in view are in the DOM; the next page loads at 70 %. One tab
  * stop: ↑/↓ (or j/k) move between rows, Space or x selects, Enter opens the row's link, e edits.
  */
-export function ContactsTable({ rows, total, columns, users, sort, onSort, selected, onToggle, onToggleAll, onEdit, hasMore, loadMore, loading }: Props) {
+export function ContactsTable({ rows, total, columns, users, sort, onSort, selected, onToggle, onToggleAll, onEdit, hasMore, loadMore, loading, resetKey }: Props) {
   const { t } = useTranslation();
   const f = useFormat();
   const navigate = useNavigate();
@@ -48,6 +50,10 @@ export function ContactsTable({ rows, total, columns, users, sort, onSort, selec
   useEffect(() => {
     if (hasMore && !loading && rows.length > 0 && last >= rows.length * 0.7) loadMore();
   }, [last, rows.length, hasMore, loading, loadMore]);
+  useEffect(() => {
+    scroller.current?.scrollTo({ top: 0 });
+    setActive(0);
+  }, [resetKey]);
   useEffect(() => {
     if (active >= rows.length) setActive(0);
   }, [rows.length, active]);

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../../lib/format.ts';
 import type { BulkKind } from './BulkDialog.tsx';
 
-const KINDS: BulkKind[] = ['setOwner', 'moveStage', 'clearStage', 'setConsent', 'ignore', 'unignore', 'delete'];
+const KINDS: BulkKind[] = ['setOwner', 'moveStage', 'setAttribute', 'clearStage', 'setConsent', 'ignore', 'unignore', 'delete'];
 
 type Props = {
   count: number;

@@ -3,10 +3,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../lib/api.ts';
 import { useFormat } from '../../../lib/format.ts';
-import { usePlaybooks, useUsers } from '../workspace-data.ts';
+import { useAttributes, usePlaybooks, useUsers } from '../workspace-data.ts';
+import { AttributeValueInput, attributeValue } from './AttributeValueInput.tsx';
 import { useBulkJob, type BulkAction, type BulkSelection } from './useBulkJob.ts';
 
-export type BulkKind = 'setOwner' | 'moveStage' | 'clearStage' | 'setConsent' | 'ignore' | 'unignore' | 'delete';
+export type BulkKind = 'setOwner' | 'moveStage' | 'clearStage' | 'setConsent' | 'setAttribute' | 'ignore' | 'unignore' | 'delete';
 const CONSENTS = ['transactionalWhatsapp', 'transactionalEmail', 'marketingWhatsapp', 'marketingEmail'];
 const NO_OWNER = '__none__';
 
@@ -18,9 +19,12 @@ export function BulkDialog({ kind, selection, count, filterText, onClose }: Prop
   const f = useFormat();
   const users = useUsers();
   const playbooks = usePlaybooks();
+  const attributes = useAttributes();
+  const [attrValue, setAttrValue] = useState('');
   const bulk = useBulkJob();
   const [value, setValue] = useState<string | null>(kind === 'setOwner' ? null : kind === 'setConsent' ? 'marketingEmail' : null);
   const [consentOn, setConsentOn] = useState('false');
+  const attribute = kind === 'setAttribute' ? attributes.data?.find((a) => a.key === value) : undefined;
 
   const stages = (playbooks.data ?? []).flatMap((p) => p.stages.filter((s) => !s.archived).map((s) => ({ value: `${p.id}/${s.id}`, label: `${p.name} · ${s.name}` })));
   const action = (): BulkAction | undefined => {
@@ -31,6 +35,7 @@ export function BulkDialog({ kind, selection, count, filterText, onClose }: Prop
         return playbookId && stageId ? { type: 'moveStage', playbookId, stageId } : undefined;
       }
       case 'setConsent': return value ? { type: 'setConsent', consent: value as 'marketingEmail', value: consentOn === 'true' } : undefined;
+      case 'setAttribute': return attribute && attrValue !== '' ? { type: 'setAttribute', key: attribute.key, value: attributeValue(attribute, attrValue) } : undefined;
       default: return { type: kind };
     }
   };
@@ -55,6 +60,12 @@ export function BulkDialog({ kind, selection, count, filterText, onClose }: Prop
                 <Select label={t('views.bulk.consent')} data={CONSENTS.map((c) => ({ value: c, label: t(`contact.consent.${c}`) }))} value={value} onChange={setValue} allowDeselect={false} />
                 <Select label={t('views.value')} data={[{ value: 'true', label: t('views.yes') }, { value: 'false', label: t('views.no') }]} value={consentOn} onChange={(v) => setConsentOn(v ?? 'false')} allowDeselect={false} />
               </Group>
+            )}
+            {kind === 'setAttribute' && (
+              <>
+                <Select label={t('views.bulk.attribute')} data={(attributes.data ?? []).map((a) => ({ value: a.key, label: a.label }))} value={value} onChange={(v) => { setValue(v); setAttrValue(''); }} searchable data-autofocus />
+                {attribute && <AttributeValueInput attribute={attribute} value={attrValue} onChange={setAttrValue} />}
+              </>
             )}
             <Text data-testid="bulk-confirm">
               {'ids' in selection ? t('views.bulk.confirmIds', { count, n }) : t('views.bulk.confirmFilter', { count, n, filter: filterText || t('views.bulk.everyContact') })}

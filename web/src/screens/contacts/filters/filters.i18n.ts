@@ -34,7 +34,7 @@ export const filterMessages = bundle(
       emptyFiltered: 'Ningún contacto cumple estos filtros',
       bulk: {
         bar: 'Acciones sobre la selección', setOwner: 'Asignar propietario', moveStage: 'Mover a etapa', clearStage: 'Quitar del playbook',
-        setConsent: 'Cambiar consentimiento', ignore: 'Ignorar', unignore: 'Dejar de ignorar', delete: 'Eliminar', more: 'Más acciones',
+        setConsent: 'Cambiar consentimiento', setAttribute: 'Editar atributo', attribute: 'Atributo', ignore: 'Ignorar', unignore: 'Dejar de ignorar', delete: 'Eliminar', more: 'Más acciones',
         owner: 'Propietario', noOwner: 'Sin propietario', stage: 'Etapa', consent: 'Consentimiento', everyContact: 'todos los contactos',
         confirmIds_one: 'Se aplicará a {{n}} contacto seleccionado.', confirmIds_other: 'Se aplicará a los {{n}} contactos seleccionados.',
         confirmFilter_one: 'Se aplicará a {{n}} contacto que cumple: {{filter}}.', confirmFilter_other: 'Se aplicará a los {{n}} contactos que cumplen: {{filter}}.',
@@ -79,7 +79,7 @@ export const filterMessages = bundle(
       emptyFiltered: 'No contact matches these filters',
       bulk: {
         bar: 'Actions on the selection', setOwner: 'Assign owner', moveStage: 'Move to stage', clearStage: 'Remove from playbook',
-        setConsent: 'Change consent', ignore: 'Ignore', unignore: 'Stop ignoring', delete: 'Delete', more: 'More actions',
+        setConsent: 'Change consent', setAttribute: 'Edit attribute', attribute: 'Attribute', ignore: 'Ignore', unignore: 'Stop ignoring', delete: 'Delete', more: 'More actions',
         owner: 'Owner', noOwner: 'No owner', stage: 'Stage', consent: 'Consent', everyContact: 'every contact',
         confirmIds_one: 'This applies to {{n}} selected contact.', confirmIds_other: 'This applies to the {{n}} selected contacts.',
         confirmFilter_one: 'This applies to {{n}} contact matching: {{filter}}.', confirmFilter_other: 'This applies to the {{n}} contacts matching: {{filter}}.',
