@@ -90,6 +90,8 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
   services.integrations.addProvider('web_form', makeWebFormsProvider({ contacts: services.contacts }));
   services.integrations.addProvider('calendly', makeCalendlyProvider({ db, clock, contacts: services.contacts, meetings: services.meetings }));
   services.integrations.addProvider('email_mailbox', services.mailboxes.provider);
+  services.integrations.addProvider('sendgrid_inbound', services.mailboxes.forwardProviders.sendgrid_inbound);
+  services.integrations.addProvider('mailgun_inbound', services.mailboxes.forwardProviders.mailgun_inbound);
   const telephony = makeTelephonyService({ db, clock, calls: services.calls, contacts: services.contacts, defaultCountry: async (workspaceId) => (await workspaces.settings.get(db, workspaceId)).defaultCountry });
   services.integrations.addProvider('twilio', makeTwilioProvider({ telephony }));
   services.integrations.addProvider('aircall', makeAircallProvider({ telephony }));

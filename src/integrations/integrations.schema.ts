@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { singleLineText } from '../lib/http/common-schemas.ts';
 
 /** Provider ids as they appear in `/v1/hooks/{provider}/{integrationId}`. */
-export const PROVIDERS = ['whatsapp', 'typeform', 'calendly', 'web_form', 'twilio', 'aircall', 'meta_lead_ads', 'email_mailbox'] as const;
+export const PROVIDERS = ['whatsapp', 'typeform', 'calendly', 'web_form', 'twilio', 'aircall', 'meta_lead_ads', 'email_mailbox', 'sendgrid_inbound', 'mailgun_inbound'] as const;
 export const Provider = z.enum(PROVIDERS).meta({ id: 'IntegrationProvider', description: 'The outside service' });
 
 const Token = (what: string) => singleLineText(512).trim().min(1).meta({ description: what });
@@ -125,6 +125,11 @@ export const MailboxSettings = z.object(mailboxFields).strict().meta({ id: 'Mail
 export const MailboxSettingsPatch = z.object(mailboxFields).partial().strict().meta({ id: 'MailboxIntegrationSettingsPatch' });
 export const MailboxSecrets = z.object({ password: Token('The mailbox password (an app password where the provider has them)') }).strict().meta({ id: 'MailboxIntegrationSecrets' });
 
+/** Mail forwarded as raw MIME: `address` (optional) is the team address it was sent to, shown as the new contacts' source detail. */
+export const ForwardedMailSettings = z.object({ address: z.email({ message: 'must be an email address' }).max(320).optional() }).strict().meta({ id: 'ForwardedMailIntegrationSettings' });
+export const SendgridInboundSecrets = z.object({ urlToken: Token('A random token you add to the Inbound Parse URL as ?token=… (SendGrid signs nothing by default)') }).strict().meta({ id: 'SendgridInboundIntegrationSecrets' });
+export const MailgunInboundSecrets = z.object({ signingKey: Token('The HTTP webhook signing key (Mailgun → Sending → Webhooks)') }).strict().meta({ id: 'MailgunInboundIntegrationSecrets' });
+
 const name = singleLineText(120).trim().min(1);
 export const IntegrationCreate = z
   .discriminatedUnion('provider', [
@@ -133,6 +138,8 @@ export const IntegrationCreate = z
     z.object({ provider: z.literal('calendly'), name, settings: CalendlySettings.default({}), secrets: CalendlySecrets }).strict(),
     z.object({ provider: z.literal('web_form'), name, settings: WebFormSettings.default({}), secrets: WebFormSecrets.default({}) }).strict(),
     z.object({ provider: z.literal('email_mailbox'), name, settings: MailboxSettings, secrets: MailboxSecrets }).strict(),
+    z.object({ provider: z.literal('sendgrid_inbound'), name, settings: ForwardedMailSettings.default({}), secrets: SendgridInboundSecrets }).strict(),
+    z.object({ provider: z.literal('mailgun_inbound'), name, settings: ForwardedMailSettings.default({}), secrets: MailgunInboundSecrets }).strict(),
     z.object({ provider: z.literal('twilio'), name, settings: TwilioSettings.default({}), secrets: TwilioSecrets }).strict(),
     z.object({ provider: z.literal('aircall'), name, settings: AircallSettings.default({}), secrets: AircallSecrets }).strict(),
     z.object({ provider: z.literal('meta_lead_ads'), name, settings: MetaLeadAdsSettings.refine((r) => !!r.verifyToken, { message: 'verifyToken is required', path: ['verifyToken'] }), secrets: MetaLeadAdsSecrets }).strict(),
@@ -143,8 +150,8 @@ export type IntegrationCreate = z.infer<typeof IntegrationCreate>;
 export const IntegrationUpdate = z
   .object({
     name: name.optional(),
-    settings: z.union([WhatsappSettings.partial().strict(), FieldMapping, WebFormSettings, TwilioSettings, MetaLeadAdsSettings, MailboxSettingsPatch]).optional(),
-    secrets: z.union([WhatsappSecrets.partial().strict(), TypeformSecrets.partial().strict(), CalendlySecrets.partial().strict(), WebFormSecrets, TwilioSecrets.partial().strict(), AircallSecrets.partial().strict(), MetaLeadAdsSecrets.partial().strict(), MailboxSecrets.partial().strict()]).optional().meta({ description: 'New secret values; a new signing secret keeps the previous one valid for webhooks until the next change (rotation)' }),
+    settings: z.union([WhatsappSettings.partial().strict(), FieldMapping, WebFormSettings, TwilioSettings, MetaLeadAdsSettings, MailboxSettingsPatch, ForwardedMailSettings]).optional(),
+    secrets: z.union([WhatsappSecrets.partial().strict(), TypeformSecrets.partial().strict(), CalendlySecrets.partial().strict(), WebFormSecrets, TwilioSecrets.partial().strict(), AircallSecrets.partial().strict(), MetaLeadAdsSecrets.partial().strict(), MailboxSecrets.partial().strict(), SendgridInboundSecrets.partial().strict(), MailgunInboundSecrets.partial().strict()]).optional().meta({ description: 'New secret values; a new signing secret keeps the previous one valid for webhooks until the next change (rotation)' }),
   })
   .strict().meta({ id: 'IntegrationUpdate' });
 export type IntegrationUpdate = z.infer<typeof IntegrationUpdate>;

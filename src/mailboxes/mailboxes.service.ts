@@ -5,6 +5,7 @@ import { PermanentEventError, type IntegrationsService, type ProviderAdapter } f
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import { inWorkspace } from '../lib/tenant-scope.ts';
+import { mailgunInboundProvider, sendgridInboundProvider } from './forwarded-mail.ts';
 import { fetchNew } from './imap-fetch.ts';
 import { makeEmailRecorder, type MailEvent } from './record-email.ts';
 import { sendOverSmtp } from './smtp-send.ts';
@@ -82,6 +83,8 @@ export function makeMailboxesService(deps: MailboxesDeps) {
 
   return {
     provider,
+    /** Mail forwarded as raw MIME by SendGrid Inbound Parse and Mailgun routes, recorded as a mailbox's is. */
+    forwardProviders: { sendgrid_inbound: sendgridInboundProvider(record), mailgun_inbound: mailgunInboundProvider(record, () => clock.now()) },
     sync,
     pollAll,
 
