@@ -61,6 +61,14 @@ describe('attribute value validation', () => {
     else expect(r).toMatchObject({ ok: false, code: expected.code });
   });
 
+  it('names a wrong option briefly, however long the value sent (a 70 KB value once made a 72 KB error)', () => {
+    const r = checkValue(def('single_select'), 'z'.repeat(70_000));
+    expect(r).toMatchObject({ ok: false, code: 'not_an_option' });
+    if (r.ok) throw new Error('accepted');
+    expect(r.message.length).toBeLessThan(200);
+    expect(r.message).toContain('options: a, b, c');
+  });
+
   it('null means "no value" for every type', () => {
     for (const t of ['text', 'number', 'date', 'boolean', 'single_select', 'multi_select'] as const) expect(checkValue(def(t), null)).toEqual({ ok: true, value: null });
   });

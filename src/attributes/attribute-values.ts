@@ -21,6 +21,13 @@ export type ValueResult = { ok: true; value: unknown } | { ok: false; code: stri
 
 const bad = (code: string, message: string): ValueResult => ({ ok: false, code, message });
 
+/** The sent value as the error names it: cut short, so a huge input never makes a huge error. */
+const ECHO_MAX = 60;
+function echo(x: unknown): string {
+  const text = JSON.stringify(x) ?? String(x);
+  return text.length > ECHO_MAX ? `${text.slice(0, ECHO_MAX)}…` : text;
+}
+
 /**
  * One value against its definition. `null` (and an empty text or empty multi-select) means
  * "no value". Returns the value to store.
@@ -28,7 +35,7 @@ const bad = (code: string, message: string): ValueResult => ({ ok: false, code, 
 export function checkValue(def: AttributeDefinition, v: unknown): ValueResult {
   if (v === null) return { ok: true, value: null };
   const optionValues = def.options.map((o) => o.value);
-  const notOption = (x: unknown) => bad('not_an_option', `${JSON.stringify(x)} is not an option of ${def.key}; options: ${optionValues.join(', ')}`);
+  const notOption = (x: unknown) => bad('not_an_option', `${echo(x)} is not an option of ${def.key}; options: ${optionValues.join(', ')}`);
   switch (def.type) {
     case 'text':
       if (typeof v !== 'string') return bad('invalid_type', 'must be a string');

@@ -84,13 +84,19 @@ export function problemHandler(err: FastifyError | AppError | Error, request: Fa
     detail: status >= 500 ? 'An unexpected error occurred. Quote the request id when reporting it.' : appError.message.slice(0, 2000),
     instance: request.url.split('?')[0],
     ...(status >= 500 ? {} : appError.extra),
-    ...(allErrors ? { errors: allErrors.slice(0, MAX_FIELD_ERRORS) } : {}),
+    ...(allErrors ? { errors: allErrors.slice(0, MAX_FIELD_ERRORS).map(boundedFieldError) } : {}),
     ...(errorsOmitted > 0 ? { errorsOmitted } : {}),
     requestId: request.id,
   };
   if (appError.code === 'precondition_failed' && appError.extra?.etag) reply.header('etag', String(appError.extra.etag));
   if (status === 503) reply.header('retry-after', '5');
   return reply.status(status).type('application/problem+json').send(body);
+}
+
+/** A field error as it travels: its text and pointer cut short, since either may quote the input. */
+function boundedFieldError(e: FieldError): FieldError {
+  const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+  return { ...e, pointer: clip(e.pointer, 500), message: clip(e.message, 500) };
 }
 
 /**
