@@ -11,6 +11,7 @@ import { ensureWebBuild, launchChromium, listen, seriousViolations, signIn, user
  * a saved view saved, modified, discarded and reopened, bulk actions on a selection and on the
  * whole filter with their progress, the row edit with the API's field error, keyboard and axe.
  */
+const SHOTS = process.env.SCREENSHOT_DIR ?? '/work/notes/screenshots';
 const P = { timeout: 10_000 };
 
 let t: TestApp;
@@ -113,6 +114,7 @@ describe('contacts: filters, views, bulk actions, edit', { timeout: 90_000 }, ()
     expect(tree).toEqual({ and: [{ field: 'attributes.interes', op: 'eq', value: 'alto' }, { field: 'company', op: 'contains', value: 'norte' }] });
     await expect.poll(() => page.getByTestId('contact-count').textContent(), P).toBe('2 contactos');
     expect(await axe(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/contacts-filtered.png` });
 
     await page.reload();
     await expect.poll(() => rowCount(page), P).toBe(3);
@@ -243,6 +245,7 @@ describe('contacts: filters, views, bulk actions, edit', { timeout: 90_000 }, ()
     await expect.poll(() => dialog.getByRole('progressbar', { name: 'Progreso de la acción' }).getAttribute('aria-valuenow'), P).toBe('100');
     expect(await dialog.getByTestId('bulk-progress').textContent()).toBe('2 de 2 contactos');
     expect(await dialog.getByTestId('bulk-result').textContent()).toBe('Hecho: 2 contactos cambiados.');
+    await page.screenshot({ path: `${SHOTS}/contacts-bulk.png` });
     expect((await a.req('GET', `/v1/contacts/${ids.lucia}`)).body.ownerId).toBe(bruno.userId);
     expect((await a.req('GET', `/v1/contacts/${ids.jorge}`)).body.ownerId).toBe(bruno.userId);
     expect((await a.req('GET', `/v1/contacts/${ids.marta}`)).body.ownerId).toBeNull();
