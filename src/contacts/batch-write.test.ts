@@ -69,25 +69,29 @@ describe('writeBatch create', () => {
     const single = await ws.req('POST', '/v1/contacts', { email: email(), consents: { marketingEmail: true } });
     const [batch] = await write([{ email: email(), consents: { marketingEmail: true } }], { mode: 'create' });
     const shape = async (id: string) => ({
-      consents: await rows(sql`SELECT consent, value, source, proof, actor_type, actor_id FROM consent_records WHERE workspace_id = ${ws.id} AND contact_id = ${id} ORDER BY consent`),
+      consents: (await ws.req('GET', `/v1/contacts/${id}/consents`)).body.data
+        .map(({ id: _id, changedAt: _at, ...r }: Record<string, unknown>) => r)
+        .sort((x: { consent: string }, y: { consent: string }) => x.consent.localeCompare(y.consent)),
       events: await rows(sql`SELECT type, data, actor_type, actor_id FROM contact_events WHERE workspace_id = ${ws.id} AND contact_id = ${id}`),
       outbox: (await outboxFor(id)).map((o) => ({ topic: o.topic, payload: { ...o.payload, contactId: 'X' } })),
       identifiers: (await rows<{ kind: string }>(sql`SELECT kind FROM contact_identifiers WHERE workspace_id = ${ws.id} AND contact_id = ${id}`)).map((i) => i.kind),
     });
     const a = await shape(single.body.id);
     expect(a.consents).toHaveLength(4);
+    expect(a.consents).toContainEqual({ consent: 'marketingEmail', value: true, source: 'api', proof: { reason: 'contact_created', explicit: true }, actorType: 'api_key', actorId: expect.any(String) });
+    expect(a.consents).toContainEqual({ consent: 'transactionalEmail', value: true, source: 'api', proof: { reason: 'contact_created', explicit: false }, actorType: 'api_key', actorId: expect.any(String) });
     expect(a.events).toHaveLength(1);
     expect(a.outbox).toHaveLength(1);
     expect(await shape(batch!.contactId!)).toEqual(a);
   });
 
   it('a dry run answers like the real run and writes nothing', async () => {
-    const before = await Promise.all(['contacts', 'contact_identifiers', 'consent_records', 'contact_events', 'outbox'].map((x) => count(x)));
+    const before = await Promise.all(['contacts', 'contact_identifiers', 'consent_records', 'consent_starts', 'contact_events', 'outbox'].map((x) => count(x)));
     const e = email();
     const items = [{ email: e }, { email: e }, { email: 'bad' }];
     const dry = await write(items, { mode: 'create', dryRun: true });
     expect(dry.map((x) => x.status)).toEqual(['created', 'conflict', 'error']);
-    const after = await Promise.all(['contacts', 'contact_identifiers', 'consent_records', 'contact_events', 'outbox'].map((x) => count(x)));
+    const after = await Promise.all(['contacts', 'contact_identifiers', 'consent_records', 'consent_starts', 'contact_events', 'outbox'].map((x) => count(x)));
     expect(after).toEqual(before);
     const real = await write(items, { mode: 'create' });
     expect(real.map((x) => x.status)).toEqual(['created', 'conflict', 'error']);
@@ -157,7 +161,10 @@ describe('writeBatch upsert', () => {
     expect(events.map((x) => x.type)).toEqual(['contact.created', 'contact.updated']);
     expect(events[1]!.data.fields.sort()).toEqual(['company', 'consentMarketingEmail']);
     expect((await outboxFor(existing.body.id)).map((o) => o.payload.change)).toEqual(['created', 'updated']);
-    expect(await count('consent_records', existing.body.id)).toBe(5);
+    const history = (await ws.req('GET', `/v1/contacts/${existing.body.id}/consents`)).body.data;
+    expect(history).toHaveLength(5);
+    expect(history[0]).toMatchObject({ consent: 'marketingEmail', value: true, proof: null });
+    expect(history.slice(1).map((h: { proof: unknown }) => h.proof)).toEqual(Array(4).fill(expect.objectContaining({ reason: 'contact_created' })));
   });
 
   it('merges duplicates inside the batch into one new contact', async () => {

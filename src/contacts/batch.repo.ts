@@ -160,15 +160,16 @@ export async function insertOutboxRows(db: Db, workspaceId: string, rows: Outbox
 
 /**
  * A single create in one statement: the contact, its identifiers (claimed only if free), its
- * consent records, its event and its outbox row, as data-modifying CTEs. `claimed` below the
- * number asked means an identifier is taken: the caller throws, and its transaction rolls the
- * whole statement back.
+ * starting consents (one `consent_starts` row), its event and its outbox row, as data-modifying
+ * CTEs. `claimed` below the number asked means an identifier is taken: the caller throws, and its
+ * transaction rolls the whole statement back.
  */
 export async function insertContactWithTrail(
   db: Db,
   workspaceId: string,
-  input: { row: NewContactRow; identifiers: { kind: string; value: string }[]; consents: ConsentRecordRow[]; event: ContactEventRow; outbox: OutboxRow },
+  input: { row: NewContactRow; identifiers: { kind: string; value: string }[]; consents: ConsentStart; event: ContactEventRow; outbox: OutboxRow },
 ): Promise<{ claimed: number; row: ContactRow }> {
+  const { consents: start, event } = input;
   const [r] = await queryRows<{ claimed: number; row: Record<string, unknown> }>(
     db,
     sql`WITH c AS (
@@ -180,12 +181,12 @@ export async function insertContactWithTrail(
         SELECT ${workspaceId}::uuid, kind, value, ${input.row.id}::uuid FROM jsonb_to_recordset(${json(input.identifiers)}) AS v(kind text, value text)
         ON CONFLICT DO NOTHING RETURNING 1
       ), cons AS (
-        INSERT INTO consent_records (workspace_id, id, contact_id, consent, value, changed_at, actor_type, actor_id, source, proof)
-        SELECT ${workspaceId}::uuid, id, contact_id, consent, value, changed_at, actor_type, actor_id, source, proof
-        FROM jsonb_to_recordset(${json(input.consents)}) AS v(id uuid, contact_id uuid, consent text, value boolean, changed_at timestamptz, actor_type text, actor_id text, source text, proof jsonb)
+        INSERT INTO consent_starts (workspace_id, id, contact_id, ids, vals, explicit, changed_at, actor_type, actor_id, source)
+        VALUES (${workspaceId}, ${start.ids[0]}, ${input.row.id}, ${pgArray(start.ids)}::uuid[], ${pgArray(start.vals)}::boolean[], ${pgArray(start.explicit)}::boolean[],
+          ${event.occurred_at}::timestamptz, ${event.actor_type}, ${event.actor_id}, ${start.source})
       ), ev AS (
         INSERT INTO contact_events (workspace_id, id, contact_id, type, data, actor_type, actor_id, occurred_at)
-        VALUES (${workspaceId}, ${input.event.id}, ${input.event.contact_id}, ${input.event.type}, ${JSON.stringify(input.event.data)}::jsonb, ${input.event.actor_type}, ${input.event.actor_id}, ${input.event.occurred_at}::timestamptz)
+        VALUES (${workspaceId}, ${event.id}, ${event.contact_id}, ${event.type}, ${JSON.stringify(event.data)}::jsonb, ${event.actor_type}, ${event.actor_id}, ${event.occurred_at}::timestamptz)
       ), ob AS (
         INSERT INTO outbox (workspace_id, id, topic, payload, created_at)
         VALUES (${workspaceId}, ${input.outbox.id}, ${input.outbox.topic}, ${JSON.stringify({ ...input.outbox.payload, workspaceId })}::jsonb, ${input.outbox.created_at}::timestamptz)
@@ -194,6 +195,12 @@ export async function insertContactWithTrail(
   );
   return { claimed: Number(r!.claimed), row: contactRowFromJson(r!.row) };
 }
+
+/** A created contact's starting consents, in `CREATED_CONSENTS` order: record ids, values, whether each was given. */
+export type ConsentStart = { ids: string[]; vals: boolean[]; explicit: boolean[]; source: string };
+
+/** A Postgres array literal of uuids or booleans (no quoting needed for either). */
+const pgArray = (values: (string | boolean)[]) => `{${values.join(',')}}`;
 
 const CONTACT_TABLE_COLUMNS = Object.entries(getTableColumns(contacts));
 
@@ -210,15 +217,14 @@ function contactRowFromJson(json: Record<string, unknown>): ContactRow {
 /** The trail of one created contact: its 4 consent values (in `CREATED_CONSENTS` order), whether each was given, and the ids to use. */
 export type CreatedTrailRow = { contact_id: string; source: string; val: boolean[]; ex: boolean[]; cid: string[]; eid: string; oid: string };
 
-/** Consent order of `CreatedTrailRow.val / ex / cid`. */
+/** Consent order of `CreatedTrailRow.val / ex / cid` and of `consent_starts`' arrays. */
 export const CREATED_CONSENTS = ['transactionalWhatsapp', 'transactionalEmail', 'marketingWhatsapp', 'marketingEmail'] as const;
 
 /**
- * Everything a created contact leaves besides its row, in one statement for the batch: its 4
- * consent records (starting values, with `{ reason: 'contact_created', explicit }` as proof), its
- * `contact.created` event and its outbox row — the same rows as `insertConsentRecords`,
- * `insertContactEvents` and `insertOutboxRows` would write, built in the database from one small
- * JSON row per contact instead of 6 rows shipped and parsed.
+ * Everything a created contact leaves besides its row, in one statement for the batch: its
+ * starting consents (one `consent_starts` row, which the history shows as 4 records with
+ * `{ reason: 'contact_created', explicit }` as proof), its `contact.created` event and its outbox
+ * row, built in the database from one small JSON row per contact.
  */
 export async function insertCreatedTrail(
   db: Db,
@@ -226,14 +232,11 @@ export async function insertCreatedTrail(
   trail: { at: string; actorType: string; actorId: string | null; rows: CreatedTrailRow[] },
 ): Promise<void> {
   if (trail.rows.length === 0) return;
-  const names = CREATED_CONSENTS.map((c, i) => `(${i + 1}, '${c}')`).join(', ');
   await db.execute(sql`WITH v AS MATERIALIZED (
       SELECT * FROM jsonb_to_recordset(${json(trail.rows)}) AS v(contact_id uuid, source text, val boolean[], ex boolean[], cid uuid[], eid uuid, oid uuid)
     ), cons AS (
-      INSERT INTO consent_records (workspace_id, id, contact_id, consent, value, changed_at, actor_type, actor_id, source, proof)
-      SELECT ${workspaceId}::uuid, v.cid[k.i], v.contact_id, k.name, v.val[k.i], ${trail.at}::timestamptz, ${trail.actorType}, ${trail.actorId}::text, v.source,
-        jsonb_build_object('reason', 'contact_created', 'explicit', v.ex[k.i])
-      FROM v CROSS JOIN (VALUES ${sql.raw(names)}) AS k(i, name)
+      INSERT INTO consent_starts (workspace_id, id, contact_id, ids, vals, explicit, changed_at, actor_type, actor_id, source)
+      SELECT ${workspaceId}::uuid, v.cid[1], v.contact_id, v.cid, v.val, v.ex, ${trail.at}::timestamptz, ${trail.actorType}, ${trail.actorId}::text, v.source FROM v
     ), ev AS (
       INSERT INTO contact_events (workspace_id, id, contact_id, type, data, actor_type, actor_id, occurred_at)
       SELECT ${workspaceId}::uuid, v.eid, v.contact_id, 'contact.created', jsonb_build_object('source', v.source), ${trail.actorType}, ${trail.actorId}::text, ${trail.at}::timestamptz FROM v

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../lib/db.ts';
+import { queryRows, type Db } from '../lib/db.ts';
 import { uuidv7 } from '../lib/ids.ts';
 import type { Actor } from '../lib/actor.ts';
 import {
@@ -164,13 +164,39 @@ export async function recordConsents(db: Db, actor: Actor, contactId: string, ch
   );
 }
 
+/**
+ * A contact's consent records, newest first: the changes (consent_records) and its starting
+ * consents (consent_starts, one row holding four records; see migration 1120), shown as the four
+ * records they are. A merged contact has the starting consents of every contact merged into it.
+ */
 export async function listConsentRecords(db: Db, workspaceId: string, contactId: string) {
-  return db
-    .select()
-    .from(consentRecords)
-    .where(and(eq(consentRecords.workspaceId, workspaceId), eq(consentRecords.contactId, contactId)))
-    .orderBy(sql`${consentRecords.changedAt} DESC, ${consentRecords.id} DESC`);
+  const rows = await queryRows<{ id: string; consent: ConsentName; value: boolean; changed_at: string; actor_type: string; actor_id: string | null; source: string; proof: Record<string, unknown> | null }>(
+    db,
+    sql`SELECT id, consent, value, changed_at, actor_type, actor_id, source, proof FROM (
+        SELECT id, consent, value, changed_at, actor_type, actor_id, source, proof
+        FROM consent_records WHERE workspace_id = ${workspaceId} AND contact_id = ${contactId}
+        UNION ALL
+        SELECT s.ids[k.i], k.name, s.vals[k.i], s.changed_at, s.actor_type, s.actor_id, s.source,
+          jsonb_build_object('reason', 'contact_created', 'explicit', s.explicit[k.i])
+        FROM consent_starts s CROSS JOIN (VALUES ${sql.raw(CONSENT_ORDER)}) AS k(i, name)
+        WHERE s.workspace_id = ${workspaceId} AND s.contact_id = ${contactId}
+      ) r
+      ORDER BY r.changed_at DESC, r.id DESC`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    consent: r.consent,
+    value: r.value,
+    changedAt: new Date(r.changed_at),
+    actorType: r.actor_type,
+    actorId: r.actor_id,
+    source: r.source,
+    proof: r.proof,
+  }));
 }
+
+/** `consent_starts`' array order (batch.repo.ts CREATED_CONSENTS), as VALUES rows (index, name). */
+const CONSENT_ORDER = "(1, 'transactionalWhatsapp'), (2, 'transactionalEmail'), (3, 'marketingWhatsapp'), (4, 'marketingEmail')";
 
 export async function countContactsByIds(db: Db, workspaceId: string, ids: string[]): Promise<number> {
   if (ids.length === 0) return 0;

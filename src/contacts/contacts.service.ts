@@ -127,14 +127,16 @@ export function makeContactsService(deps: ContactsDeps) {
         const source = input.source ?? opts.source ?? sourceFor(actor);
         const wanted = identifiersOf(fields, externalRefId, pointers);
         // One statement writes the row, its identifiers, consents (the starting value of every
-        // consent is part of the proof trail, defaults included), event and outbox row.
+        // consent is part of the proof trail, defaults included: one consent_starts row), event and outbox row.
         const { claimed, row } = await batchRepo.insertContactWithTrail(tx, actor.workspaceId, {
           row: newContactRow({ id, input, fields, source, sourceDetail: input.sourceDetail ?? null, consents, attributes: attrs.values, at }),
           identifiers: wanted.map(({ kind, value }) => ({ kind, value })),
-          consents: (Object.entries(consents) as [keyof Consents, boolean][]).map(([consent, value]) => ({
-            id: uuidv7(now.getTime()), contact_id: id, consent, value, changed_at: at, actor_type: actor.type, actor_id: actorId, source,
-            proof: { reason: 'contact_created', explicit: input.consents?.[consent] !== undefined },
-          })),
+          consents: {
+            ids: batchRepo.CREATED_CONSENTS.map(() => uuidv7(now.getTime())),
+            vals: batchRepo.CREATED_CONSENTS.map((c) => consents[c]),
+            explicit: batchRepo.CREATED_CONSENTS.map((c) => input.consents?.[c] !== undefined),
+            source,
+          },
           event: { id: uuidv7(now.getTime()), contact_id: id, type: 'contact.created', data: { source }, actor_type: actor.type, actor_id: actorId, occurred_at: at },
           outbox: { id: uuidv7(now.getTime()), topic: 'contact.changed', payload: { contactId: id, change: 'created' }, created_at: at },
         });

@@ -93,4 +93,26 @@ export const consentRecords = pgTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
 );
 
+/**
+ * A created contact's four starting consents in one row (migration 1120): the records' ids, values
+ * and "given explicitly" flags in `CREATED_CONSENTS` order. The consent history shows them as four
+ * records with proof `{ reason: 'contact_created', explicit }`.
+ */
+export const consentStarts = pgTable(
+  'consent_starts',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    id: uuid('id').notNull(),
+    contactId: uuid('contact_id').notNull(),
+    ids: uuid('ids').array().notNull(),
+    vals: boolean('vals').array().notNull(),
+    explicit: boolean('explicit').array().notNull(),
+    changedAt: ts('changed_at').notNull(),
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id'),
+    source: text('source').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
 export type ConsentName = 'transactionalWhatsapp' | 'transactionalEmail' | 'marketingWhatsapp' | 'marketingEmail';

@@ -96,6 +96,7 @@ describe('merging contacts moves every contact-owned table', () => {
     contact_identifiers: async () => {}, // the email the contact is created with
     contact_events: async () => {}, // contact.created
     consent_records: async (c) => ok(await ws.req('POST', `/v1/contacts/${c}/consents`, { consent: 'marketingEmail', value: true, source: 'form' }), 200),
+    consent_starts: async () => {}, // the starting consents every created contact has
     tasks: async (c, n) => ok(await ws.req('POST', `/v1/contacts/${c}/tasks`, { title: `task ${n}` })),
     deals: async (c, n) => ok(await ws.req('POST', `/v1/contacts/${c}/deals`, { title: `deal ${n}` })),
     meetings: async (c, n) => ok(await ws.req('POST', `/v1/contacts/${c}/meetings`, { title: `meeting ${n}`, startsAt: '2026-11-25T10:00:00Z', endsAt: '2026-11-25T10:30:00Z' })),

@@ -31,8 +31,9 @@ export function uuidv7Source(now: number): () => string {
       next = 0;
     }
     const o = next++ * 16;
-    const h = (i: number) => HEX[bytes[o + i]!]!;
-    return `${ms}-${ms2}-${HEX[(bytes[o + 6]! & 0x0f) | 0x70]}${h(7)}-${HEX[(bytes[o + 8]! & 0x3f) | 0x80]}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}`;
+    // No helper closure here: one made per id (and wrapped by tsx's __name) was ~40 % of an id's cost.
+    const b = bytes;
+    return `${ms}-${ms2}-${HEX[(b[o + 6]! & 0x0f) | 0x70]}${HEX[b[o + 7]!]}-${HEX[(b[o + 8]! & 0x3f) | 0x80]}${HEX[b[o + 9]!]}-${HEX[b[o + 10]!]}${HEX[b[o + 11]!]}${HEX[b[o + 12]!]}${HEX[b[o + 13]!]}${HEX[b[o + 14]!]}${HEX[b[o + 15]!]}`;
   };
 }
 
