@@ -1,8 +1,8 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiKeysRoutes } from './api-keys/api-keys.routes.ts';
 import { registerAuthentication } from './auth/authenticate.ts';
@@ -24,6 +24,8 @@ import { registerInputGuard } from './lib/http/input-guard.ts';
 import { openApiOptions } from './lib/http/openapi.ts';
 import { problemHandler } from './lib/http/problem.ts';
 import { makeLogger } from './lib/logger.ts';
+import { responseSerializerCompiler } from './lib/http/response-serializer.ts';
+import { registerRequestLog } from './lib/http/request-log.ts';
 import { makeAuthFailureBudget, makeRateLimitStore, registerRateLimit } from './lib/http/rate-limit.ts';
 import { uuidv7 } from './lib/ids.ts';
 import { tasksRoutes } from './tasks/tasks.routes.ts';
@@ -56,6 +58,8 @@ export async function buildApp(deps: Deps, opts: { logger?: false | Logger; befo
     // One logger configuration (redaction, safe error serializer) for the app, server and workers.
     loggerInstance: (opts.logger === false ? undefined : (opts.logger ?? makeLogger(deps.config.logLevel))) as FastifyBaseLogger | undefined,
     bodyLimit: deps.config.bodyLimitBytes,
+    // One line per request instead of Fastify's two (src/lib/http/request-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
     // Honour a caller's request id so logs correlate across systems; otherwise a fresh one.
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -72,8 +76,9 @@ export async function buildApp(deps: Deps, opts: { logger?: false | Logger; befo
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler(deps.config.validateResponses ?? false));
   app.setErrorHandler(problemHandler);
+  registerRequestLog(app);
   app.setNotFoundHandler((request, reply) =>
     problemHandler(new AppError('route_not_found', `No endpoint ${request.method} ${request.url.split('?')[0]}`), request, reply),
   );

@@ -12,6 +12,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   WORKERS: z.enum(['on', 'off']).default('on'),
+  VALIDATE_RESPONSES: z.enum(['on', 'off']).default('off'),
   DOCUMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(60),
@@ -31,6 +32,11 @@ export type Config = {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   bodyLimitBytes: number;
   workers: boolean;
+  /**
+   * Check every response against its zod schema before sending it (the test harness turns it on);
+   * off, responses are written by serializers compiled from the schemas (`response-serializer.ts`).
+   */
+  validateResponses?: boolean;
   /** Largest document a contact may get attached; default 10 MB. */
   documentMaxBytes?: number;
   /** Requests per minute per API key; 0 or undefined turns the limit off. */
@@ -85,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     workers: e.WORKERS === 'on',
+    validateResponses: e.VALIDATE_RESPONSES === 'on',
     documentMaxBytes: e.DOCUMENT_MAX_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,

@@ -37,6 +37,8 @@ export const testConfig = (overrides: Partial<Config> = {}): Config => ({
   logLevel: 'silent',
   bodyLimitBytes: 1024 * 1024,
   workers: false,
+  // Every response a test sees was checked against its schema (production skips the check).
+  validateResponses: true,
   ...overrides,
 });
 

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../app.ts';
+import { fixedClock } from '../clock.ts';
+import { startTestApp, type TestApp, type TestWorkspace } from '../../../test/harness.ts';
+
+/**
+ * Production writes responses with serializers compiled from the schemas and does not validate
+ * them; tests validate. Both must send the same bytes: the same requests are answered by the
+ * validating test app and by a production-configured app over the same database, and compared.
+ */
+let t: TestApp;
+let prod: Awaited<ReturnType<typeof buildApp>>;
+let w: TestWorkspace;
+const paths: [string, string, unknown?][] = [];
+
+beforeAll(async () => {
+  // A fixed clock: `secondsInStage` and the like must not tick between the two answers.
+  t = await startTestApp({ clock: fixedClock('2026-11-20T10:00:00Z') });
+  prod = await buildApp({ ...t.deps, config: { ...t.deps.config, validateResponses: false } }, { logger: false });
+  w = await t.workspace();
+  const attr = await w.req('POST', '/v1/contact-attributes', { key: 'plan', label: 'Plan', type: 'single_select', options: [{ value: 'pro', label: 'Pro' }] });
+  expect(attr.status, attr.text).toBe(201);
+  const playbook = await w.req('POST', '/v1/playbooks', { name: 'Serializer pipeline', stages: [{ name: 'New', staleAfterDays: 2 }, { name: 'Won', kind: 'won' }] });
+  expect(playbook.status, playbook.text).toBe(201);
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const c = await w.req('POST', '/v1/contacts', { firstName: `Serializer ${i}`, lastName: 'Núñez', email: `serializer.${i}@example.org`, phone: `+3461100000${i}`, company: i ? 'ACME' : undefined, customAttributes: i ? { plan: 'pro' } : {} });
+    expect(c.status, c.text).toBe(201);
+    ids.push(c.body.id);
+  }
+  expect((await w.req('PUT', `/v1/contacts/${ids[1]}/stage`, { playbookId: playbook.body.id, stageId: playbook.body.stages[0].id })).status).toBe(200);
+  paths.push(
+    ['GET', '/v1/contacts?limit=2'],
+    ['GET', '/v1/contacts?limit=50&count=true'],
+    ['POST', '/v1/contacts/search', { filter: { field: 'attributes.plan', op: 'eq', value: 'pro' }, limit: 50 }],
+    ['GET', `/v1/contacts/${ids[1]}`],
+    ['GET', `/v1/playbooks/${playbook.body.id}/board`],
+    ['GET', '/v1/playbooks'],
+    ['GET', '/v1/contact-attributes'],
+    ['GET', '/v1/attention-queue?limit=10'],
+    ['GET', `/v1/contacts/${ids[0]}/consents`],
+    ['GET', '/v1/contacts/00000000-0000-7000-8000-000000000000'],
+    ['POST', '/v1/contacts/search', { filter: { field: 'nope', op: 'eq', value: 1 } }],
+  );
+});
+
+afterAll(async () => {
+  await prod?.close();
+  await t?.close();
+});
+
+describe('responses written from their schemas (production) match the validated ones (tests)', () => {
+  it('sends the same status, type and bytes for lists, a contact, the board and problems', async () => {
+    expect(paths.length).toBeGreaterThan(10);
+    for (const [method, url, body] of paths) {
+      const inject = (app: typeof prod) => app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${w.apiKey}`, 'x-request-id': 'serializer-compare', ...(body ? { 'content-type': 'application/json' } : {}) }, payload: body ? JSON.stringify(body) : undefined });
+      const [a, b] = [await inject(t.app), await inject(prod)];
+      expect(b.statusCode, `${method} ${url}`).toBe(a.statusCode);
+      expect(b.headers['content-type'], `${method} ${url}`).toBe(a.headers['content-type']);
+      expect(b.body, `${method} ${url}`).toBe(a.body);
+    }
+  });
+});
