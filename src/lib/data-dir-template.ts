@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { openDatabase, type Database } from './db.ts';
 import pino from 'pino';
 import { startQueue } from './jobs/queue.ts';
 import { migrate, MIGRATIONS_DIR } from './migrate.ts';
+import { PROJECT_ROOT } from './project-root.ts';
 
 /**
  * A fresh embedded database costs an initdb (3–5 s on a 2-core machine). Instead, `npm install`
@@ -13,7 +13,7 @@ import { migrate, MIGRATIONS_DIR } from './migrate.ts';
  * folder (~0.2 s for 40 MB, faster than PGlite's own tarball loading). The folder name carries a
  * hash of the PGlite version and the migrations, so a stale template is simply not used.
  */
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ROOT = PROJECT_ROOT;
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'vixiees');
 
 function templateKey(): string {

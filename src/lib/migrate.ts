@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Database, RawSql } from './db.ts';
+import { PROJECT_ROOT } from './project-root.ts';
 
-export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'db', 'migrations');
+// Read from the sources also when the compiled server runs (dist/server has no .sql files).
+export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'src', 'db', 'migrations');
 
 /** An applied migration whose file no longer matches what was applied: start-up must stop. */
 export class MigrationChecksumError extends Error {

@@ -3,9 +3,10 @@ import { join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../lib/errors.ts';
+import { PROJECT_ROOT } from '../lib/project-root.ts';
 
 /** Where `npm run build:web` (and so `npm install`) puts the built web app. */
-export const WEB_DIST = resolve(import.meta.dirname, '..', '..', 'dist', 'web');
+export const WEB_DIST = resolve(PROJECT_ROOT, 'dist', 'web');
 
 /**
  * The app's own code only; Mantine sets inline styles (style attributes), so styles allow

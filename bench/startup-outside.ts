@@ -1,0 +1,36 @@
+/**
+ * B7: `npm start` to the first 200 from /readyz on the embedded database, beside a bare `node`
+ * start of the same compiled modules and the old TypeScript-at-start command, alternating, each on
+ * the same data dir (the first start of each dir is not measured: it creates the database).
+ *
+ *   npx tsx bench/startup-outside.ts [--runs 5] [--data-dir <a loaded embedded database>]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { stats } from './measure.ts';
+import { startServer } from './outside/server.ts';
+
+const { values: opts } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'data-dir': { type: 'string' } } });
+const commands = ['npm start', 'node dist/server/main.js serve', 'node --import tsx src/main.ts serve'];
+const dataDir = opts['data-dir'] ?? mkdtempSync(join(tmpdir(), 'vixiees-b7-'));
+const env = { VIXIEES_DATA_DIR: dataDir, LOG_LEVEL: 'error' };
+console.log(`B7 start-up, embedded database in ${dataDir}, ${cpus().length} cores, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+await (await startServer(commands[1]!, env)).stop();
+const seconds: number[][] = commands.map(() => []);
+for (let i = 0; i < Number(opts.runs); i++) {
+  for (const [k, command] of commands.entries()) {
+    const s = await startServer(command, env);
+    seconds[k]!.push(s.startSeconds);
+    await s.stop();
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+for (const [k, command] of commands.entries()) {
+  const s = stats(seconds[k]!.map((x) => x * 1000));
+  console.log(`| B7 | \`${command}\` → first /readyz | median ${(s.p50 / 1000).toFixed(2)} s (min ${(Math.min(...seconds[k]!)).toFixed(2)}, max ${Math.max(...seconds[k]!).toFixed(2)}) | ${k === 0 ? '≤ 1.5 s quiet' : 'reference'} |`);
+}
+console.log(`load at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+if (!opts['data-dir']) rmSync(dataDir, { recursive: true, force: true });
+process.exit(0);
