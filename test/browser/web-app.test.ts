@@ -171,7 +171,7 @@ describe('web app', { timeout: 60_000 }, () => {
   it('finds a contact by a surname typed without its accent', async () => {
     const { context, page } = await signedIn(ana);
     await page.getByRole('link', { name: 'Contactos' }).click();
-    await page.getByLabel('Buscar contactos').fill('nunez');
+    await page.getByRole('searchbox', { name: 'Buscar contactos', exact: true }).fill('nunez');
     const table = page.getByRole('table', { name: 'Contactos' });
     await expect.poll(() => table.getByRole('row').count(), P).toBe(2); // header + Lucía
     await expect.poll(() => table.textContent(), P).toContain('Lucía Núñez Pérez');
@@ -242,7 +242,7 @@ describe('web app', { timeout: 60_000 }, () => {
     await expect.poll(() => queue.textContent(), P).toContain('Marta Ibáñez');
     await expect.poll(() => page.locator('main').textContent(), P).not.toContain('Jorge');
     await page.getByRole('link', { name: 'Contactos' }).click();
-    await page.getByLabel('Buscar contactos').fill('nunez');
+    await page.getByRole('searchbox', { name: 'Buscar contactos', exact: true }).fill('nunez');
     await page.getByText('Ningún contacto cumple esta búsqueda').waitFor({ state: 'visible' });
     await page.goto(`${base}/contacts/${ids.lucia}`);
     await expect.poll(() => page.getByRole('alert').textContent(), P).toContain('Este contacto no existe o se ha eliminado');

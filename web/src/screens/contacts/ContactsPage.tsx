@@ -81,7 +81,7 @@ export default function ContactsPage() {
       )}
       {list.data && rows.length === 0 ? (
         <Stack align="center" py="xl" gap="xs">
-          <Text c="dark.6">{q || url.filter ? t('views.emptyFiltered') : t('contacts.emptyWorkspace')}</Text>
+          <Text c="dark.6">{url.filter ? t('views.emptyFiltered') : q ? t('contacts.empty') : t('contacts.emptyWorkspace')}</Text>
           {url.filter && <Button variant="subtle" onClick={() => update({ filter: undefined })}>{t('views.clearFilters')}</Button>}
         </Stack>
       ) : (
