@@ -13,7 +13,7 @@ import type { ConsentChange, Consents, Contact, ContactCreate, ContactUpdate, So
 import type { ContactRow } from './contacts.tables.ts';
 import { identifiersOf, resolveIdentity, sameIdentifier, type IdentityFields } from './identity.ts';
 import { changedFields, diffConsents, mergeAttributes } from './contact-changes.ts';
-import { normaliseName } from './identifiers.ts';
+import { emailKey, normaliseEmail, normaliseName } from './identifiers.ts';
 import { newContactRow } from './new-contact-row.ts';
 import { makeContactBatchService } from './batch.service.ts';
 
@@ -264,8 +264,11 @@ export function makeContactsService(deps: ContactsDeps) {
     },
 
     /** For inbound channels and imports: the live contact holding this identifier, if any. */
+    /** The contact a channel names, by an identifier as the channel wrote it (an email in any capitals). */
     async findByIdentifier(actor: Actor, kind: repo.Identifier['kind'], value: string): Promise<Contact | undefined> {
-      const contactId = await repo.findContactIdByIdentifier(db, actor.workspaceId, { kind, value });
+      const email = kind === 'email' ? normaliseEmail(value) : undefined;
+      const key = email ? emailKey(email.ok ? email.value : value) : value;
+      const contactId = await repo.findContactIdByIdentifier(db, actor.workspaceId, { kind, value: key });
       if (!contactId) return undefined;
       const row = await repo.findContactRow(db, actor.workspaceId, contactId);
       return row && !row.deletedAt ? present(db, row) : undefined;

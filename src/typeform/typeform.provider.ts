@@ -91,7 +91,7 @@ export function makeTypeformProvider(deps: TypeformDeps): ProviderAdapter {
 
     const actor = systemActor(connection.workspaceId, connection.id);
     const find = async () =>
-      (fields.email ? await deps.contacts.findByIdentifier(actor, 'email', fields.email.replace(/@.*/, (d) => d.toLowerCase())) : undefined) ??
+      (fields.email ? await deps.contacts.findByIdentifier(actor, 'email', fields.email) : undefined) ??
       (fields.phone ? await deps.contacts.findByIdentifier(actor, 'phone', fields.phone) : undefined);
     let contact = await find();
     let created = false;

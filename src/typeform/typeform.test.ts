@@ -96,11 +96,11 @@ describe('Typeform form_response', () => {
     expect(evs[0]!.status).toBe('processed');
   });
 
-  it('finds an existing contact by email instead of creating another', async () => {
+  it('finds an existing contact by email, in any capitals, instead of creating another', async () => {
     const made = await ws.req('POST', '/v1/contacts', { email: 'known@example.com', firstName: 'Known' });
-    expect((await signed(response('known@example.com'))).statusCode).toBe(200);
+    expect((await signed(response('Known@Example.COM'))).statusCode).toBe(200);
     await drain();
-    const rows = await queryRows<{ id: string; source: string }>(t.database.systemDb, sql`SELECT id, source FROM contacts WHERE workspace_id = ${ws.id} AND email = 'known@example.com'`);
+    const rows = await queryRows<{ id: string; source: string }>(t.database.systemDb, sql`SELECT id, source FROM contacts WHERE workspace_id = ${ws.id} AND lower(email) = 'known@example.com'`);
     expect(rows).toEqual([{ id: made.body.id, source: 'api' }]);
   });
 
