@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { ensureWebBuild, launchChromium, listen, seriousViolations, signIn, userWithPassword, type Person } from './browser-helpers.ts';
+import { SHOTS, ensureWebBuild, launchChromium, listen, seriousViolations, signIn, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * The playbook board in Debian's Chromium against the real server and database: columns with the
  * server's counts and stale markers, a card dragged with the mouse, "Mover a…" from the keyboard,
  * a failed move rolled back with a message, and axe.
  */
-const SHOTS = process.env.SCREENSHOT_DIR ?? '/work/notes/screenshots';
 const P = { timeout: 10_000 };
 
 let t: TestApp;

@@ -1,9 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { TestApp, TestWorkspace } from '../harness.ts';
+
+/** Where browser tests leave their screenshots (for people to look at; nothing compares them). */
+export const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'vixiees-screenshots');
 
 const ROOT = join(import.meta.dirname, '..', '..');
 

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
 import { jobHandlers } from '../../src/workers.ts';
 import { BULK_TOPIC } from '../../src/bulk/bulk.service.ts';
-import { ensureWebBuild, launchChromium, listen, seriousViolations, signIn, userWithPassword, type Person } from './browser-helpers.ts';
+import { SHOTS, ensureWebBuild, launchChromium, listen, seriousViolations, signIn, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * The contacts table in Debian's Chromium against the real server and database: filters on a
@@ -11,7 +11,6 @@ import { ensureWebBuild, launchChromium, listen, seriousViolations, signIn, user
  * a saved view saved, modified, discarded and reopened, bulk actions on a selection and on the
  * whole filter with their progress, the row edit with the API's field error, keyboard and axe.
  */
-const SHOTS = process.env.SCREENSHOT_DIR ?? '/work/notes/screenshots';
 const P = { timeout: 10_000 };
 
 let t: TestApp;

@@ -3,14 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { makeImportsService } from '../../src/imports/imports.service.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { ensureWebBuild, launchChromium, listen, seriousViolations, signIn, userWithPassword, type Person } from './browser-helpers.ts';
+import { SHOTS, ensureWebBuild, launchChromium, listen, seriousViolations, signIn, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * The import wizard in Debian's Chromium against the real server and database: upload a Spanish
  * Excel CSV with one bad row, see how it reads and maps, dry-run counts, start, progress to the
  * end, download the errors, undo the import; axe on each step.
  */
-const SHOTS = process.env.SCREENSHOT_DIR ?? '/work/notes/screenshots';
 const P = { timeout: 10_000 };
 
 let t: TestApp;

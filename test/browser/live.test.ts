@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { ensureWebBuild, launchChromium, listen, seriousViolations, signIn, userWithPassword, type Person } from './browser-helpers.ts';
+import { SHOTS, ensureWebBuild, launchChromium, listen, seriousViolations, signIn, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * Live updates and the command palette in Debian's Chromium against the real server: a WhatsApp
@@ -9,7 +9,6 @@ import { ensureWebBuild, launchChromium, listen, seriousViolations, signIn, user
  * while the user is active, shown by itself once idle), two tabs share one event stream, and
  * Ctrl K finds "Núñez" typed "nunez" and opens it with Enter.
  */
-const SHOTS = process.env.SCREENSHOT_DIR ?? '/work/notes/screenshots';
 const P = { timeout: 15_000 };
 
 let t: TestApp;
@@ -62,7 +61,7 @@ describe('live updates', () => {
 
     // An active user (the pointer moving) sees the change wait behind the pill, the list unchanged.
     await page.mouse.move(240, 300);
-    await whatsappFrom(ids.lucia, 'Buenas, quería pedir presupuesto');
+    await whatsappFrom(ids.lucia!, 'Buenas, quería pedir presupuesto');
     const pill = page.getByTestId('live-pill');
     for (let i = 0; i < 40 && !(await pill.isVisible()); i++) {
       await page.mouse.move(200 + (i % 2) * 40, 300);
@@ -76,7 +75,7 @@ describe('live updates', () => {
     await pill.waitFor({ state: 'detached', ...P });
 
     // Left alone, the next change shows by itself after the idle delay.
-    await whatsappFrom(ids.tomas, '¿Abrís el sábado?');
+    await whatsappFrom(ids.tomas!, '¿Abrís el sábado?');
     await queue().getByText('Tomás Quesada').waitFor({ timeout: 30_000 });
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   }, 90_000);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { metaSignature } from '../../src/integrations/signatures.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { ensureWebBuild, launchChromium, listen, seriousViolations, signIn, type Person } from './browser-helpers.ts';
+import { SHOTS, ensureWebBuild, launchChromium, listen, seriousViolations, signIn, type Person } from './browser-helpers.ts';
 
 /**
  * Settings and the notifications bell in Debian's Chromium against the real server and database:
@@ -10,7 +10,6 @@ import { ensureWebBuild, launchChromium, listen, seriousViolations, signIn, type
  * the personal section), connects WhatsApp (webhook URL, an event in the log), changes the
  * password (other sessions end), and the bell counts, lists and clears notifications; axe.
  */
-const SHOTS = process.env.SCREENSHOT_DIR ?? '/work/notes/screenshots';
 const P = { timeout: 15_000 };
 const APP_SECRET = 'app-secret-settings-test';
 
