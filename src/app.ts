@@ -46,9 +46,9 @@ import { hooksRoutes } from './integrations/hooks.routes.ts';
 import { webFormsRoutes } from './web-forms/web-forms.routes.ts';
 import { whatsappCloudRoutes } from './whatsapp-cloud/whatsapp-cloud.routes.ts';
 import { registerWebApp } from './web-app/web-app.ts';
+import { liveRoutes } from './live/live.routes.ts';
 
 export type RouteInfo = { method: string; url: string; public: boolean };
-import { liveRoutes } from './live/live.routes.ts';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -145,10 +145,10 @@ export async function buildApp(deps: Deps, opts: { logger?: false | Logger; befo
   await app.register(hooksRoutes(deps));
   await app.register(webFormsRoutes(deps));
   await app.register(whatsappCloudRoutes(deps));
+  await app.register(liveRoutes(deps));
   await registerWebApp(app);
 
   opts.beforeReady?.(app);
   await app.ready();
   return Object.assign(app, { routeManifest });
-  await app.register(liveRoutes(deps));
 }
