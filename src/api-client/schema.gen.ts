@@ -1296,6 +1296,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark every unread notification you see read (or only one contact's) */
+        post: operations["markAllNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/integrations": {
         parameters: {
             query?: never;
@@ -1419,10 +1436,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live changes of your workspace as server-sent events (for EventSource)
+         * @description Every change in your workspace, as it commits, as `{type, id, version}` events (`LiveEvent`): contacts created, changed or deleted, the attention inbox, communications recorded, import and bulk jobs. Nothing of another workspace. Send `Accept: text/event-stream` to follow; `Last-Event-ID` (header, or `lastEventId`) resumes after an event. Each process serves a bounded number of streams: beyond it, 503 with `Retry-After`.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AircallIntegrationSecrets: {
+            /** @description The webhook's token (Integrations → Webhook, or the `token` of POST /v1/webhooks): sent in every payload */
+            token: string;
+        };
+        AircallIntegrationSettings: Record<string, never>;
         ApiKey: {
             /** Format: uuid */
             id: string;
@@ -2453,6 +2495,10 @@ export interface components {
         FieldMappingSettings: {
             [key: string]: "email" | "phone" | "fullName" | "firstName" | "lastName" | "company" | "ignore" | "consent:transactionalWhatsapp" | "consent:transactionalEmail" | "consent:marketingWhatsapp" | "consent:marketingEmail";
         };
+        ForwardedMailIntegrationSettings: {
+            /** Format: email */
+            address?: string;
+        };
         Import: {
             /** Format: uuid */
             id: string;
@@ -2645,6 +2691,46 @@ export interface components {
             settings: components["schemas"]["WebFormIntegrationSettings"];
             /** @default {} */
             secrets: components["schemas"]["WebFormIntegrationSecrets"];
+        } | {
+            /** @constant */
+            provider: "email_mailbox";
+            name: string;
+            settings: components["schemas"]["MailboxIntegrationSettings"];
+            secrets: components["schemas"]["MailboxIntegrationSecrets"];
+        } | {
+            /** @constant */
+            provider: "sendgrid_inbound";
+            name: string;
+            /** @default {} */
+            settings: components["schemas"]["ForwardedMailIntegrationSettings"];
+            secrets: components["schemas"]["SendgridInboundIntegrationSecrets"];
+        } | {
+            /** @constant */
+            provider: "mailgun_inbound";
+            name: string;
+            /** @default {} */
+            settings: components["schemas"]["ForwardedMailIntegrationSettings"];
+            secrets: components["schemas"]["MailgunInboundIntegrationSecrets"];
+        } | {
+            /** @constant */
+            provider: "twilio";
+            name: string;
+            /** @default {} */
+            settings: components["schemas"]["TwilioIntegrationSettings"];
+            secrets: components["schemas"]["TwilioIntegrationSecrets"];
+        } | {
+            /** @constant */
+            provider: "aircall";
+            name: string;
+            /** @default {} */
+            settings: components["schemas"]["AircallIntegrationSettings"];
+            secrets: components["schemas"]["AircallIntegrationSecrets"];
+        } | {
+            /** @constant */
+            provider: "meta_lead_ads";
+            name: string;
+            settings: components["schemas"]["MetaLeadAdsIntegrationSettings"];
+            secrets: components["schemas"]["MetaLeadAdsIntegrationSecrets"];
         };
         IntegrationEvent: {
             /** Format: uuid */
@@ -2675,7 +2761,7 @@ export interface components {
          * @description The outside service
          * @enum {string}
          */
-        IntegrationProvider: "whatsapp" | "typeform" | "calendly" | "web_form";
+        IntegrationProvider: "whatsapp" | "typeform" | "calendly" | "web_form" | "twilio" | "aircall" | "meta_lead_ads" | "email_mailbox" | "sendgrid_inbound" | "mailgun_inbound";
         IntegrationStatus: {
             /** @description Secrets are set and the last thing that happened was not an error */
             connected: boolean;
@@ -2692,7 +2778,7 @@ export interface components {
                 wabaId?: string;
                 /** @description The verify token you type into the App Dashboard webhook settings */
                 verifyToken?: string;
-            } | components["schemas"]["FieldMappingSettings"] | components["schemas"]["WebFormIntegrationSettings"];
+            } | components["schemas"]["FieldMappingSettings"] | components["schemas"]["WebFormIntegrationSettings"] | components["schemas"]["TwilioIntegrationSettings"] | components["schemas"]["MetaLeadAdsIntegrationSettings"] | components["schemas"]["MailboxIntegrationSettingsPatch"] | components["schemas"]["ForwardedMailIntegrationSettings"];
             /** @description New secret values; a new signing secret keeps the previous one valid for webhooks until the next change (rotation) */
             secrets?: {
                 /** @description App Secret (App Dashboard → Settings → Basic): signs webhooks */
@@ -2705,7 +2791,27 @@ export interface components {
             } | {
                 /** @description The signing_key given when creating the webhook subscription */
                 signingKey?: string;
-            } | components["schemas"]["WebFormIntegrationSecrets"];
+            } | components["schemas"]["WebFormIntegrationSecrets"] | {
+                /** @description The account's primary Auth Token: signs callbacks (an API key cannot) */
+                authToken?: string;
+            } | {
+                /** @description The webhook's token (Integrations → Webhook, or the `token` of POST /v1/webhooks): sent in every payload */
+                token?: string;
+            } | {
+                /** @description App Secret (App Dashboard → Settings → Basic): signs webhooks */
+                appSecret?: string;
+                /** @description A page access token with leads_retrieval: reads each lead from the Graph API */
+                pageAccessToken?: string;
+            } | {
+                /** @description The mailbox password (an app password where the provider has them) */
+                password?: string;
+            } | {
+                /** @description A random token you add to the Inbound Parse URL as ?token=… (SendGrid signs nothing by default) */
+                urlToken?: string;
+            } | {
+                /** @description The HTTP webhook signing key (Mailgun → Sending → Webhooks) */
+                signingKey?: string;
+            };
         };
         Invite: {
             /** @description One-time link for the user to set a password; the token is in the fragment, so it never reaches a server log */
@@ -2743,6 +2849,101 @@ export interface components {
             createdAt: string;
             updatedAt: string;
             finishedAt: string | null;
+        };
+        /**
+         * @example {
+         *       "type": "attention.changed",
+         *       "id": "0193a5f2-7c1e-7b3a-9f7e-2d6c1a0b9e41",
+         *       "version": 3
+         *     }
+         */
+        LiveEvent: {
+            /**
+             * @description `contact.*`: a contact was created, changed (fields, owner, stage, ignore, merge) or deleted; `attention.changed`: a contact entered or left the attention inbox; `communication.recorded`: a message, call or email of a contact was recorded or changed (its inbox item may show a new snippet); `job.changed`: an import or bulk job moved on; `attributes.changed`: attribute values were rewritten on many contacts; `resync`: too much happened (or the stream resumed from too far back) to list: refetch what you show.
+             * @enum {string}
+             */
+            type: "contact.created" | "contact.changed" | "contact.deleted" | "attention.changed" | "communication.recorded" | "job.changed" | "attributes.changed" | "resync";
+            /** @description The contact (or job, or attribute) it is about; null for `resync` */
+            id: string | null;
+            /** @description The contact's version now, when known: a cache already holding it need not refetch */
+            version: number | null;
+        };
+        /** @description Server-sent events (`text/event-stream`), one per change in your workspace, each `id: <event id>` then `data: <LiveEvent as JSON>`; a `: keep-alive` comment every 15 s; `retry: 3000`. The server ends a stream after a few minutes (so a signed-out session stops receiving); the browser's EventSource reconnects by itself with `Last-Event-ID` and misses nothing that happened meanwhile (within a day). A client that does not ask for `text/event-stream` in `Accept` gets what happened since `Last-Event-ID` and the answer ends (a poll). */
+        LiveEventStream: string;
+        MailboxIntegrationSecrets: {
+            /** @description The mailbox password (an app password where the provider has them) */
+            password: string;
+        };
+        MailboxIntegrationSettings: {
+            /**
+             * Format: email
+             * @description The mailbox address (From of the mail sent through it)
+             */
+            address: string;
+            /** @description Login for IMAP and SMTP (often the address) */
+            username: string;
+            /** @description Host name of the server */
+            imapHost: string;
+            /** @description IMAP port, e.g. 993 (tls) or 143 (starttls) */
+            imapPort: string;
+            /** @enum {string} */
+            imapTls: "tls" | "starttls" | "none";
+            /** @description Host name of the server */
+            smtpHost: string;
+            /** @description SMTP port, e.g. 465 (tls) or 587 (starttls) */
+            smtpPort: string;
+            /** @enum {string} */
+            smtpTls: "tls" | "starttls" | "none";
+            /** @description The Sent folder, when the server marks none \Sent */
+            sentFolder?: string;
+            /**
+             * @description Put a copy of mail sent from Vixiees in the Sent folder (default yes; no for Gmail, whose SMTP does it)
+             * @enum {string}
+             */
+            saveSent?: "yes" | "no";
+        };
+        MailboxIntegrationSettingsPatch: {
+            /**
+             * Format: email
+             * @description The mailbox address (From of the mail sent through it)
+             */
+            address?: string;
+            /** @description Login for IMAP and SMTP (often the address) */
+            username?: string;
+            /** @description Host name of the server */
+            imapHost?: string;
+            /** @description IMAP port, e.g. 993 (tls) or 143 (starttls) */
+            imapPort?: string;
+            /** @enum {string} */
+            imapTls?: "tls" | "starttls" | "none";
+            /** @description Host name of the server */
+            smtpHost?: string;
+            /** @description SMTP port, e.g. 465 (tls) or 587 (starttls) */
+            smtpPort?: string;
+            /** @enum {string} */
+            smtpTls?: "tls" | "starttls" | "none";
+            /** @description The Sent folder, when the server marks none \Sent */
+            sentFolder?: string;
+            /**
+             * @description Put a copy of mail sent from Vixiees in the Sent folder (default yes; no for Gmail, whose SMTP does it)
+             * @enum {string}
+             */
+            saveSent?: "yes" | "no";
+        };
+        MailgunInboundIntegrationSecrets: {
+            /** @description The HTTP webhook signing key (Mailgun → Sending → Webhooks) */
+            signingKey: string;
+        };
+        MarkAllNotificationsRead: {
+            /**
+             * Format: uuid
+             * @description Only this contact's notifications (a bell item that collapses a contact's pending-attention notices)
+             */
+            contactId?: string;
+        };
+        MarkAllNotificationsReadResult: {
+            /** @description How many unread notifications became read */
+            marked: number;
         };
         Meeting: {
             /** Format: uuid */
@@ -2795,6 +2996,15 @@ export interface components {
             endsAt?: string;
             location?: string | null;
             link?: string | null;
+        };
+        MetaLeadAdsIntegrationSecrets: {
+            /** @description App Secret (App Dashboard → Settings → Basic): signs webhooks */
+            appSecret: string;
+            /** @description A page access token with leads_retrieval: reads each lead from the Graph API */
+            pageAccessToken: string;
+        };
+        MetaLeadAdsIntegrationSettings: {
+            [key: string]: string;
         };
         Notification: {
             /** Format: uuid */
@@ -2986,6 +3196,10 @@ export interface components {
              * @enum {string}
              */
             visibility?: "private" | "shared";
+        };
+        SendgridInboundIntegrationSecrets: {
+            /** @description A random token you add to the Inbound Parse URL as ?token=… (SendGrid signs nothing by default) */
+            urlToken: string;
         };
         /** @description The signed-in user and workspace; the session itself travels in the `__Host-vixiees_session` cookie */
         Session: {
@@ -3273,6 +3487,16 @@ export interface components {
                 createdAt: string;
                 updatedAt: string;
             };
+        };
+        TwilioIntegrationSecrets: {
+            /** @description The account's primary Auth Token: signs callbacks (an API key cannot) */
+            authToken: string;
+        };
+        TwilioIntegrationSettings: {
+            /** @description Account SID (Console → Account info); callbacks of other accounts are refused */
+            accountSid?: string;
+            /** @description The scheme and host Twilio calls, when a proxy in front of this server changes them (the signature covers the URL) */
+            publicBaseUrl?: string;
         };
         TypeformIntegrationSecrets: {
             /** @description The webhook secret set on the form (Connect → Webhooks → Edit → Secret): signs deliveries */
@@ -8189,6 +8413,47 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    markAllNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkAllNotificationsRead"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkAllNotificationsReadResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     listIntegrations: {
         parameters: {
             query?: never;
@@ -8635,6 +8900,53 @@ export interface operations {
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description Resume after this event (as the `Last-Event-ID` header, which wins when both are sent): for a new tab taking over the stream */
+                lastEventId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["LiveEventStream"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            /** @description Error */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -29,8 +29,9 @@ export type LiveEvent = z.infer<typeof LiveEvent>;
 
 export const LiveEventStream = z.string().meta({
   id: 'LiveEventStream',
-  // Each event's `data:` line, as JSON (OpenAPI has no type for a stream of messages).
-  'x-event-data': { $ref: '#/components/schemas/LiveEvent' },
+  // What each event's `data:` line holds, as JSON: OpenAPI 3.1 has no type for a stream of
+  // messages, and JSON Schema's contentSchema keeps LiveEvent a referenced, generated component.
+  contentSchema: { $ref: '#/components/schemas/LiveEvent' },
   description:
     'Server-sent events (`text/event-stream`), one per change in your workspace, each `id: <event id>` then `data: <LiveEvent as JSON>`; ' +
     'a `: keep-alive` comment every 15 s; `retry: 3000`. The server ends a stream after a few minutes (so a signed-out session stops receiving); ' +
