@@ -40,6 +40,7 @@ import { makeTelephonyService } from './telephony/telephony.service.ts';
 import { makeTwilioProvider } from './twilio/twilio.provider.ts';
 import { makeAircallProvider } from './aircall/aircall.provider.ts';
 import { makeMetaLeadAdsProvider } from './meta-lead-ads/meta-lead-ads.provider.ts';
+import { makeBankflipProvider } from './bankflip/bankflip.provider.ts';
 import { makeLiveService } from './live/live.service.ts';
 
 /** Everything a route, job or CLI command may use, wired in one place. */
@@ -96,6 +97,7 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
   services.integrations.addProvider('twilio', makeTwilioProvider({ telephony }));
   services.integrations.addProvider('aircall', makeAircallProvider({ telephony }));
   services.integrations.addProvider('meta_lead_ads', makeMetaLeadAdsProvider({ contacts: services.contacts, graphBaseUrl: config.metaGraphBaseUrl ?? 'https://graph.facebook.com/v21.0', outbound: { allow: config.outboundAllow }, defaultCountry: async (workspaceId) => (await workspaces.settings.get(db, workspaceId)).defaultCountry }));
+  services.integrations.addProvider('bankflip', makeBankflipProvider({ contacts: services.contacts, documents: services.documents, clock, outbound: { allow: config.outboundAllow }, defaultCountry: async (workspaceId) => (await workspaces.settings.get(db, workspaceId)).defaultCountry }));
   return services;
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { singleLineText } from '../lib/http/common-schemas.ts';
 
 /** Provider ids as they appear in `/v1/hooks/{provider}/{integrationId}`. */
-export const PROVIDERS = ['whatsapp', 'typeform', 'calendly', 'web_form', 'twilio', 'aircall', 'meta_lead_ads', 'email_mailbox', 'sendgrid_inbound', 'mailgun_inbound'] as const;
+export const PROVIDERS = ['whatsapp', 'typeform', 'calendly', 'web_form', 'twilio', 'aircall', 'meta_lead_ads', 'email_mailbox', 'sendgrid_inbound', 'mailgun_inbound', 'bankflip'] as const;
 export const Provider = z.enum(PROVIDERS).meta({ id: 'IntegrationProvider', description: 'The outside service' });
 
 const Token = (what: string) => singleLineText(512).trim().min(1).meta({ description: what });
@@ -130,6 +130,20 @@ export const ForwardedMailSettings = z.object({ address: z.email({ message: 'mus
 export const SendgridInboundSecrets = z.object({ urlToken: Token('A random token you add to the Inbound Parse URL as ?token=… (SendGrid signs nothing by default)') }).strict().meta({ id: 'SendgridInboundIntegrationSecrets' });
 export const MailgunInboundSecrets = z.object({ signingKey: Token('The HTTP webhook signing key (Mailgun → Sending → Webhooks)') }).strict().meta({ id: 'MailgunInboundIntegrationSecrets' });
 
+/** Bankflip / Permisso: the workspace's API host (given by Permisso; reached through the SSRF guard) and, behind a proxy, the public base the webhook URL is signed with. */
+export const BankflipSettings = z
+  .object({
+    apiBaseUrl: z.string().max(300).regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be a URL like https://core.bankflip.io').meta({ description: 'Your Bankflip API host, e.g. https://core.bankflip.io (https only outside tests)' }),
+    publicBaseUrl: z.string().max(300).regex(/^https?:\/\/[^\s/?#]+$/, 'must be a scheme and host, like https://crm.example.com').optional().meta({ description: 'The scheme and host Bankflip calls, when a proxy changes them (the signature covers the URL)' }),
+  })
+  .strict().meta({ id: 'BankflipIntegrationSettings' });
+export const BankflipSecrets = z
+  .object({
+    webhookSecret: Token('The webhook secret Permisso gives you (base64): signs deliveries'),
+    apiKey: Token('The API key: reads sessions, summaries and documents'),
+  })
+  .strict().meta({ id: 'BankflipIntegrationSecrets' });
+
 const name = singleLineText(120).trim().min(1);
 export const IntegrationCreate = z
   .discriminatedUnion('provider', [
@@ -143,6 +157,7 @@ export const IntegrationCreate = z
     z.object({ provider: z.literal('twilio'), name, settings: TwilioSettings.default({}), secrets: TwilioSecrets }).strict(),
     z.object({ provider: z.literal('aircall'), name, settings: AircallSettings.default({}), secrets: AircallSecrets }).strict(),
     z.object({ provider: z.literal('meta_lead_ads'), name, settings: MetaLeadAdsSettings.refine((r) => !!r.verifyToken, { message: 'verifyToken is required', path: ['verifyToken'] }), secrets: MetaLeadAdsSecrets }).strict(),
+    z.object({ provider: z.literal('bankflip'), name, settings: BankflipSettings, secrets: BankflipSecrets }).strict(),
   ])
   .meta({ id: 'IntegrationCreate' });
 export type IntegrationCreate = z.infer<typeof IntegrationCreate>;
@@ -150,8 +165,8 @@ export type IntegrationCreate = z.infer<typeof IntegrationCreate>;
 export const IntegrationUpdate = z
   .object({
     name: name.optional(),
-    settings: z.union([WhatsappSettings.partial().strict(), FieldMapping, WebFormSettings, TwilioSettings, MetaLeadAdsSettings, MailboxSettingsPatch, ForwardedMailSettings]).optional(),
-    secrets: z.union([WhatsappSecrets.partial().strict(), TypeformSecrets.partial().strict(), CalendlySecrets.partial().strict(), WebFormSecrets, TwilioSecrets.partial().strict(), AircallSecrets.partial().strict(), MetaLeadAdsSecrets.partial().strict(), MailboxSecrets.partial().strict(), SendgridInboundSecrets.partial().strict(), MailgunInboundSecrets.partial().strict()]).optional().meta({ description: 'New secret values; a new signing secret keeps the previous one valid for webhooks until the next change (rotation)' }),
+    settings: z.union([WhatsappSettings.partial().strict(), FieldMapping, WebFormSettings, TwilioSettings, MetaLeadAdsSettings, MailboxSettingsPatch, ForwardedMailSettings, BankflipSettings.partial().strict()]).optional(),
+    secrets: z.union([WhatsappSecrets.partial().strict(), TypeformSecrets.partial().strict(), CalendlySecrets.partial().strict(), WebFormSecrets, TwilioSecrets.partial().strict(), AircallSecrets.partial().strict(), MetaLeadAdsSecrets.partial().strict(), MailboxSecrets.partial().strict(), SendgridInboundSecrets.partial().strict(), MailgunInboundSecrets.partial().strict(), BankflipSecrets.partial().strict()]).optional().meta({ description: 'New secret values; a new signing secret keeps the previous one valid for webhooks until the next change (rotation)' }),
   })
   .strict().meta({ id: 'IntegrationUpdate' });
 export type IntegrationUpdate = z.infer<typeof IntegrationUpdate>;

@@ -2,7 +2,7 @@ import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, un
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export type Provider = 'whatsapp' | 'typeform' | 'calendly' | 'web_form' | 'twilio' | 'aircall' | 'meta_lead_ads' | 'email_mailbox' | 'sendgrid_inbound' | 'mailgun_inbound';
+export type Provider = 'whatsapp' | 'typeform' | 'calendly' | 'web_form' | 'twilio' | 'aircall' | 'meta_lead_ads' | 'email_mailbox' | 'sendgrid_inbound' | 'mailgun_inbound' | 'bankflip';
 export type EventStatus = 'received' | 'processed' | 'failed';
 
 export const integrations = pgTable(
