@@ -12,6 +12,7 @@ import { DEFAULT_COLUMNS, attributeColumns, builtInColumns } from './columns.tsx
 import { ContactsTable } from './ContactsTable.tsx';
 import { CreateContactForm } from './CreateContactForm.tsx';
 import { EditContactModal } from './EditContactModal.tsx';
+import { ExportButton } from './ExportButton.tsx';
 import { FilterBar } from './filters/FilterBar.tsx';
 import { useFilterFields } from './filters/useFilterFields.ts';
 import { DEFAULT_SORT, canonical, conditionsOf, useContactsUrl, type ContactsUrl } from './url-state.ts';
@@ -65,7 +66,10 @@ export default function ContactsPage() {
       </Group>
       <Group gap="xs" wrap="wrap" justify="space-between">
         <ViewPicker url={url} onOpen={open} />
-        <ColumnPicker all={allColumns} shown={shownIds} onChange={(cols) => update({ cols: cols.join(',') === DEFAULT_COLUMNS.join(',') ? undefined : cols })} />
+        <Group gap="xs">
+          <ExportButton q={q} filter={url.filter} />
+          <ColumnPicker all={allColumns} shown={shownIds} onChange={(cols) => update({ cols: cols.join(',') === DEFAULT_COLUMNS.join(',') ? undefined : cols })} />
+        </Group>
       </Group>
       <Group align="flex-end" justify="space-between" wrap="wrap">
         <TextInput type="search" label={t('contacts.search')} placeholder={t('contacts.searchPlaceholder')} value={url.q} onChange={(e) => update({ q: e.currentTarget.value }, { replace: true })} style={{ flex: 1, maxWidth: 420 }} />

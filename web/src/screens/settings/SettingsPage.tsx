@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
 import { useSignedIn } from '../../lib/session.tsx';
 import { ApiKeysSection } from './ApiKeysSection.tsx';
+import { AttributesSection } from './attributes/AttributesSection.tsx';
 import { IntegrationsSection } from './integrations/IntegrationsSection.tsx';
 import { ProfileSection } from './ProfileSection.tsx';
 import { TeamSection } from './TeamSection.tsx';
@@ -16,6 +17,7 @@ const SECTIONS: Section[] = [
   { path: 'profile', admin: false, element: <ProfileSection /> },
   { path: 'workspace', admin: true, element: <WorkspaceSection /> },
   { path: 'team', admin: true, element: <TeamSection /> },
+  { path: 'attributes', admin: true, element: <AttributesSection /> },
   { path: 'integrations', admin: true, element: <IntegrationsSection /> },
   { path: 'api-keys', admin: true, element: <ApiKeysSection /> },
 ];

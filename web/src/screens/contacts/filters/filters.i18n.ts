@@ -32,6 +32,7 @@ export const filterMessages = bundle(
       windowClosed: 'Cerrada', selectPage: 'Seleccionar los contactos cargados', selectRow: 'Seleccionar a {{name}}', actions: 'Acciones',
       editRow: 'Editar a {{name}}', editTitle: 'Editar a {{name}}', columns: 'Columnas', columnsLabel: 'Columnas visibles',
       emptyFiltered: 'Ningún contacto cumple estos filtros',
+      export: 'Exportar', exportFailed: 'No se pudo exportar ({{code}}). Vuelve a probar.',
       bulk: {
         bar: 'Acciones sobre la selección', setOwner: 'Asignar propietario', moveStage: 'Mover a etapa', clearStage: 'Quitar del playbook',
         setConsent: 'Cambiar consentimiento', setAttribute: 'Editar atributo', attribute: 'Atributo', ignore: 'Ignorar', unignore: 'Dejar de ignorar', delete: 'Eliminar', more: 'Más acciones',
@@ -77,6 +78,7 @@ export const filterMessages = bundle(
       windowClosed: 'Closed', selectPage: 'Select the loaded contacts', selectRow: 'Select {{name}}', actions: 'Actions',
       editRow: 'Edit {{name}}', editTitle: 'Edit {{name}}', columns: 'Columns', columnsLabel: 'Visible columns',
       emptyFiltered: 'No contact matches these filters',
+      export: 'Export', exportFailed: 'Could not export ({{code}}). Try again.',
       bulk: {
         bar: 'Actions on the selection', setOwner: 'Assign owner', moveStage: 'Move to stage', clearStage: 'Remove from playbook',
         setConsent: 'Change consent', setAttribute: 'Edit attribute', attribute: 'Attribute', ignore: 'Ignore', unignore: 'Stop ignoring', delete: 'Delete', more: 'More actions',
