@@ -8,7 +8,8 @@ import { SHOTS, ensureWebBuild, launchChromium, listen, seriousViolations, signI
  * Contact attributes end to end in Debian's Chromium against the real server and database: an
  * owner defines a single-select "Interés" in Ajustes (the API's field error shown next to the
  * key first), two contacts get a value, the contacts table filters by it, and "Exportar"
- * downloads the CSV of that view with the session. axe on the new settings section.
+ * downloads the CSV of that view with the session; then the label is edited, an option in use
+ * removed (the count shown before values are cleared) and the attribute deleted. axe on the section.
  */
 const P = { timeout: 10_000 };
 
@@ -144,6 +145,38 @@ describe('contact attributes: define in Ajustes, filter the table, export the vi
     expect(csv).not.toContain('tomas@brisa-atributos.example');
     expect(lines[0]).toContain('attr.interes');
     expect(lines[1]).toContain('alto');
+    await context.close();
+  });
+
+  it('edits the label and removes an option in use (the count first, then values cleared), then deletes the attribute', async () => {
+    const { context, page } = await signedIn(owner);
+    await page.goto(`${base}/settings/attributes`);
+    await page.getByRole('button', { name: 'Editar el atributo Interés' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Editar «Interés»' });
+    await dialog.getByRole('textbox', { name: 'Nombre', exact: true }).fill('Interés comercial');
+    expect(await dialog.getByRole('textbox', { name: 'Clave' }).isDisabled()).toBe(true);
+    await dialog.getByRole('button', { name: 'Quitar la opción 1' }).click();
+    await dialog.getByRole('button', { name: 'Guardar cambios' }).click();
+    // Rocío holds "alto": the API refuses with the count, and nothing changed yet.
+    await expect.poll(() => dialog.getByText('1 contacto tiene una opción que quitas. Si guardas, se le vacía ese valor.').count(), P).toBe(1);
+    expect((await a.req('GET', '/v1/contact-attributes')).body.data[0].label).toBe('Interés');
+    expect(await axe(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Guardar y vaciar los valores' }).click();
+    await expect.poll(() => dialog.count(), P).toBe(0);
+    const row = page.getByTestId('attribute-row');
+    await expect.poll(() => row.textContent(), P).toContain('Interés comercial');
+    expect(await row.textContent()).not.toContain('Alto');
+    expect((await a.req('GET', `/v1/contacts/${ids.rocio}`)).body.customAttributes).toEqual({});
+    expect((await a.req('GET', `/v1/contacts/${ids.tomas}`)).body.customAttributes).toEqual({ interes: 'bajo' });
+
+    await page.getByRole('button', { name: 'Eliminar el atributo Interés comercial' }).click();
+    const confirm = page.getByRole('dialog', { name: '¿Eliminar «Interés comercial»?' });
+    await confirm.getByRole('button', { name: 'Eliminar', exact: true }).click();
+    await expect.poll(() => confirm.getByText('1 contacto tiene un valor en este atributo. Si lo eliminas, ese valor se pierde.').count(), P).toBe(1);
+    await confirm.getByRole('button', { name: 'Eliminar y vaciar los valores' }).click();
+    await expect.poll(() => page.getByText('Aún no hay atributos.').count(), P).toBe(1);
+    expect((await a.req('GET', '/v1/contact-attributes')).body.data).toEqual([]);
+    expect((await a.req('GET', `/v1/contacts/${ids.tomas}`)).body.customAttributes).toEqual({});
     await context.close();
   });
 });
