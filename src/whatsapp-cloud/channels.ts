@@ -16,7 +16,7 @@ export function makeChannels(deps: {
   db: Db;
   systemDb: Db;
   clock: Clock;
-  config: { graphBaseUrl?: string; secretsKey?: string };
+  config: { graphBaseUrl?: string; secretsKey?: string; outboundAllow?: string[] };
   services: () => { contacts: ContactsService; whatsapp: WhatsappService; whatsappTemplates: TemplatesAccess; documents: DocumentsService };
 }) {
   const { db, systemDb, clock } = deps;
@@ -36,6 +36,7 @@ export function makeChannels(deps: {
       clock,
       // Set by loadConfig (default https://graph.facebook.com/v21.0); a Config built without it (tests) calls out nowhere.
       graphBaseUrl: deps.config.graphBaseUrl,
+      outbound: { allow: deps.config.outboundAllow },
       integrations,
       ...deps.services(),
     }));

@@ -3,6 +3,7 @@
  * has a timeout, follows no redirect and reads at most a bounded answer. Errors carry Meta's
  * envelope (`error.code`, `error.message`) and whether a retry can help (429, 5xx, network).
  */
+import { OutboundRefused, safeRequest, type OutboundPolicy } from '../lib/outbound/safe-request.ts';
 
 export class GraphError extends Error {
   constructor(
@@ -20,7 +21,8 @@ export class GraphError extends Error {
   }
 }
 
-export type GraphClientOptions = { baseUrl: string; accessToken: string; timeoutMs?: number; maxBytes?: number };
+/** `policy`: the SSRF guard's settings for media URLs (their `allow` lets tests reach a fake on 127.0.0.1). */
+export type GraphClientOptions = { baseUrl: string; accessToken: string; timeoutMs?: number; maxBytes?: number; policy?: OutboundPolicy };
 
 export type OutboundContent =
   | { type: 'text'; body: string; previewUrl?: boolean }
@@ -124,20 +126,22 @@ export function graphClient(opts: GraphClientOptions) {
 
     /**
      * GET /{media-id} for the short-lived URL, then the bytes with the same bearer token. The
-     * URL comes from the provider's answer: only https, or the configured Graph API's own origin.
+     * URL comes from the provider's answer, so the download goes through the SSRF guard (R35):
+     * https only, no private or loopback address, no redirect, bounded size and time.
      */
     async downloadMedia(mediaId: string): Promise<{ content: Buffer; mimeType: string }> {
       const meta = await json<{ url?: string; mime_type?: string }>(`${base}/${encodeURIComponent(mediaId)}`);
       if (!meta.url) throw new GraphError(`media ${mediaId} has no URL`, 200, null, false);
-      let url: URL;
+      let answer;
       try {
-        url = new URL(meta.url);
-      } catch {
-        throw new GraphError(`media ${mediaId} has an invalid URL`, 200, null, false);
+        answer = await safeRequest(meta.url, { headers: { authorization: `Bearer ${opts.accessToken}` } }, { ...opts.policy, timeoutMs, maxBytes });
+      } catch (err) {
+        if (err instanceof OutboundRefused) throw new GraphError(`media URL refused: ${err.message}`, 0, null, err.reason === 'timeout');
+        throw new GraphError(`media download failed: ${(err as Error).message}`, 0, null, true);
       }
-      if (url.protocol !== 'https:' && url.origin !== baseOrigin) throw new GraphError(`media URL ${url.origin} refused: only https or the Graph API's origin`, 200, null, false);
-      const { body, contentType } = await call(url.href, {}, maxBytes);
-      return { content: body, mimeType: meta.mime_type ?? contentType };
+      if (answer.status !== 200) throw errorOf(answer.status, answer.body);
+      const contentType = answer.headers['content-type'];
+      return { content: answer.body, mimeType: meta.mime_type ?? (typeof contentType === 'string' ? contentType : 'application/octet-stream') };
     },
 
     /** GET /{waba-id}/message_templates, every page. */

@@ -5,6 +5,7 @@ import { constantTimeEqual, PermanentEventError, verifyMetaSignature, type Conne
 import type { TemplateSyncResult } from '../integrations/integrations.schema.ts';
 import { requireRole, systemActor, type Actor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
+import type { OutboundPolicy } from '../lib/outbound/safe-request.ts';
 import type { Db } from '../lib/db.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import { GraphError, graphClient, type OutboundContent } from './graph-client.ts';
@@ -17,6 +18,8 @@ export type WhatsappCloudDeps = {
   clock: Clock;
   /** Undefined: no Graph API configured, every call refused (a test config that names no fake). */
   graphBaseUrl: string | undefined;
+  /** The SSRF guard's settings for media downloads (URLs from Meta's answers). */
+  outbound?: OutboundPolicy;
   integrations: Pick<IntegrationsService, 'connection' | 'connectionFor' | 'noteError'>;
   contacts: Pick<ContactsService, 'findByIdentifier' | 'create'>;
   whatsapp: Pick<WhatsappService, 'create' | 'findIdByProviderId' | 'applyDeliveryStatus'>;
@@ -60,7 +63,7 @@ export function makeWhatsappCloudService(deps: WhatsappCloudDeps) {
     const accessToken = connection.secrets.accessToken;
     if (!accessToken) throw new GraphError('the integration has no access token', 0, null, false);
     if (!deps.graphBaseUrl) throw new GraphError('no Graph API base URL is configured (WHATSAPP_GRAPH_BASE_URL)', 0, null, false);
-    return graphClient({ baseUrl: deps.graphBaseUrl, accessToken });
+    return graphClient({ baseUrl: deps.graphBaseUrl, accessToken, policy: deps.outbound });
   };
 
   /** The contact who wrote: by phone (E.164), then by WhatsApp user id; created (source whatsapp) if new. */

@@ -26,7 +26,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'vixiees-whatsapp-cloud-'));
 
 beforeAll(async () => {
   graph = await startFakeGraph();
-  t = await startTestApp({ config: { graphBaseUrl: graph.url, dataDir } });
+  t = await startTestApp({ config: { graphBaseUrl: graph.url, dataDir, outboundAllow: [new URL(graph.url).host] } });
   ws = await t.workspace();
   const res = await ws.req('POST', '/v1/integrations', {
     provider: 'whatsapp',
@@ -565,5 +565,10 @@ describe('Graph API client', () => {
     graph.media.set('5550001', { mimeType: 'image/png', content: Buffer.from('x') });
     const client = graphClient({ baseUrl: graph.url.replace('127.0.0.1', 'localhost'), accessToken: graph.accessToken });
     await expect(client.downloadMedia('5550001')).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('refused') });
+    // Through the SSRF guard (R35): loopback only when allow-listed, as the test app's own fake is.
+    const guarded = graphClient({ baseUrl: graph.url, accessToken: graph.accessToken });
+    await expect(guarded.downloadMedia('5550001')).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('refused') });
+    const allowed = graphClient({ baseUrl: graph.url, accessToken: graph.accessToken, policy: { allow: [new URL(graph.url).host] } });
+    expect((await allowed.downloadMedia('5550001')).content.toString()).toBe('x');
   });
 });
