@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
+import { buildApp } from '../app.ts';
 import { fixedClock } from '../lib/clock.ts';
 
 // Many contacts share a timestamp, so the id tie-break does real work.
@@ -96,5 +97,53 @@ describe('listing contacts with keyset pagination', () => {
     expect((await ws.req('GET', `/v1/contacts?limit=2&sort=createdAt&cursor=${cursor}`)).body.code).toBe('invalid_cursor');
     const tampered = page.body.nextCursor.replace(/^./, (ch: string) => (ch === 'e' ? 'f' : 'e'));
     expect((await ws.req('GET', `/v1/contacts?limit=2&cursor=${encodeURIComponent(tampered)}`)).status).toBe(400);
+  });
+});
+
+describe('fields= for light pages', () => {
+  it('gives only the members asked for (and id), and walks the same contacts page by page', async () => {
+    const full = await walk(ws, '', 500);
+    const light = await walk(ws, '&fields=firstName,phone', 7);
+    expect(light.map((c) => c.id)).toEqual(full.map((c) => c.id));
+    for (const c of light) expect(Object.keys(c)).toEqual(['id', 'firstName', 'phone']);
+    const byId = new Map(full.map((c) => [c.id, c as unknown as Record<string, unknown>]));
+    for (const c of light as unknown as Record<string, unknown>[]) {
+      const whole = byId.get(c.id as string)!;
+      expect(c).toEqual({ id: whole.id, firstName: whole.firstName, phone: whole.phone });
+    }
+  });
+
+  it('keeps the cursor of the same filters and sort: a light page continues a full one', async () => {
+    const first = await ws.req('GET', '/v1/contacts?limit=3&sort=createdAt');
+    const next = await ws.req('GET', `/v1/contacts?limit=3&sort=createdAt&fields=id,createdAt&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    expect(next.status, next.text).toBe(200);
+    const all = await walk(ws, '&sort=createdAt', 500);
+    expect(next.body.data).toEqual(all.slice(3, 6).map((c) => ({ id: c.id, createdAt: c.createdAt })));
+  });
+
+  it.each([
+    ['an unknown field', 'id,favouriteColour'],
+    ['an empty name', 'id,,phone'],
+    ['a nested member', 'stage.name'],
+  ])('rejects %s with a problem pointing at the parameter', async (_label, fields) => {
+    const res = await ws.req('GET', `/v1/contacts?fields=${encodeURIComponent(fields)}`);
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.errors[0]).toMatchObject({ pointer: '/query/fields', code: 'unknown_field' });
+  });
+
+  it('writes the same bytes in production (no response validation) as the validating test app', async () => {
+    const prod = await buildApp({ ...t.deps, config: { ...t.deps.config, validateResponses: false } }, { logger: false });
+    try {
+      for (const url of ['/v1/contacts?limit=5&fields=firstName,lastName,phone', '/v1/contacts?limit=5&fields=stage,consents,pendingAttention&count=true', '/v1/contacts?limit=5']) {
+        const inject = (app: typeof prod) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${ws.apiKey}` } });
+        const [a, b] = [await inject(t.app), await inject(prod)];
+        expect(a.statusCode, url).toBe(200);
+        expect(b.headers['content-type'], url).toBe(a.headers['content-type']);
+        expect(b.body, url).toBe(a.body);
+      }
+    } finally {
+      await prod.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { Actor } from '../lib/actor.ts';
 import type { Db } from '../lib/db.ts';
 import type { CursorCodec, Page } from '../lib/pagination.ts';
-import { CONSENT_NAMES, type Contact, type ContactListQuery } from '../contacts/contacts.schema.ts';
+import { CONSENT_NAMES, CONTACT_FIELD_NAMES, type Contact, type ContactFields, type ContactListQuery } from '../contacts/contacts.schema.ts';
 import type { FilterCondition } from './compile-filter.ts';
 import { listPage } from './contact-query.ts';
 
@@ -44,9 +44,9 @@ export function conditionsOf(q: ContactListQuery): FilterCondition[] {
  * repeats or skips a row because of inserts elsewhere. `updatedAt` is mutable: a contact edited
  * mid-walk may move (documented).
  */
-export async function listContacts(db: Db, cursors: CursorCodec, actor: Actor, q: ContactListQuery, now = new Date()): Promise<Page<Contact>> {
+export async function listContacts(db: Db, cursors: CursorCodec, actor: Actor, q: ContactListQuery, now = new Date()): Promise<Page<Contact> | Page<ContactFields>> {
   const conditions = conditionsOf(q);
-  return listPage(
+  const page = await listPage(
     db,
     cursors,
     actor,
@@ -62,4 +62,16 @@ export async function listContacts(db: Db, cursors: CursorCodec, actor: Actor, q
     { prefix: '/query', status: 400 },
     now,
   );
+  return q.fields === undefined ? page : { ...page, data: page.data.map(projectionOf(q.fields)) };
+}
+
+/**
+ * `fields=`: each presented contact cut down to the members named (and `id`), in the contact's
+ * own order so both serializers write the same bytes. Projected after presenting: the query still
+ * reads every column (the sort key, stage name and presenting need most of them anyway).
+ */
+export function projectionOf(fields: string): (contact: Contact) => ContactFields {
+  const wanted = new Set(['id', ...fields.split(',')]);
+  const names = CONTACT_FIELD_NAMES.filter((name) => wanted.has(name));
+  return (contact) => Object.fromEntries(names.map((name) => [name, contact[name]])) as ContactFields;
 }

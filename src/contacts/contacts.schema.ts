@@ -123,6 +123,32 @@ export const Contact = z.object({
 });
 export type Contact = z.infer<typeof Contact>;
 
+/** The members `fields=` may name (a light list page asks for a few; `id` always comes). */
+export const CONTACT_FIELD_NAMES = Object.keys(Contact.shape) as (keyof Contact)[];
+const FIELD_NAME = `(${CONTACT_FIELD_NAMES.join('|')})`;
+
+/** A contact cut down by `fields=`: the members asked for, in the contact's own order, and `id`. */
+export const ContactFields = Contact.partial().required({ id: true }).meta({
+  id: 'ContactFields',
+  description: 'A contact with only the members named by `fields` (and `id`); each member as in `Contact`',
+});
+export type ContactFields = z.infer<typeof ContactFields>;
+
+/** `fields=id,firstName,phone`: checked here so an unknown name points at `/query/fields`. */
+const FieldsParam = z
+  .string()
+  .max(1000)
+  .superRefine((value, ctx) => {
+    const unknown = value.split(',').filter((name) => !(CONTACT_FIELD_NAMES as string[]).includes(name));
+    if (unknown.length) {
+      ctx.addIssue({ code: 'custom', message: `not a contact field: ${unknown.slice(0, 5).join(', ')}`, params: { code: 'unknown_field' } });
+    }
+  })
+  .meta({
+    pattern: `^${FIELD_NAME}(,${FIELD_NAME})*$`,
+    description: `Comma-separated members each contact carries (\`id\` always comes): a light page, e.g. \`id,firstName,lastName,phone\`. Items are then \`ContactFields\`. One of: ${CONTACT_FIELD_NAMES.map((n) => `\`${n}\``).join(', ')}`,
+  });
+
 const flag = z.enum(['true', 'false']);
 
 /**
@@ -158,6 +184,7 @@ export const ContactListQuery = z
     stageId: z.uuid().optional(),
     deleted: flag.default('false').meta({ description: '`true` lists the trash' }),
     count: flag.default('false'),
+    fields: FieldsParam.optional(),
   })
   .strict();
 export type ContactListQuery = z.infer<typeof ContactListQuery>;

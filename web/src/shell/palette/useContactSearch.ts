@@ -1,6 +1,6 @@
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../../lib/api.ts';
+import { api, unwrap, type Contact } from '../../lib/api.ts';
 
 const DEBOUNCE_MS = 150;
 const HITS = 8;
@@ -10,7 +10,8 @@ export function useContactSearch(text: string) {
   const [q] = useDebouncedValue(text.trim(), DEBOUNCE_MS);
   const query = useQuery({
     queryKey: ['palette-search', q],
-    queryFn: async ({ signal }) => unwrap(await api.GET('/v1/contacts', { params: { query: { q, limit: HITS } }, signal })).data,
+    // Without `fields=` the page holds whole contacts (the documented union also covers light pages).
+    queryFn: async ({ signal }) => unwrap(await api.GET('/v1/contacts', { params: { query: { q, limit: HITS } }, signal })).data as Contact[],
     enabled: q.length > 0,
     placeholderData: keepPreviousData,
     staleTime: 5_000,
