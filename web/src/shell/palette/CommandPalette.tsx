@@ -1,4 +1,4 @@
-import { Group, Kbd, Text, UnstyledButton } from '@mantine/core';
+import { Group, Kbd, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -24,11 +24,13 @@ export function CommandPalette() {
 
   return (
     <>
-      <UnstyledButton onClick={open} aria-haspopup="dialog" aria-label={`${t('palette.trigger')} ${t('palette.shortcut')}`} className="palette-trigger" data-testid="palette-trigger"
+      <UnstyledButton onClick={open} aria-haspopup="dialog" aria-keyshortcuts="Control+K Meta+K" className="palette-trigger" data-testid="palette-trigger"
         style={{ border: '1px solid var(--mantine-color-gray-4)', borderRadius: 'var(--mantine-radius-md)', padding: '4px 10px', minWidth: 0 }}>
         <Group gap="sm" wrap="nowrap">
           <Text size="sm" c="dark.6" truncate visibleFrom="sm">{t('palette.trigger')}</Text>
+          {/* The name comes from the visible text (so it matches what a speech user says); on a phone only the icon shows. */}
           <Text size="sm" c="dark.6" hiddenFrom="sm" aria-hidden>⌕</Text>
+          <VisuallyHidden hiddenFrom="sm">{t('palette.trigger')}</VisuallyHidden>
           <Kbd size="xs" visibleFrom="sm">{t('palette.shortcut')}</Kbd>
         </Group>
       </UnstyledButton>
