@@ -209,7 +209,7 @@ export interface paths {
         };
         /**
          * List contacts (keyset pagination)
-         * @description Simple filters as query parameters, combined with AND; for OR, NOT, attributes and every operator use `POST /v1/contacts/search`. Keyset pagination: pass `nextCursor` back as `cursor` with the same filters and sort; a cursor from other filters is refused (400 `invalid_cursor`). `count=true` adds `count` (exact up to 10,000, then an estimate).
+         * @description Simple filters as query parameters, combined with AND; for OR, NOT, attributes and every operator use `POST /v1/contacts/search`. Keyset pagination: pass `nextCursor` back as `cursor` with the same filters and sort; a cursor from other filters is refused (400 `invalid_cursor`). `count=true` adds `count` (exact up to 10,000, then an estimate). `fields=` gives a light page: items are `ContactFields` with only the members named.
          */
         get: operations["listContacts"];
         put?: never;
@@ -1499,6 +1499,18 @@ export interface components {
             type: "user" | "api_key" | "cli" | "system";
             id: string | null;
         };
+        BankflipIntegrationSecrets: {
+            /** @description The webhook secret Permisso gives you (base64): signs deliveries */
+            webhookSecret: string;
+            /** @description The API key: reads sessions, summaries and documents */
+            apiKey: string;
+        };
+        BankflipIntegrationSettings: {
+            /** @description Your Bankflip API host, e.g. https://core.bankflip.io (https only outside tests) */
+            apiBaseUrl: string;
+            /** @description The scheme and host Bankflip calls, when a proxy changes them (the signature covers the URL) */
+            publicBaseUrl?: string;
+        };
         CalendlyIntegrationSecrets: {
             /** @description The signing_key given when creating the webhook subscription */
             signingKey: string;
@@ -1918,6 +1930,67 @@ export interface components {
              * @default false
              */
             includeDeleted: boolean;
+        };
+        /** @description A contact with only the members named by `fields` (and `id`); each member as in `Contact` */
+        ContactFields: {
+            /** Format: uuid */
+            id: string;
+            firstName?: string;
+            lastName?: string;
+            email?: string | null;
+            phone?: string | null;
+            whatsappUserId?: string | null;
+            company?: string | null;
+            additionalEmails?: string[];
+            additionalPhones?: string[];
+            ownerId?: string | null;
+            source?: components["schemas"]["ContactSource"];
+            sourceDetail?: string | null;
+            externalRef?: {
+                id: string;
+                url: string | null;
+            } | null;
+            crmLinks?: {
+                [key: string]: {
+                    id: string;
+                    lastSyncedAt: string | null;
+                };
+            };
+            consents?: components["schemas"]["Consents"];
+            customAttributes?: {
+                [key: string]: unknown;
+            };
+            stage?: components["schemas"]["ContactStage"] | null;
+            pendingAttention?: {
+                pending: boolean;
+                /** @description Oldest first */
+                reasons: {
+                    /** @enum {string} */
+                    reason: "whatsapp" | "call" | "email";
+                    since: string;
+                }[];
+            };
+            /** @description Ignored contacts raise no attention and no notifications */
+            ignored?: boolean;
+            /** @description 24 hours from the last WhatsApp message received from the contact; sending free-form text needs it open */
+            whatsappWindow?: {
+                open: boolean;
+                expiresAt: string | null;
+                remainingSeconds: number;
+            };
+            mergedIntoId?: string | null;
+            createdAt?: string;
+            updatedAt?: string;
+            deletedAt?: string | null;
+            version?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        ContactFieldsPage: {
+            data: components["schemas"]["ContactFields"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page */
+            nextCursor: string | null;
+            count?: components["schemas"]["PageCount"];
         };
         /**
          * @description A filter tree over contacts: a group `{ "and": [node, …] }` / `{ "or": [node, …] }`, a negation `{ "not": node }` or a condition `{ "field": "source", "op": "eq", "value": "web" }` (see `ContactFilterCondition` for every field and operator). Limits: at most 8 levels deep (the root is level 1; each group or negation adds one) and 200 conditions in all; past either the request is refused with 422 (`too_deep`, `too_many_conditions`). Every mistake is reported with the JSON pointer of its node (`/filter/and/1/op`).
@@ -2731,6 +2804,12 @@ export interface components {
             name: string;
             settings: components["schemas"]["MetaLeadAdsIntegrationSettings"];
             secrets: components["schemas"]["MetaLeadAdsIntegrationSecrets"];
+        } | {
+            /** @constant */
+            provider: "bankflip";
+            name: string;
+            settings: components["schemas"]["BankflipIntegrationSettings"];
+            secrets: components["schemas"]["BankflipIntegrationSecrets"];
         };
         IntegrationEvent: {
             /** Format: uuid */
@@ -2761,7 +2840,7 @@ export interface components {
          * @description The outside service
          * @enum {string}
          */
-        IntegrationProvider: "whatsapp" | "typeform" | "calendly" | "web_form" | "twilio" | "aircall" | "meta_lead_ads" | "email_mailbox" | "sendgrid_inbound" | "mailgun_inbound";
+        IntegrationProvider: "whatsapp" | "typeform" | "calendly" | "web_form" | "twilio" | "aircall" | "meta_lead_ads" | "email_mailbox" | "sendgrid_inbound" | "mailgun_inbound" | "bankflip";
         IntegrationStatus: {
             /** @description Secrets are set and the last thing that happened was not an error */
             connected: boolean;
@@ -2778,7 +2857,12 @@ export interface components {
                 wabaId?: string;
                 /** @description The verify token you type into the App Dashboard webhook settings */
                 verifyToken?: string;
-            } | components["schemas"]["FieldMappingSettings"] | components["schemas"]["WebFormIntegrationSettings"] | components["schemas"]["TwilioIntegrationSettings"] | components["schemas"]["MetaLeadAdsIntegrationSettings"] | components["schemas"]["MailboxIntegrationSettingsPatch"] | components["schemas"]["ForwardedMailIntegrationSettings"];
+            } | components["schemas"]["FieldMappingSettings"] | components["schemas"]["WebFormIntegrationSettings"] | components["schemas"]["TwilioIntegrationSettings"] | components["schemas"]["MetaLeadAdsIntegrationSettings"] | components["schemas"]["MailboxIntegrationSettingsPatch"] | components["schemas"]["ForwardedMailIntegrationSettings"] | {
+                /** @description Your Bankflip API host, e.g. https://core.bankflip.io (https only outside tests) */
+                apiBaseUrl?: string;
+                /** @description The scheme and host Bankflip calls, when a proxy changes them (the signature covers the URL) */
+                publicBaseUrl?: string;
+            };
             /** @description New secret values; a new signing secret keeps the previous one valid for webhooks until the next change (rotation) */
             secrets?: {
                 /** @description App Secret (App Dashboard → Settings → Basic): signs webhooks */
@@ -2811,6 +2895,11 @@ export interface components {
             } | {
                 /** @description The HTTP webhook signing key (Mailgun → Sending → Webhooks) */
                 signingKey?: string;
+            } | {
+                /** @description The webhook secret Permisso gives you (base64): signs deliveries */
+                webhookSecret?: string;
+                /** @description The API key: reads sessions, summaries and documents */
+                apiKey?: string;
             };
         };
         Invite: {
@@ -4390,6 +4479,8 @@ export interface operations {
                 /** @description `true` lists the trash */
                 deleted?: "true" | "false";
                 count?: "true" | "false";
+                /** @description Comma-separated members each contact carries (`id` always comes): a light page, e.g. `id,firstName,lastName,phone`. Items are then `ContactFields`. One of: `id`, `firstName`, `lastName`, `email`, `phone`, `whatsappUserId`, `company`, `additionalEmails`, `additionalPhones`, `ownerId`, `source`, `sourceDetail`, `externalRef`, `crmLinks`, `consents`, `customAttributes`, `stage`, `pendingAttention`, `ignored`, `whatsappWindow`, `mergedIntoId`, `createdAt`, `updatedAt`, `deletedAt`, `version` */
+                fields?: string;
             };
             header?: never;
             path?: never;
@@ -4408,7 +4499,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ContactPage"];
+                    "application/json": components["schemas"]["ContactPage"] | components["schemas"]["ContactFieldsPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
