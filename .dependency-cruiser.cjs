@@ -62,6 +62,8 @@ const PUBLIC_FILES = [
   '^src/playbooks/contact-stage\\.ts$',
   // The delivery port (what an outbound message is, what a sender answers): mailboxes send email through it.
   '^src/communications/delivery\\.ts$',
+  // A lead's contact found or created, and its consent answers recorded once: every lead source uses them.
+  '^src/integrations/lead-contact\\.ts$',
 ];
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import { normaliseEmail, normalisePhone } from '../contacts/identifiers.ts';
 import { constantTimeEqual, PermanentEventError, verifyMetaSignature, type Connection, type IntegrationEventRow, type ProviderAdapter, type ProviderEvent } from '../integrations/integrations.service.ts';
+import { findOrCreateLeadContact, recordLeadConsentsOnce } from '../integrations/lead-contact.ts';
 import { systemActor } from '../lib/actor.ts';
-import { AppError } from '../lib/errors.ts';
 import type { OutboundPolicy } from '../lib/outbound/safe-request.ts';
 import { mapLead } from './lead-fields.ts';
 import { LeadGraphError, leadGraphClient, type GraphLead } from './lead-graph-client.ts';
@@ -80,32 +80,17 @@ export function makeMetaLeadAdsProvider(deps: MetaLeadAdsDeps): ProviderAdapter 
     const phoneValue = phone?.ok ? phone.value : undefined;
     if (!emailValue && !phoneValue) throw new PermanentEventError('the lead has no valid email or phone to identify the contact');
 
-    const find = async () =>
-      (emailValue ? await deps.contacts.findByIdentifier(actor, 'email', emailValue.toLowerCase()) : undefined) ??
-      (phoneValue ? await deps.contacts.findByIdentifier(actor, 'phone', phoneValue) : undefined);
-    let contact = await find();
-    let created = false;
-    if (!contact) {
+    const { contact, created } = await findOrCreateLeadContact(deps.contacts, actor, { email: emailValue, phone: phoneValue }, () => {
       const formId = lead.form_id ?? (typeof value.form_id === 'string' ? value.form_id : undefined);
       const detail = [formId && `form:${formId}`, lead.ad_id && `ad:${lead.ad_id}`, lead.campaign_name && `campaign:${lead.campaign_name}`].filter(Boolean).join(' ').slice(0, 300);
-      try {
-        contact = await deps.contacts.create(actor, { email: emailValue, phone: phoneValue, firstName: fields.firstName, lastName: fields.lastName, company: fields.company, source: 'meta_ads', sourceDetail: detail || `lead:${lead.id}` });
-        created = true;
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        contact = await find();
-        if (!contact) throw new PermanentEventError(`the contact could not be created: ${err.message}`);
-      }
-    }
+      return { email: emailValue, phone: phoneValue, firstName: fields.firstName, lastName: fields.lastName, company: fields.company, source: 'meta_ads', sourceDetail: detail || `lead:${lead.id}` };
+    });
     // A replay records no consent twice: the proof carries the lead id.
-    const history = consents.length ? await deps.contacts.consentHistory(actor, contact.id) : [];
-    let recorded = 0;
-    for (const c of consents) {
-      if (history.some((h) => h.consent === c.consent && (h.proof as { leadgenId?: string } | null)?.leadgenId === lead.id)) continue;
-      const proof = { provider: 'meta_lead_ads', leadgenId: lead.id, formId: lead.form_id ?? null, adId: lead.ad_id ?? null, platform: lead.platform ?? null, createdTime: lead.created_time ?? null, checkboxKey: c.checkboxKey };
-      await deps.contacts.setConsent(actor, contact.id, { consent: c.consent, value: c.value, source: 'meta_ads', proof });
-      recorded++;
-    }
+    const answers = consents.map((c) => ({
+      consent: c.consent, value: c.value,
+      proof: { provider: 'meta_lead_ads', leadgenId: lead.id, formId: lead.form_id ?? null, adId: lead.ad_id ?? null, platform: lead.platform ?? null, createdTime: lead.created_time ?? null, checkboxKey: c.checkboxKey },
+    }));
+    const recorded = await recordLeadConsentsOnce(deps.contacts, actor, contact.id, answers, 'meta_ads', 'leadgenId');
     return `${created ? 'created' : 'found'} contact ${contact.id}${recorded ? `; ${recorded} consent(s) recorded` : ''}`;
   }
 

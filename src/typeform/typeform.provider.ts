@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import { PermanentEventError, verifyTypeformSignature, type Connection, type IntegrationEventRow, type ProviderAdapter, type ProviderEvent } from '../integrations/integrations.service.ts';
+import { findOrCreateLeadContact, recordLeadConsentsOnce } from '../integrations/lead-contact.ts';
 import { systemActor } from '../lib/actor.ts';
-import { AppError } from '../lib/errors.ts';
 
 /**
  * Typeform `form_response` webhooks as an integrations provider: each completed response
@@ -90,31 +90,14 @@ export function makeTypeformProvider(deps: TypeformDeps): ProviderAdapter {
     if (!fields.email && !fields.phone) throw new PermanentEventError('the response has no email or phone answer to identify the contact');
 
     const actor = systemActor(connection.workspaceId, connection.id);
-    const find = async () =>
-      (fields.email ? await deps.contacts.findByIdentifier(actor, 'email', fields.email) : undefined) ??
-      (fields.phone ? await deps.contacts.findByIdentifier(actor, 'phone', fields.phone) : undefined);
-    let contact = await find();
-    let created = false;
-    if (!contact) {
-      const input = { email: fields.email, phone: fields.phone, firstName: fields.firstName, lastName: fields.lastName, company: fields.company, source: 'typeform' as const, sourceDetail: `form:${fr.form_id.slice(0, 200)}` };
-      try {
-        contact = await deps.contacts.create(actor, input);
-        created = true;
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        contact = await find();
-        if (!contact) throw new PermanentEventError(`the contact could not be created: ${err.message}`);
-      }
-    }
+    const input = { email: fields.email, phone: fields.phone, firstName: fields.firstName, lastName: fields.lastName, company: fields.company, source: 'typeform' as const, sourceDetail: `form:${fr.form_id.slice(0, 200)}` };
+    const { contact, created } = await findOrCreateLeadContact(deps.contacts, actor, { email: fields.email, phone: fields.phone }, () => input);
     // A replay records no consent twice: the proof carries the response token.
-    const history = consents.length ? await deps.contacts.consentHistory(actor, contact.id) : [];
-    let recorded = 0;
-    for (const c of consents) {
-      if (history.some((h) => h.consent === c.consent && (h.proof as { responseToken?: string } | null)?.responseToken === token)) continue;
-      const proof = { provider: 'typeform', formId: fr.form_id, responseToken: token, submittedAt: typeof fr.submitted_at === 'string' ? fr.submitted_at : null, question: c.question, eventId: event.eventKey };
-      await deps.contacts.setConsent(actor, contact.id, { consent: c.consent, value: c.value, source: 'typeform', proof });
-      recorded++;
-    }
+    const answers = consents.map((c) => ({
+      consent: c.consent, value: c.value,
+      proof: { provider: 'typeform', formId: fr.form_id, responseToken: token, submittedAt: typeof fr.submitted_at === 'string' ? fr.submitted_at : null, question: c.question, eventId: event.eventKey },
+    }));
+    const recorded = await recordLeadConsentsOnce(deps.contacts, actor, contact.id, answers, 'typeform', 'responseToken');
     return `${created ? 'created' : 'found'} contact ${contact.id}${recorded ? `; ${recorded} consent(s) recorded` : ''}`;
   }
 

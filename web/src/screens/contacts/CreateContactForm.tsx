@@ -1,13 +1,11 @@
-import { Alert, Button, Group, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Stack } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ApiError, api, fieldErrors, idempotencyKey, unwrap } from '../../lib/api.ts';
 import { useFieldErrorText } from '../../lib/useFieldError.ts';
-
-const FIELDS = ['firstName', 'lastName', 'email', 'phone', 'company'] as const;
-type Field = (typeof FIELDS)[number];
+import { ContactIdentityInputs, IDENTITY_FIELDS, type IdentityValues } from './ContactIdentityInputs.tsx';
 
 /** New contact; the API's field errors (problem `errors[].pointer`) show under their field. */
 export function CreateContactForm({ onDone }: { onDone(): void }) {
@@ -15,10 +13,10 @@ export function CreateContactForm({ onDone }: { onDone(): void }) {
   const text = useFieldErrorText();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [values, setValues] = useState<Record<Field, string>>({ firstName: '', lastName: '', email: '', phone: '', company: '' });
+  const [values, setValues] = useState<IdentityValues>({ firstName: '', lastName: '', email: '', phone: '', company: '' });
   const create = useMutation({
     mutationFn: async () => {
-      const body = Object.fromEntries(FIELDS.filter((k) => values[k].trim() !== '').map((k) => [k, values[k].trim()]));
+      const body = Object.fromEntries(IDENTITY_FIELDS.filter((k) => values[k].trim() !== '').map((k) => [k, values[k].trim()]));
       return unwrap(await api.POST('/v1/contacts', { body, headers: { 'idempotency-key': idempotencyKey() } }));
     },
     onSuccess: (contact) => {
@@ -28,7 +26,7 @@ export function CreateContactForm({ onDone }: { onDone(): void }) {
     },
   });
   const errors = fieldErrors(create.error);
-  const general = create.error instanceof ApiError && !Object.keys(errors).some((p) => FIELDS.some((f) => p === `/${f}`)) ? create.error.problem : undefined;
+  const general = create.error instanceof ApiError && !Object.keys(errors).some((p) => IDENTITY_FIELDS.some((f) => p === `/${f}`)) ? create.error.problem : undefined;
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -39,18 +37,7 @@ export function CreateContactForm({ onDone }: { onDone(): void }) {
     <form onSubmit={submit} noValidate>
       <Stack>
         {general && <Alert color="red" role="alert">{text(general.errors?.[0] ?? { code: general.code, message: general.detail ?? '' })}</Alert>}
-        {FIELDS.map((k) => (
-          <TextInput
-            key={k}
-            label={t(`form.${k}`)}
-            name={k}
-            type={k === 'email' ? 'email' : k === 'phone' ? 'tel' : 'text'}
-            value={values[k]}
-            onChange={(e) => setValues({ ...values, [k]: e.currentTarget.value })}
-            error={text(errors[`/${k}`])}
-            data-autofocus={k === 'firstName' ? true : undefined}
-          />
-        ))}
+        <ContactIdentityInputs values={values} onChange={setValues} errors={errors} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>{t('common.cancel')}</Button>
           <Button type="submit" loading={create.isPending}>{t('form.create')}</Button>

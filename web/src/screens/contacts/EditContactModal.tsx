@@ -1,14 +1,13 @@
-import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, Stack } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, fieldErrors, unwrap, type Contact } from '../../lib/api.ts';
 import { displayName } from '../../lib/format.ts';
 import { useFieldErrorText } from '../../lib/useFieldError.ts';
+import { ContactIdentityInputs, IDENTITY_FIELDS, type IdentityValues } from './ContactIdentityInputs.tsx';
 
-const FIELDS = ['firstName', 'lastName', 'email', 'phone', 'company'] as const;
-type Field = (typeof FIELDS)[number];
-const valuesOf = (c: Contact): Record<Field, string> => ({ firstName: c.firstName, lastName: c.lastName, email: c.email ?? '', phone: c.phone ?? '', company: c.company ?? '' });
+const valuesOf = (c: Contact): IdentityValues => ({ firstName: c.firstName, lastName: c.lastName, email: c.email ?? '', phone: c.phone ?? '', company: c.company ?? '' });
 
 /**
  * Edit a contact from its row: only the changed fields are sent, with If-Match; the API's field
@@ -23,7 +22,7 @@ export function EditContactModal({ contact, onClose }: { contact: Contact; onClo
     mutationFn: async () => {
       const before = valuesOf(contact);
       const body: Record<string, string | null> = {};
-      for (const k of FIELDS) {
+      for (const k of IDENTITY_FIELDS) {
         const now = values[k].trim();
         if (now !== before[k]) body[k] = now === '' && k !== 'firstName' && k !== 'lastName' ? null : now;
       }
@@ -36,7 +35,7 @@ export function EditContactModal({ contact, onClose }: { contact: Contact; onClo
   });
   const errors = fieldErrors(save.error);
   const problem = save.error instanceof ApiError ? save.error.problem : undefined;
-  const general = problem && !FIELDS.some((k) => errors[`/${k}`]) ? problem : undefined;
+  const general = problem && !IDENTITY_FIELDS.some((k) => errors[`/${k}`]) ? problem : undefined;
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -52,18 +51,7 @@ export function EditContactModal({ contact, onClose }: { contact: Contact; onClo
               {general.status === 412 ? t('contact.conflict') : text(general.errors?.[0] ?? { code: general.code, message: general.detail ?? '' })}
             </Alert>
           )}
-          {FIELDS.map((k) => (
-            <TextInput
-              key={k}
-              label={t(`form.${k}`)}
-              name={k}
-              type={k === 'email' ? 'email' : k === 'phone' ? 'tel' : 'text'}
-              value={values[k]}
-              onChange={(e) => setValues({ ...values, [k]: e.currentTarget.value })}
-              error={text(errors[`/${k}`])}
-              data-autofocus={k === 'firstName' ? true : undefined}
-            />
-          ))}
+          <ContactIdentityInputs values={values} onChange={setValues} errors={errors} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
             <Button type="submit" loading={save.isPending}>{t('common.save')}</Button>
