@@ -22,7 +22,9 @@ export const liveRoutes =
   (deps: Deps): FastifyPluginAsyncZod =>
   async (app) => {
     const live = deps.services.live;
-    app.addHook('onClose', async () => live.closeAll());
+    // preClose, not onClose: an open stream is an in-flight request, and the server's close waits
+    // for those, so the streams must end before it (Fastify's hook for state that holds a close up).
+    app.addHook('preClose', async () => live.closeAll());
 
     app.get('/v1/events/stream', {
       schema: {

@@ -49,7 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await t?.close();
-});
+}, 120_000);
 
 describe('live updates', () => {
   it('shows a new WhatsApp message in the open inbox without a reload: behind the pill while the user is active, by itself once idle', async () => {
