@@ -29,7 +29,7 @@ const post = (body: string, headers: Record<string, string> = {}, id = integrati
 const signed = (body: string, opts: { key?: string; t?: number } = {}) => post(body, { 'calendly-webhook-signature': calendlySignature(opts.key ?? KEY, opts.t ?? nowS(), body) });
 
 async function drain(): Promise<void> {
-  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' ORDER BY id`);
+  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${ws.id} ORDER BY id`);
   for (const row of rows) {
     if (ran.has(row.id)) continue;
     ran.add(row.id);
