@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, launchChromium, listen, seriousViolations, signIn, type Person } from './browser-helpers.ts';
+import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolations, type Person } from './browser-helpers.ts';
 
 /**
  * Contact attributes end to end in Debian's Chromium against the real server and database: an
@@ -54,13 +54,7 @@ afterAll(async () => {
   await t?.close();
 }, 120_000);
 
-async function signedIn(who: Person): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'es-ES', acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await signIn(page, base, who);
-  return { context, page };
-}
+const signedIn = (who: Person) => openSignedIn(browser, base, who, { acceptDownloads: true });
 
 /** axe's serious findings outside the shell's header and nav (those belong to the shell's tests). */
 async function axe(page: Page): Promise<string[]> {

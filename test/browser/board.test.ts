@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, launchChromium, listen, seriousViolations, signIn, userWithPassword, type Person } from './browser-helpers.ts';
+import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolations, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * The playbook board in Debian's Chromium against the real server and database: columns with the
@@ -61,13 +61,7 @@ afterAll(async () => {
   await t?.close();
 }, 120_000);
 
-async function signedIn(who: Person): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'es-ES' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await signIn(page, base, who);
-  return { context, page };
-}
+const signedIn = (who: Person) => openSignedIn(browser, base, who);
 
 const column = (page: Page, stageId: string) => page.locator(`[data-testid="board-column"][data-stage-id="${stageId}"]`);
 const countOf = async (page: Page, stageId: string) => ((await column(page, stageId).getByTestId('column-count').textContent()) ?? '').trim();

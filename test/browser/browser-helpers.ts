@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { TestApp, TestWorkspace } from '../harness.ts';
 
 /** Where browser tests leave their screenshots (for people to look at; nothing compares them). */
@@ -65,6 +65,15 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} @ ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** A fresh Spanish browser context signed in as `who` (10 s per step); close the context when done. */
+export async function openSignedIn(browser: Browser, base: string, who: Person, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'es-ES', ...options });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  await signIn(page, base, who);
+  return { context, page };
 }
 
 export async function signIn(page: Page, base: string, who: Person): Promise<void> {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
 import { jobHandlers } from '../../src/workers.ts';
 import { BULK_TOPIC } from '../../src/bulk/bulk.service.ts';
-import { SHOTS, ensureWebBuild, launchChromium, listen, seriousViolations, signIn, userWithPassword, type Person } from './browser-helpers.ts';
+import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolations, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * The contacts table in Debian's Chromium against the real server and database: filters on a
@@ -50,13 +50,7 @@ afterAll(async () => {
   await t?.close();
 }, 120_000);
 
-async function signedIn(who: Person): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'es-ES' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await signIn(page, base, who);
-  return { context, page };
-}
+const signedIn = (who: Person) => openSignedIn(browser, base, who);
 
 /**
  * axe's serious findings in this screen and its dialogs; the shell's header and nav (the palette

@@ -1,9 +1,9 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { makeImportsService } from '../../src/imports/imports.service.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, launchChromium, listen, seriousViolations, signIn, userWithPassword, type Person } from './browser-helpers.ts';
+import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolations, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * The import wizard in Debian's Chromium against the real server and database: upload a Spanish
@@ -48,13 +48,7 @@ afterAll(async () => {
   await t?.close();
 }, 120_000);
 
-async function signedIn(who: Person): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'es-ES' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await signIn(page, base, who);
-  return { context, page };
-}
+const signedIn = (who: Person) => openSignedIn(browser, base, who, { viewport: { width: 1280, height: 1000 } });
 
 const countIn = async (page: Page, testId: string, key: string) =>
   ((await page.getByTestId(testId).locator(`[data-count="${key}"] p`).last().textContent()) ?? '').trim();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { metaSignature } from '../../src/integrations/signatures.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, launchChromium, listen, seriousViolations, signIn, type Person } from './browser-helpers.ts';
+import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolations, type Person } from './browser-helpers.ts';
 
 /**
  * Settings and the notifications bell in Debian's Chromium against the real server and database:
@@ -45,13 +45,7 @@ afterAll(async () => {
   await t?.close();
 }, 120_000);
 
-async function signedIn(who: Person): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'es-ES' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await signIn(page, base, who);
-  return { context, page };
-}
+const signedIn = (who: Person) => openSignedIn(browser, base, who);
 
 const sectionLinks = (page: Page) => page.getByRole('navigation', { name: 'Secciones de ajustes' }).getByRole('link');
 const noSeriousViolations = async (page: Page) => expect((await seriousViolations(page)).join('\n')).toBe('');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, launchChromium, listen, seriousViolations, signIn, userWithPassword, type Person } from './browser-helpers.ts';
+import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolations, signIn, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * The web app in Debian's Chromium against the real server and database: sign-in and out, the
@@ -55,13 +55,7 @@ afterAll(async () => {
   await t?.close();
 }, 120_000);
 
-async function signedIn(who: Person, viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, locale: 'es-ES' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await signIn(page, base, who);
-  return { context, page };
-}
+const signedIn = (who: Person, viewport = { width: 1280, height: 900 }) => openSignedIn(browser, base, who, { viewport });
 
 describe('web app', { timeout: 60_000 }, () => {
   it('is served at / with a CSP, hashed assets cached for good, and the API left alone', async () => {
