@@ -8,6 +8,7 @@ import { makeDeps, type Deps } from '../src/deps.ts';
 import { systemClock, type Clock } from '../src/lib/clock.ts';
 import { openDatabase, type Database } from '../src/lib/db.ts';
 import { migrate } from '../src/lib/migrate.ts';
+import { createScratchDatabase } from '../src/lib/scratch-database.ts';
 
 export const backend = (): 'postgres' | 'pglite' => (inject('testDatabaseUrl') ? 'postgres' : 'pglite');
 
@@ -24,6 +25,15 @@ export async function openTestDatabase(opts: { rowLevelSecurity?: boolean } = {}
   // Picks up a migration added since the dump (and proves re-running is a no-op).
   await migrate(database);
   return database;
+}
+
+/** On PostgreSQL, a fresh database beside the run's (undefined on PGlite). */
+async function scratchTestDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  const url = inject('testDatabaseUrl');
+  if (!url) return undefined;
+  const server = new URL(url);
+  server.pathname = '/postgres';
+  return createScratchDatabase(server.toString(), 'vixiees_file');
 }
 
 /** Files a test app writes (documents, import uploads) go under the system's temp folder, one per test process. */
@@ -75,10 +85,20 @@ export async function startTestApp(
      * so a test can prove the application's workspace conditions alone keep tenants apart.
      */
     rowLevelSecurity?: boolean;
+    /**
+     * A PostgreSQL database of this file's own (dropped on close), for a file that runs the real
+     * workers: in the run's shared database they would take every other file's jobs. PGlite is
+     * per file already.
+     */
+    ownDatabase?: boolean;
   } = {},
 ): Promise<TestApp> {
-  const database = await openTestDatabase({ rowLevelSecurity: opts.rowLevelSecurity });
-  const deps = await makeDeps(testConfig(opts.config), database, opts.clock ?? systemClock);
+  const scratch = opts.ownDatabase ? await scratchTestDatabase() : undefined;
+  const database = scratch
+    ? await openDatabase({ databaseUrl: scratch.url, rowLevelSecurity: opts.rowLevelSecurity })
+    : await openTestDatabase({ rowLevelSecurity: opts.rowLevelSecurity });
+  if (scratch) await migrate(database);
+  const deps = await makeDeps(testConfig({ ...(scratch ? { databaseUrl: scratch.url } : {}), ...opts.config }), database, opts.clock ?? systemClock);
   const app = await buildApp(deps, { logger: false });
   const send = (apiKey: string | null) => async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> => {
     const res = await app.inject({
@@ -108,6 +128,7 @@ export async function startTestApp(
     async close() {
       await app.close();
       await database.close();
+      await scratch?.drop();
     },
   };
 }

@@ -11,7 +11,8 @@ let ws: TestWorkspace;
 let workers: Awaited<ReturnType<typeof startWorkers>>;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // Its own database: these workers would otherwise run every other test file's queued jobs.
+  t = await startTestApp({ ownDatabase: true });
   ws = await t.workspace();
   workers = await startWorkers(t.deps, pino({ level: 'silent' }));
 });

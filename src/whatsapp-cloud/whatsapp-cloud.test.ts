@@ -55,7 +55,7 @@ const count = async (table: string, where = sql`TRUE`) =>
 async function drain(): Promise<void> {
   const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(
     t.database.systemDb,
-    sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' ORDER BY id`,
+    sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${ws.id} ORDER BY id`,
   );
   for (const row of rows) {
     if (ran.has(row.id)) continue;
