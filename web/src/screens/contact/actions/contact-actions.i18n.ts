@@ -1,0 +1,83 @@
+import { bundle } from '../../../i18n/bundle.ts';
+
+/** Strings of the contact page's actions menu, merge, trash and consents (`contactActions.*`). */
+export const contactActionsMessages = bundle(
+  {
+    contactActions: {
+      menu: 'Acciones', menuLabel: 'Acciones del contacto',
+      ignore: 'Ignorar', unignore: 'Dejar de ignorar', merge: 'Fusionar con un duplicado…', delete: 'Eliminar…',
+      ignoreTitle: '¿Ignorar este contacto?',
+      ignoreText: 'Se borran sus tareas pendientes y deja de aparecer en Atención. Sus mensajes nuevos se guardan, pero sin avisos. Si dejas de ignorarlo, las tareas borradas no vuelven.',
+      ignoreConfirm: 'Ignorar contacto', unignored: 'Ya no está ignorado', ignoredDone: 'Contacto ignorado',
+      deleteTitle: '¿Eliminar este contacto?',
+      deleteText: 'Pasa a la papelera: sale de las listas y de la búsqueda, y sus emails y teléfonos quedan libres para otros contactos. Puedes restaurarlo después si siguen libres.',
+      deleteConfirm: 'Eliminar contacto',
+      trash: {
+        deleted: 'Este contacto está en la papelera desde el {{when}}.', restore: 'Restaurar', restored: 'Contacto restaurado',
+        merged: 'Este contacto se fusionó con otro el {{when}} y ya no se puede restaurar.', openSurvivor: 'Abrir el contacto que se conservó',
+      },
+      mergeDialog: {
+        title: 'Fusionar con un duplicado',
+        search: 'Buscar el duplicado', searchPlaceholder: 'Nombre, email o teléfono', searching: 'Buscando…',
+        noResults: 'Ningún otro contacto coincide con «{{q}}»', searchFailed: 'No se pudo buscar · inténtalo de nuevo',
+        results: 'Contactos encontrados', choose: 'Elegir {{name}}',
+        compare: 'Comparación de los dos contactos', field: 'Campo', current: 'Este contacto', other: 'El duplicado',
+        keep: 'Se conserva', keepThis: 'Conservar este contacto', keepOther: 'Conservar el duplicado',
+        valueOf: '{{value}} ({{side}})', empty: '(vacío)',
+        hint: 'Donde los dos tienen un valor distinto, elige cuál queda. Las conversaciones, tareas, oportunidades e historial pasan al contacto que se conserva; los emails y teléfonos del otro quedan como adicionales y el otro va a la papelera.',
+        back: 'Elegir otro', submit: 'Fusionar',
+        partial: 'Los contactos se han fusionado, pero no se pudieron aplicar los valores elegidos:', openSurvivor: 'Abrir el contacto fusionado',
+      },
+      field: { firstName: 'Nombre', lastName: 'Apellidos', email: 'Email', phone: 'Teléfono', company: 'Empresa' },
+      consents: {
+        title: 'Consentimientos', on: 'Concedido', off: 'Retirado', change: 'Cambiar', changeWhich: 'Cambiar {{consent}}',
+        dialogTitle: 'Cambiar «{{consent}}»', current: 'Ahora: {{value}}', newValue: 'Nuevo estado',
+        source: 'Cómo se obtuvo', proof: 'Prueba', proofHint: 'Qué dijo la persona y dónde consta: id del formulario o del mensaje, texto mostrado…',
+        proofRequired: 'Describe la prueba del cambio', save: 'Guardar cambio',
+        sources: { call: 'Llamada', email: 'Email', whatsapp: 'WhatsApp', web: 'Formulario web', in_person: 'En persona', manual: 'Otro (manual)', api: 'API' },
+        history: 'Historial de consentimientos', historyEmpty: 'Todavía no hay cambios registrados.',
+        line: '{{consent}}: {{value}}', by: 'por {{who}}', via: 'vía {{source}}', proofLine: 'Prueba: {{proof}}',
+        actor: { api_key: 'una clave de API', cli: 'la consola', system: 'el sistema', unknownUser: 'un usuario' },
+      },
+    },
+  },
+  {
+    contactActions: {
+      menu: 'Actions', menuLabel: 'Contact actions',
+      ignore: 'Ignore', unignore: 'Stop ignoring', merge: 'Merge with a duplicate…', delete: 'Delete…',
+      ignoreTitle: 'Ignore this contact?',
+      ignoreText: 'Its pending tasks are deleted and it leaves the Attention queue. New messages are still kept, without notifications. Stopping ignoring does not bring the deleted tasks back.',
+      ignoreConfirm: 'Ignore contact', unignored: 'No longer ignored', ignoredDone: 'Contact ignored',
+      deleteTitle: 'Delete this contact?',
+      deleteText: 'It goes to the trash: it leaves lists and search, and its emails and phones become free for other contacts. You can restore it later if they are still free.',
+      deleteConfirm: 'Delete contact',
+      trash: {
+        deleted: 'This contact has been in the trash since {{when}}.', restore: 'Restore', restored: 'Contact restored',
+        merged: 'This contact was merged into another on {{when}} and can no longer be restored.', openSurvivor: 'Open the contact that was kept',
+      },
+      mergeDialog: {
+        title: 'Merge with a duplicate',
+        search: 'Find the duplicate', searchPlaceholder: 'Name, email or phone', searching: 'Searching…',
+        noResults: 'No other contact matches “{{q}}”', searchFailed: 'Search failed · try again',
+        results: 'Contacts found', choose: 'Choose {{name}}',
+        compare: 'The two contacts side by side', field: 'Field', current: 'This contact', other: 'The duplicate',
+        keep: 'Kept', keepThis: 'Keep this contact', keepOther: 'Keep the duplicate',
+        valueOf: '{{value}} ({{side}})', empty: '(empty)',
+        hint: 'Where the two hold different values, choose which one stays. Conversations, tasks, deals and history move to the contact that is kept; the other’s emails and phones stay as additional ones and the other goes to the trash.',
+        back: 'Choose another', submit: 'Merge',
+        partial: 'The contacts were merged, but the chosen values could not be applied:', openSurvivor: 'Open the merged contact',
+      },
+      field: { firstName: 'First name', lastName: 'Last name', email: 'Email', phone: 'Phone', company: 'Company' },
+      consents: {
+        title: 'Consents', on: 'Granted', off: 'Withdrawn', change: 'Change', changeWhich: 'Change {{consent}}',
+        dialogTitle: 'Change “{{consent}}”', current: 'Now: {{value}}', newValue: 'New status',
+        source: 'How it was obtained', proof: 'Proof', proofHint: 'What the person said and where it is recorded: form or message id, text shown…',
+        proofRequired: 'Describe the proof of the change', save: 'Save change',
+        sources: { call: 'Call', email: 'Email', whatsapp: 'WhatsApp', web: 'Web form', in_person: 'In person', manual: 'Other (manual)', api: 'API' },
+        history: 'Consent history', historyEmpty: 'No changes recorded yet.',
+        line: '{{consent}}: {{value}}', by: 'by {{who}}', via: 'via {{source}}', proofLine: 'Proof: {{proof}}',
+        actor: { api_key: 'an API key', cli: 'the console', system: 'the system', unknownUser: 'a user' },
+      },
+    },
+  },
+);
