@@ -1,8 +1,10 @@
 import autocannon from 'autocannon';
 import { stats, type Stats } from '../measure.ts';
 
-export type Request = { method: 'GET' | 'POST'; path: string; body?: unknown };
-export type Driven = Stats & { perSecond: number; errors: number };
+/** `each`, when given, makes every request's own body and extra headers (e.g. a distinct signed webhook). */
+export type Request = { method: 'GET' | 'POST'; path: string; body?: unknown; each?: () => { body: string; headers: Record<string, string> } };
+/** `answered`: the 2xx answers of the warm-up and the run together (what a webhook bench checks against the rows stored). */
+export type Driven = Stats & { perSecond: number; errors: number; answered: number };
 
 /**
  * `amount` requests with `inFlight` connections from autocannon in this process (never the
@@ -16,6 +18,7 @@ export async function drive(base: string, apiKey: string | undefined, req: Reque
     headers: { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...(req.body ? { 'content-type': 'application/json' } : {}) },
     body: req.body ? JSON.stringify(req.body) : undefined,
     connections: inFlight,
+    ...(req.each ? { requests: [{ setupRequest: (r: { headers?: Record<string, string> }) => { const one = req.each!(); return { ...r, body: one.body, headers: { ...r.headers, ...one.headers } }; } }] } : {}),
   };
   const once = (n: number) =>
     new Promise<{ ms: number[]; errors: number; seconds: number }>((resolve, reject) => {
@@ -28,7 +31,8 @@ export async function drive(base: string, apiKey: string | undefined, req: Reque
         if (status >= 400) errors++;
       });
     });
-  await once(Math.max(50, Math.floor(amount / 10)));
+  const warm = await once(Math.max(50, Math.floor(amount / 10)));
   const run = await once(amount);
-  return { ...stats(run.ms), perSecond: run.ms.length / run.seconds, errors: run.errors };
+  const answered = warm.ms.length - warm.errors + run.ms.length - run.errors;
+  return { ...stats(run.ms), perSecond: run.ms.length / run.seconds, errors: run.errors, answered };
 }
