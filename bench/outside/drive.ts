@@ -18,7 +18,7 @@ export async function drive(base: string, apiKey: string | undefined, req: Reque
     headers: { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...(req.body ? { 'content-type': 'application/json' } : {}) },
     body: req.body ? JSON.stringify(req.body) : undefined,
     connections: inFlight,
-    ...(req.each ? { requests: [{ setupRequest: (r: { headers?: Record<string, string> }) => { const one = req.each!(); return { ...r, body: one.body, headers: { ...r.headers, ...one.headers } }; } }] } : {}),
+    ...(req.each ? { requests: [{ setupRequest: (r: autocannon.Request) => { const one = req.each!(); return { ...r, body: one.body, headers: { ...r.headers, ...one.headers } }; } }] } : {}),
   };
   const once = (n: number) =>
     new Promise<{ ms: number[]; errors: number; seconds: number }>((resolve, reject) => {
