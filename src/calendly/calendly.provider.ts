@@ -89,6 +89,7 @@ export function makeCalendlyProvider(deps: CalendlyDeps): ProviderAdapter {
   async function created(connection: Connection, inv: Invitee): Promise<string> {
     const uri = String(inv.uri);
     const prior = await repo.findBooking(db, connection.workspaceId, connection.id, uri);
+    if (prior && !prior.meetingId) return 'the invitee was canceled before this booking arrived; no meeting';
     if (prior) return `already recorded as meeting ${prior.meetingId}`;
     const ev = inv.scheduled_event;
     const startsAt = new Date(String(ev?.start_time ?? ''));
@@ -107,9 +108,10 @@ export function makeCalendlyProvider(deps: CalendlyDeps): ProviderAdapter {
       source: 'calendly',
     });
     if (!(await repo.insertBooking(db, { workspaceId: connection.workspaceId, integrationId: connection.id, inviteeUri: uri, meetingId: meeting.id, createdAt: clock.now() }))) {
-      // A concurrent run of the same event (a worker and a replay) recorded it first: ours goes.
+      // A concurrent run of the same event (a worker and a replay), or the invitee's cancellation,
+      // recorded it first: ours goes.
       await deps.meetings.remove(actor, meeting.id);
-      return `already recorded (concurrent run); meeting ${meeting.id} withdrawn`;
+      return `already recorded (concurrent run or early cancellation); meeting ${meeting.id} withdrawn`;
     }
     return `${contact.created ? 'created' : 'found'} contact ${contact.id}; meeting ${meeting.id}`;
   }
@@ -117,7 +119,12 @@ export function makeCalendlyProvider(deps: CalendlyDeps): ProviderAdapter {
   async function canceled(connection: Connection, inv: Invitee): Promise<string> {
     const uri = String(inv.uri);
     const booking = await repo.findBooking(db, connection.workspaceId, connection.id, uri);
-    if (!booking) return 'no meeting was recorded for this invitee; nothing to cancel';
+    if (!booking) {
+      // Out of order: kept, so the booking that follows makes no meeting.
+      if (await repo.insertEarlyCancel(db, { workspaceId: connection.workspaceId, integrationId: connection.id, inviteeUri: uri, at: clock.now() })) return 'canceled before its booking arrived; kept so the booking makes no meeting';
+      return canceled(connection, inv);
+    }
+    if (!booking.meetingId) return 'already canceled before its booking arrived';
     if (booking.canceledAt) return `meeting ${booking.meetingId} already removed`;
     const actor = systemActor(connection.workspaceId, connection.id);
     try {

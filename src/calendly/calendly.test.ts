@@ -1,14 +1,22 @@
 import { sql } from 'drizzle-orm';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calendlySender, type CalendlySender } from '../../test/fakes/calendly-sender.ts';
+import { postOnce, statuses } from '../../test/fakes/webhook-sender.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
 import { calendlySignature, verifyCalendlySignature } from '../integrations/signatures.ts';
 import { queryRows } from '../lib/db.ts';
 import { jobHandlers } from '../workers.ts';
 
-/** Calendly invitee webhooks end to end: signed deliveries through the real app, jobs and database. */
+/**
+ * Calendly invitee webhooks end to end: a fake Calendly sender signs (t=…,v1=…) and delivers over
+ * real HTTP to the app listening on 127.0.0.1 (retrying as Calendly does), then the jobs and database.
+ */
 let t: TestApp;
 let ws: TestWorkspace;
 let integrationId: string;
+let base: string;
+let calendly: CalendlySender;
 const KEY = 'cal_key';
 const ran = new Set<string>();
 
@@ -18,15 +26,21 @@ beforeAll(async () => {
   const res = await ws.req('POST', '/v1/integrations', { provider: 'calendly', name: 'Agenda', secrets: { signingKey: KEY } });
   expect(res.status).toBe(201);
   integrationId = res.body.id;
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  calendly = senderTo(integrationId);
 });
 afterAll(async () => {
   await t.close();
 });
 
 const nowS = () => Math.floor(t.deps.clock.now().getTime() / 1000);
-const post = (body: string, headers: Record<string, string> = {}, id = integrationId) =>
-  t.app.inject({ method: 'POST', url: `/v1/hooks/calendly/${id}`, headers: { 'content-type': 'application/json', ...headers }, payload: body });
-const signed = (body: string, opts: { key?: string; t?: number } = {}) => post(body, { 'calendly-webhook-signature': calendlySignature(opts.key ?? KEY, opts.t ?? nowS(), body) });
+const hookUrl = (id: string) => `${base}/v1/hooks/calendly/${id}`;
+/** A fake Calendly subscription to one integration, signing with its key at the app's clock. */
+const senderTo = (id: string, signingKey: string | null = KEY) => calendlySender({ url: hookUrl(id), signingKey, now: () => t.deps.clock.now() });
+/** The answers Calendly got for one delivery, its retries included. */
+const delivered = async (body: string, opts: Parameters<CalendlySender['deliver']>[1] = {}) => statuses(await calendly.deliver(body, opts));
+const REFUSED_EVERY_RETRY = [401, 401, 401, 401, 401, 401];
 
 async function drain(): Promise<void> {
   const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${ws.id} ORDER BY id`);
@@ -82,7 +96,7 @@ describe('Calendly signature', () => {
 describe('Calendly invitees', () => {
   it('a booking creates the contact (source calendly) and one meeting, however often delivered; its cancellation removes it', async () => {
     const created = invitee('invitee.created', 'INV001', 'dana@example.com');
-    for (let i = 0; i < 3; i++) expect((await signed(created)).statusCode).toBe(200);
+    for (let i = 0; i < 3; i++) expect(await delivered(created)).toEqual([200]);
     await drain();
     const [c] = await queryRows<Record<string, unknown>>(t.database.systemDb, sql`SELECT first_name, last_name, phone, source, source_detail FROM contacts WHERE workspace_id = ${ws.id} AND email = 'dana@example.com'`);
     expect(c).toMatchObject({ first_name: 'Dana', last_name: 'Li', phone: '+16505551234', source: 'calendly', source_detail: 'event_type:ET111' });
@@ -92,7 +106,7 @@ describe('Calendly invitees', () => {
     expect(new Date(meetings[0]!.starts_at as string).toISOString()).toBe('2026-01-09T17:00:00.000Z');
 
     const canceled = invitee('invitee.canceled', 'INV001', 'dana@example.com');
-    for (let i = 0; i < 3; i++) expect((await signed(canceled)).statusCode).toBe(200);
+    for (let i = 0; i < 3; i++) expect(await delivered(canceled)).toEqual([200]);
     await drain();
     const after = await meetingsOf('dana@example.com');
     expect(after).toHaveLength(0);
@@ -101,7 +115,7 @@ describe('Calendly invitees', () => {
   });
 
   it('a replayed booking creates no second meeting', async () => {
-    await signed(invitee('invitee.created', 'INV002', 'replay@example.com'));
+    expect(await delivered(invitee('invitee.created', 'INV002', 'replay@example.com'))).toEqual([200]);
     await drain();
     const ev = (await events()).find((e) => String(e.eventKey).endsWith('INV002#invitee.created'))!;
     expect((await ws.req('POST', `/v1/integrations/${integrationId}/events/${ev.id}/replay`)).status).toBe(202);
@@ -109,27 +123,52 @@ describe('Calendly invitees', () => {
     expect(await meetingsOf('replay@example.com')).toHaveLength(1);
   });
 
-  it('refuses a stale timestamp and a bad signature with 401, storing nothing', async () => {
+  it('refuses a stale timestamp and a bad signature with 401 on every retry, storing nothing; the failing subscription is disabled', async () => {
     const before = await count('integration_events');
     const body = invitee('invitee.created', 'INV003', 'stale@example.com');
-    expect((await signed(body, { t: nowS() - 301 })).statusCode).toBe(401);
-    expect((await signed(body, { t: nowS() + 400 })).statusCode).toBe(401);
-    expect((await signed(body, { key: 'wrong' })).statusCode).toBe(401);
-    expect((await post(body)).statusCode).toBe(401);
-    expect((await post(body, { 'calendly-webhook-signature': 't=abc,v1=zz' })).statusCode).toBe(401);
+    for (const opts of [{ signedAt: nowS() - 301 }, { signedAt: nowS() + 400 }, { key: 'wrong' }, { key: null }]) {
+      const subscription = senderTo(integrationId);
+      const outcome = await subscription.deliver(body, opts);
+      expect(statuses(outcome)).toEqual(REFUSED_EVERY_RETRY);
+      expect(subscription.disabled).toBe(true);
+    }
+    const garbled = await postOnce(hookUrl(integrationId), { body, headers: { 'content-type': 'application/json', 'calendly-webhook-signature': 't=abc,v1=zz' } });
+    expect(garbled.status).toBe(401);
     expect(await count('integration_events')).toBe(before);
   });
 
+  it('a delivery refused while the signing key was changed on Calendly only is retried, and lands once Vixiees has the new key', async () => {
+    const made = await ws.req('POST', '/v1/integrations', { provider: 'calendly', name: 'Rotación', secrets: { signingKey: 'cal_old' } });
+    const outcome = await senderTo(made.body.id, 'cal_new').deliver(invitee('invitee.created', 'INV005', 'rotated@example.com'), {
+      beforeRetry: async (_failed, retry) => {
+        if (retry === 2) expect((await ws.req('PATCH', `/v1/integrations/${made.body.id}`, { secrets: { signingKey: 'cal_new' } })).status).toBe(200);
+      },
+    });
+    expect(statuses(outcome)).toEqual([401, 401, 200]);
+    await drain();
+    expect(await meetingsOf('rotated@example.com')).toHaveLength(1);
+  });
+
+  it('a cancellation delivered before its booking leaves no meeting', async () => {
+    expect(await delivered(invitee('invitee.canceled', 'INV006', 'late@example.com'))).toEqual([200]);
+    await drain();
+    expect(await delivered(invitee('invitee.created', 'INV006', 'late@example.com'))).toEqual([200]);
+    await drain();
+    expect(await meetingsOf('late@example.com')).toHaveLength(0);
+    const evs = (await events()).filter((e) => String(e.eventKey).includes('/INV006#'));
+    expect(evs.map((e) => e.status)).toEqual(['processed', 'processed']);
+  });
+
   it('stores a malformed body as failed with the reason; an unknown integration is a 404', async () => {
-    expect((await signed('[1,2')).statusCode).toBe(200);
+    expect(await delivered('[1,2')).toEqual([200]);
     const noTimes = JSON.stringify({ event: 'invitee.created', payload: { uri: 'https://api.calendly.com/scheduled_events/E/invitees/BAD', email: 'bad@example.com' } });
-    expect((await signed(noTimes)).statusCode).toBe(200);
+    expect(await delivered(noTimes)).toEqual([200]);
     await drain();
     const evs = await events();
     expect(evs.find((e) => e.kind === 'malformed')).toMatchObject({ status: 'failed', reason: 'the body is not JSON' });
     expect(evs.find((e) => String(e.eventKey).includes('/BAD#'))).toMatchObject({ status: 'failed' });
-    const body = invitee('invitee.created', 'INV004', 'x@example.com');
-    const res = await post(body, { 'calendly-webhook-signature': calendlySignature(KEY, nowS(), body) }, '0190a000-0000-7000-8000-000000000000');
-    expect(res.statusCode).toBe(404);
+    const unknown = senderTo('0190a000-0000-7000-8000-000000000000');
+    expect(statuses(await unknown.deliver(invitee('invitee.created', 'INV004', 'x@example.com')))).toEqual([404, 404, 404, 404, 404, 404]);
+    expect(unknown.disabled).toBe(true);
   });
 });

@@ -1,14 +1,22 @@
 import { sql } from 'drizzle-orm';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { typeformSender, type TypeformSender } from '../../test/fakes/typeform-sender.ts';
+import { statuses } from '../../test/fakes/webhook-sender.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
 import { typeformSignature, verifyTypeformSignature } from '../integrations/signatures.ts';
 import { queryRows } from '../lib/db.ts';
 import { jobHandlers } from '../workers.ts';
 
-/** Typeform `form_response` webhooks end to end: signed deliveries through the real app, jobs and database. */
+/**
+ * Typeform `form_response` webhooks end to end: a fake Typeform sender signs and delivers over real
+ * HTTP to the app listening on 127.0.0.1 (retrying as Typeform does), then the jobs and database.
+ */
 let t: TestApp;
 let ws: TestWorkspace;
 let integrationId: string;
+let base: string;
+let typeform: TypeformSender;
 const SECRET = 'tf_secret';
 const ran = new Set<string>();
 
@@ -18,14 +26,17 @@ beforeAll(async () => {
   const res = await ws.req('POST', '/v1/integrations', { provider: 'typeform', name: 'Visitas', settings: { 'map.budget': 'company', 'map.ok_whatsapp': 'consent:marketingWhatsapp' }, secrets: { secret: SECRET } });
   expect(res.status).toBe(201);
   integrationId = res.body.id;
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  typeform = typeformSender({ url: hookUrl(integrationId), secret: SECRET });
 });
 afterAll(async () => {
   await t.close();
 });
 
-const post = (body: string, headers: Record<string, string> = {}, id = integrationId) =>
-  t.app.inject({ method: 'POST', url: `/v1/hooks/typeform/${id}`, headers: { 'content-type': 'application/json', ...headers }, payload: body });
-const signed = (body: string, secret = SECRET, id = integrationId) => post(body, { 'typeform-signature': typeformSignature(secret, body) }, id);
+const hookUrl = (id: string, provider = 'typeform') => `${base}/v1/hooks/${provider}/${id}`;
+/** The answers Typeform got for one delivery, its retries included. */
+const delivered = async (body: string, opts: Parameters<TypeformSender['deliver']>[1] = {}) => statuses(await typeform.deliver(body, opts));
 
 async function drain(): Promise<void> {
   const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${ws.id} ORDER BY id`);
@@ -81,7 +92,7 @@ describe('Typeform signature', () => {
 describe('Typeform form_response', () => {
   it('creates the contact from mapped and default fields, with source typeform, and records the consent with proof; 3 deliveries → one effect', async () => {
     const body = response('dana@example.com', [{ type: 'boolean', boolean: true, field: { id: 'Fa6', type: 'yes_no', ref: 'ok_whatsapp' } }]);
-    for (let i = 0; i < 3; i++) expect((await signed(body)).statusCode).toBe(200);
+    for (let i = 0; i < 3; i++) expect(await delivered(body)).toEqual([200]);
     await drain();
     const [c] = await queryRows<Record<string, unknown>>(t.database.systemDb, sql`SELECT id, first_name, last_name, company, source, source_detail FROM contacts WHERE workspace_id = ${ws.id} AND email = 'dana@example.com'`);
     expect(c).toMatchObject({ first_name: 'Dana', last_name: 'García López', company: '500k+', source: 'typeform', source_detail: 'form:lT4Z3j' });
@@ -98,25 +109,48 @@ describe('Typeform form_response', () => {
 
   it('finds an existing contact by email, in any capitals, instead of creating another', async () => {
     const made = await ws.req('POST', '/v1/contacts', { email: 'known@example.com', firstName: 'Known' });
-    expect((await signed(response('Known@Example.COM'))).statusCode).toBe(200);
+    expect(await delivered(response('Known@Example.COM'))).toEqual([200]);
     await drain();
     const rows = await queryRows<{ id: string; source: string }>(t.database.systemDb, sql`SELECT id, source FROM contacts WHERE workspace_id = ${ws.id} AND lower(email) = 'known@example.com'`);
     expect(rows).toEqual([{ id: made.body.id, source: 'api' }]);
   });
 
-  it('refuses a bad or missing signature with 401 and stores nothing', async () => {
+  it('refuses a bad or missing signature with 401 on every retry, and stores nothing', async () => {
     const before = await count('integration_events');
     const body = response('nobody@example.com');
-    expect((await signed(body, 'wrong')).statusCode).toBe(401);
-    expect((await post(body)).statusCode).toBe(401);
+    expect(await delivered(body, { secret: 'wrong' })).toEqual([401, 401, 401, 401, 401, 401]);
+    expect(await delivered(body, { secret: null })).toEqual([401, 401, 401, 401, 401, 401]);
+    expect(typeform.disabled).toBe(false);
+    expect(await count('integration_events')).toBe(before);
+  });
+
+  it('a delivery refused while the secret was changed on Typeform only is retried, and lands once Vixiees has the new secret', async () => {
+    const made = await ws.req('POST', '/v1/integrations', { provider: 'typeform', name: 'Rotación', secrets: { secret: 'tf_old' } });
+    const rotated = typeformSender({ url: hookUrl(made.body.id), secret: 'tf_new' });
+    const outcome = await rotated.deliver(response('rotated@example.com'), {
+      beforeRetry: async (_failed, retry) => {
+        if (retry === 2) expect((await ws.req('PATCH', `/v1/integrations/${made.body.id}`, { secrets: { secret: 'tf_new' } })).status).toBe(200);
+      },
+    });
+    expect(statuses(outcome)).toEqual([401, 401, 200]);
+    await drain();
+    expect(await queryRows(t.database.systemDb, sql`SELECT source FROM contacts WHERE workspace_id = ${ws.id} AND email = 'rotated@example.com'`)).toEqual([{ source: 'typeform' }]);
+  });
+
+  it('refuses a body over 3 MB with 413 before storing anything', async () => {
+    const before = await count('integration_events');
+    const huge = response('huge@example.com', [{ type: 'text', text: 'x'.repeat(3 * 1024 * 1024), field: { id: 'Fa9', type: 'long_text', ref: 'notes' } }]);
+    const outcome = await typeformSender({ url: hookUrl(integrationId), secret: SECRET, policy: { retryDelaysMs: [5] } }).deliver(huge);
+    expect(outcome.delivered).toBe(false);
+    expect(statuses(outcome)).toEqual([413, 413]);
     expect(await count('integration_events')).toBe(before);
   });
 
   it('stores a malformed body or a response without identity as failed with the reason, never a 500', async () => {
     const notJson = '{"event_id": ';
-    expect((await signed(notJson)).statusCode).toBe(200);
+    expect(await delivered(notJson)).toEqual([200]);
     const noIdentity = JSON.stringify({ event_id: '01NOID', event_type: 'form_response', form_response: { form_id: 'f', token: 't', answers: [] } });
-    expect((await signed(noIdentity)).statusCode).toBe(200);
+    expect(await delivered(noIdentity)).toEqual([200]);
     await drain();
     const evs = await events();
     expect(evs.find((e) => e.kind === 'malformed')).toMatchObject({ status: 'failed', reason: 'the body is not JSON' });
@@ -124,11 +158,15 @@ describe('Typeform form_response', () => {
     expect(String(evs.find((e) => e.eventKey === '01NOID')!.reason)).toContain('no email or phone');
   });
 
-  it('answers 404 for an unknown integration or a provider mismatch', async () => {
+  it('answers 404 for an unknown integration or a provider mismatch, which Typeform takes as "disable the webhook", without retrying', async () => {
     const body = response('x@example.com');
-    expect((await signed(body, SECRET, '0190a000-0000-7000-8000-000000000000')).statusCode).toBe(404);
-    const wrongProvider = await t.app.inject({ method: 'POST', url: `/v1/hooks/calendly/${integrationId}`, headers: { 'content-type': 'application/json' }, payload: body });
-    expect(wrongProvider.statusCode).toBe(404);
+    const unknown = typeformSender({ url: hookUrl('0190a000-0000-7000-8000-000000000000'), secret: SECRET });
+    expect(statuses(await unknown.deliver(body))).toEqual([404]);
+    expect(unknown.disabled).toBe(true);
+    const wrongProvider = typeformSender({ url: hookUrl(integrationId, 'calendly'), secret: SECRET });
+    expect(statuses(await wrongProvider.deliver(body))).toEqual([404]);
+    expect(wrongProvider.disabled).toBe(true);
+    expect(statuses(await wrongProvider.deliver(body))).toEqual([]);
   });
 
   it('refuses a mapping to an unknown target with the field at fault', async () => {
