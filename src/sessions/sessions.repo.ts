@@ -68,6 +68,16 @@ export async function revokeUserSessions(db: Db, workspaceId: string, userId: st
   return rows.length;
 }
 
+/** Voids a user's unused invites (the user was removed from the workspace); the number voided. */
+export async function voidUserInvites(db: Db, workspaceId: string, userId: string, now: Date): Promise<number> {
+  const rows = await db
+    .update(userInvites)
+    .set({ usedAt: now })
+    .where(and(eq(userInvites.workspaceId, workspaceId), eq(userInvites.userId, userId), isNull(userInvites.usedAt)))
+    .returning({ id: userInvites.id });
+  return rows.length;
+}
+
 export async function insertInvite(db: Db, row: typeof userInvites.$inferInsert): Promise<void> {
   // A new invite replaces the user's earlier unused ones: only the latest link works.
   await db
