@@ -43,5 +43,22 @@ export const usersArea: TenancyArea = {
       why: 'Addressed by B\'s user id: 404 like an id that does not exist, and no invite written for B; A\'s own user gets one.',
       probes: (a, b) => [nf(`/v1/users/${b.userId}/invite`), nf(`/v1/users/${b.ws.ownerId}/invite`), { url: `/v1/users/${a.userId}/invite`, status: 201 }],
     },
+    'PATCH /v1/users/:id': {
+      why: 'Addressed by B\'s user id: 404 like an id that does not exist, and B\'s user keeps role and name; A\'s only owner cannot be demoted (409), A\'s member can be renamed.',
+      probes: (a, b) => [
+        nf(`/v1/users/${b.userId}`, { role: 'admin' }, 'PATCH'),
+        nf(`/v1/users/${b.ws.ownerId}`, { role: 'member' }, 'PATCH'),
+        { method: 'PATCH', url: `/v1/users/${a.ws.ownerId}`, body: { role: 'admin' }, status: 409, code: 'last_owner' },
+        { method: 'PATCH', url: `/v1/users/${a.userId}`, body: { name: 'Renamed member' }, status: 200, mustInclude: [a.userId] },
+      ],
+    },
+    'POST /v1/users/:id/deactivate': {
+      why: 'Addressed by B\'s user id: 404, and B\'s user stays active with its sessions (the snapshot); A\'s only owner cannot be removed (409). A\'s member is not removed: later probes sign in as them.',
+      probes: (a, b) => [nf(`/v1/users/${b.userId}/deactivate`), nf(`/v1/users/${b.ws.ownerId}/deactivate`), { url: `/v1/users/${a.ws.ownerId}/deactivate`, status: 409, code: 'last_owner' }],
+    },
+    'POST /v1/users/:id/reactivate': {
+      why: 'Addressed by B\'s user id: 404 and nothing written to B; A\'s active member answers as they are.',
+      probes: (a, b) => [nf(`/v1/users/${b.userId}/reactivate`), { url: `/v1/users/${a.userId}/reactivate`, status: 200, mustInclude: [a.userId] }],
+    },
   },
 };

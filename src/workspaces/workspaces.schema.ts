@@ -57,4 +57,18 @@ export const RoleSchema = z.enum(['owner', 'admin', 'member']);
 export const UserCreate = z.object({ email: z.email().max(254), name: singleLineText(200).optional(), role: RoleSchema }).strict().meta({ id: 'UserCreate' });
 export type UserCreate = z.infer<typeof UserCreate>;
 
-export const User = z.object({ id: z.uuid(), email: z.string(), name: z.string(), role: RoleSchema, createdAt: z.string() }).meta({ id: 'User' });
+export const UserUpdate = z
+  .object({ name: singleLineText(200).trim().optional(), role: RoleSchema.optional() })
+  .strict()
+  .meta({ id: 'UserUpdate', description: 'Only an owner gives or takes the owner role; the last active owner keeps it (409 `last_owner`)' });
+export type UserUpdate = z.infer<typeof UserUpdate>;
+
+export const User = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  createdAt: z.string(),
+  deactivatedAt: z.string().nullable().meta({ description: 'When the user was removed from the workspace; null while active. A removed user cannot sign in and their sessions and invites stop working' }),
+  version: z.number().int(),
+}).meta({ id: 'User' });

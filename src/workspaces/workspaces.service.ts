@@ -7,9 +7,11 @@ import { uuidv7 } from '../lib/ids.ts';
 import { inWorkspace } from '../lib/tenant-scope.ts';
 import { isUniqueViolation } from '../lib/pg-errors.ts';
 import { users, workspaces } from './workspaces.tables.ts';
-import { findUser } from './workspaces.repo.ts';
+import { findUser, lockActiveOwners, lockUser } from './workspaces.repo.ts';
+import { revokeUserSessions, voidUserInvites } from '../sessions/sessions.repo.ts';
+import { checkVersion } from '../lib/authorship.ts';
 import { makeWorkspaceSettingsCache } from './workspace-settings.ts';
-import type { UserCreate, WorkspaceCreate, WorkspaceUpdate } from './workspaces.schema.ts';
+import type { UserCreate, UserUpdate, WorkspaceCreate, WorkspaceUpdate } from './workspaces.schema.ts';
 
 const presentWorkspace = (w: typeof workspaces.$inferSelect) => ({
   id: w.id,
@@ -28,7 +30,14 @@ const presentUser = (u: typeof users.$inferSelect) => ({
   name: u.name,
   role: u.role,
   createdAt: u.createdAt.toISOString(),
+  deactivatedAt: u.deactivatedAt?.toISOString() ?? null,
+  version: Number(u.version),
 });
+
+type UserRow = typeof users.$inferSelect;
+
+const lastOwner = () =>
+  new AppError('last_owner', 'This is the workspace\'s last owner: make another user an owner before demoting or removing this one', { status: 409 });
 
 /**
  * The user `id` of workspace `workspaceId`, or undefined, read through `db` (the caller's
@@ -47,6 +56,39 @@ export type FirstKeyIssuer<K> = (tx: Db, clock: Clock, input: { workspaceId: str
 export function makeWorkspacesService<K>(deps: { db: Db; clock: Clock; insertApiKey: FirstKeyIssuer<K> }) {
   const { db, clock, insertApiKey } = deps;
   const settings = makeWorkspaceSettingsCache({ clock });
+  /**
+   * One write to a user, under the locks that keep the last-owner rule true: the active owners
+   * first (in id order), then the user. `decide` returns the changes, whether they take an active
+   * owner away, and whether the user's sessions and invites must end.
+   */
+  async function changeUser(
+    actor: Actor,
+    id: string,
+    ifMatch: number | undefined,
+    decide: (current: UserRow, now: Date) => { changes: Partial<UserRow>; leavesOwners: boolean; endAccess?: boolean },
+  ) {
+    const now = clock.now();
+    return db.transaction(async (tx) => {
+      const owners = await lockActiveOwners(tx, actor.workspaceId);
+      const current = await lockUser(tx, actor.workspaceId, id);
+      if (!current) throw notFound('User', id);
+      checkVersion('user', current, ifMatch);
+      const { changes, leavesOwners, endAccess } = decide(current, now);
+      if (Object.keys(changes).length === 0) return presentUser(current);
+      if (leavesOwners && !current.deactivatedAt && owners.filter((o) => o !== id).length === 0) throw lastOwner();
+      const [row] = await tx
+        .update(users)
+        .set({ ...changes, updatedAt: now, version: sql`${users.version} + 1` })
+        .where(and(eq(users.workspaceId, actor.workspaceId), eq(users.id, id)))
+        .returning();
+      if (endAccess) {
+        await revokeUserSessions(tx, actor.workspaceId, id, now);
+        await voidUserInvites(tx, actor.workspaceId, id, now);
+      }
+      return presentUser(row!);
+    });
+  }
+
   return {
     /** Cached settings for hot paths (contact writes); see makeWorkspaceSettingsCache. */
     settings,
@@ -118,6 +160,44 @@ export function makeWorkspacesService<K>(deps: { db: Db; clock: Clock; insertApi
         }
         throw err;
       }
+    },
+    /**
+     * Renames a user or changes their role (admin). Giving or taking the owner role needs an
+     * owner; the last active owner keeps it. A session's role is read on every request, so the
+     * change applies to the user's open sessions at once.
+     */
+    async updateUser(actor: Actor, id: string, patch: UserUpdate, ifMatch?: number) {
+      requireRole(actor, 'admin');
+      return changeUser(actor, id, ifMatch, (current) => {
+        const changes: Partial<UserRow> = {};
+        if (patch.name !== undefined) changes.name = patch.name;
+        if (patch.role !== undefined && patch.role !== current.role) {
+          if (patch.role === 'owner' || current.role === 'owner') requireRole(actor, 'owner');
+          changes.role = patch.role;
+        }
+        return { changes, leavesOwners: current.role === 'owner' && changes.role !== undefined };
+      });
+    },
+    /**
+     * Removes a user from the workspace (admin; an owner only by an owner): the user is kept for
+     * history but deactivated, so they cannot sign in; their sessions end and unused invites are
+     * voided in the same transaction. Removing a removed user changes nothing.
+     */
+    async deactivateUser(actor: Actor, id: string, ifMatch?: number) {
+      requireRole(actor, 'admin');
+      return changeUser(actor, id, ifMatch, (current, now) => {
+        if (current.role === 'owner') requireRole(actor, 'owner');
+        if (current.deactivatedAt) return { changes: {}, leavesOwners: false };
+        return { changes: { deactivatedAt: now }, leavesOwners: current.role === 'owner', endAccess: true };
+      });
+    },
+    /** Lets a removed user back in with their role (admin; an owner only by an owner); they sign in again. */
+    async reactivateUser(actor: Actor, id: string, ifMatch?: number) {
+      requireRole(actor, 'admin');
+      return changeUser(actor, id, ifMatch, (current) => {
+        if (current.role === 'owner') requireRole(actor, 'owner');
+        return { changes: current.deactivatedAt ? { deactivatedAt: null } : {}, leavesOwners: false };
+      });
     },
   };
 }

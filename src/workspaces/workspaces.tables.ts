@@ -23,6 +23,8 @@ export const users = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
     version: bigint('version', { mode: 'number' }).notNull().default(1),
+    /** Set while the user is removed from the workspace (migration 1210): no sign-in, sessions or invites. */
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
 );
