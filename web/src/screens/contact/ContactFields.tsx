@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -75,13 +75,8 @@ export function ContactFields({ contact }: { contact: Contact }) {
           </Group>
         </Stack>
       </form>
-      <Stack gap={4}>
-        <Title order={2} size="h4">{t('contact.consents')}</Title>
-        {(Object.entries(contact.consents) as [string, boolean][]).map(([name, on]) => (
-          <Switch key={name} label={t(`contact.consent.${name}`)} checked={on} readOnly aria-readonly />
-        ))}
-        <Text size="sm" c="dark.6">{t('contact.source')}: {contact.source}</Text>
-      </Stack>
+      {/* Consents have their own section beside this one (consents/ConsentsSection.tsx). */}
+      <Text size="sm" c="dark.6">{t('contact.source')}: {contact.source}</Text>
     </Stack>
   );
 }

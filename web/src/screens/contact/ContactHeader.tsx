@@ -1,11 +1,12 @@
 import { Group, Stack, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Contact } from '../../lib/api.ts';
 import { displayName, useFormat, useNow } from '../../lib/format.ts';
 import { StatusChip } from '../../lib/StatusChip.tsx';
 
-/** Name, company and the status chips: attention (reasons, since when), ignored, window, consents. */
-export function ContactHeader({ contact }: { contact: Contact }) {
+/** Name, company and the status chips: attention (reasons, since when), ignored, window, consents; `actions` beside the name. */
+export function ContactHeader({ contact, actions }: { contact: Contact; actions?: ReactNode }) {
   const { t } = useTranslation();
   const f = useFormat();
   const now = useNow(30_000);
@@ -14,7 +15,10 @@ export function ContactHeader({ contact }: { contact: Contact }) {
   const w = contact.whatsappWindow;
   return (
     <Stack gap={6}>
-      <Title order={1} size="h2">{displayName(contact, t('inbox.nameless'))}</Title>
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
+        <Title order={1} size="h2">{displayName(contact, t('inbox.nameless'))}</Title>
+        {actions}
+      </Group>
       {contact.company && <Text c="dark.6">{contact.company}</Text>}
       <Group gap={6} data-testid="status-chips">
         {pa.pending && oldest && (

@@ -3,7 +3,10 @@ import { useMediaQuery } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../lib/api.ts';
+import { ContactActionsMenu } from './actions/ContactActionsMenu.tsx';
+import { TrashBanner } from './actions/TrashBanner.tsx';
 import { Composer } from './composer/Composer.tsx';
+import { ConsentsSection } from './consents/ConsentsSection.tsx';
 import { ContactFields } from './ContactFields.tsx';
 import { ContactHeader } from './ContactHeader.tsx';
 import { Timeline } from './Timeline.tsx';
@@ -35,12 +38,13 @@ export default function ContactPage() {
       <Composer key={c.id} contact={c} onSent={refresh} />
     </Stack>
   );
-  const fields = <ContactFields contact={c} />;
+  const fields = <Stack gap="lg"><ContactFields contact={c} /><ConsentsSection contact={c} /></Stack>;
 
   return (
     <Stack gap="md">
       {from?.startsWith('/') && <Anchor component={Link} to={from} size="sm">← {t('common.back')}</Anchor>}
-      <ContactHeader contact={c} />
+      <TrashBanner contact={c} />
+      <ContactHeader contact={c} actions={<ContactActionsMenu contact={c} />} />
       {phone ? (
         <Tabs defaultValue="conversation">
           <Tabs.List grow>
