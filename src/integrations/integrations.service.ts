@@ -7,9 +7,10 @@ import { uuidv7 } from '../lib/ids.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
 import type { JobPayload } from '../lib/jobs/queue.ts';
 import { inWorkspace } from '../lib/tenant-scope.ts';
+import { makeEventBatcher } from './event-batcher.ts';
 import * as repo from './integrations.repo.ts';
 import type { EventListQuery, Integration, IntegrationCreate, IntegrationEvent, IntegrationUpdate } from './integrations.schema.ts';
-import type { IntegrationEventRow, IntegrationRow, Provider } from './integrations.tables.ts';
+import type { integrationEvents, IntegrationEventRow, IntegrationRow, Provider } from './integrations.tables.ts';
 import type { SecretBox } from './secret-box.ts';
 
 export const INTEGRATION_EVENTS_TOPIC = 'integration.events';
@@ -133,34 +134,50 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
     return { row, adapter, connection };
   }
 
-  /** Stores events once each under their key and queues the new ones for the job (R14, R15). */
-  async function store(row: IntegrationRow, events: ProviderEvent[]): Promise<{ received: number; stored: number }> {
+  type Delivery = { row: IntegrationRow; events: ProviderEvent[] };
+  type Receipt = { received: number; stored: number };
+
+  /**
+   * Stores the events of concurrent deliveries to one integration in one transaction (one
+   * multi-row insert, one outbox row for the job): each event once under its key, whether it
+   * came twice in the batch or was stored before (R14), and only then is each answered (R15).
+   */
+  async function storeBatch(deliveries: Delivery[]): Promise<Receipt[]> {
+    const { row } = deliveries[0]!;
     const now = clock.now();
-    // Stored, or the sender is told to retry (503): never a 2xx for an event that was not kept (R15).
-    const unavailable = (err: unknown): never => {
-      throw new AppError('service_unavailable', `The event could not be stored; retry later (${err instanceof Error ? err.message.slice(0, 100) : 'error'})`, { status: 503 });
-    };
-    return inWorkspace(row.workspaceId, () =>
-      db.transaction(async (tx) => {
-        const stored = await repo.insertEvents(
-          tx,
-          events.map((e, i) => ({
-            workspaceId: row.workspaceId,
-            id: uuidv7(now.getTime() + i),
-            integrationId: row.id,
-            eventKey: e.key,
-            kind: e.kind,
-            payload: e.payload,
-            status: e.failed ? ('failed' as const) : ('received' as const),
-            reason: e.failed ?? null,
-            receivedAt: now,
-          })),
-        );
-        const toProcess = stored.filter((s) => s.status === 'received').map((s) => s.id);
-        if (toProcess.length) await recordOutbox(tx, row.workspaceId, { topic: INTEGRATION_EVENTS_TOPIC, payload: { integrationId: row.id, eventIds: toProcess } }, now);
-        return { received: events.length, stored: stored.length };
+    const keys = new Set<string>();
+    const owner = new Map<string, number>();
+    const rows: (typeof integrationEvents.$inferInsert)[] = [];
+    deliveries.forEach(({ events }, d) =>
+      events.forEach((e, i) => {
+        if (keys.has(e.key)) return;
+        keys.add(e.key);
+        const id = uuidv7(now.getTime() + i);
+        owner.set(id, d);
+        rows.push({ workspaceId: row.workspaceId, id, integrationId: row.id, eventKey: e.key, kind: e.kind, payload: e.payload, status: e.failed ? 'failed' : 'received', reason: e.failed ?? null, receivedAt: now });
       }),
-    ).catch(unavailable);
+    );
+    const stored = await inWorkspace(row.workspaceId, () =>
+      db.transaction(async (tx) => {
+        const inserted = await repo.insertEvents(tx, rows);
+        const toProcess = inserted.filter((s) => s.status === 'received').map((s) => s.id);
+        if (toProcess.length) await recordOutbox(tx, row.workspaceId, { topic: INTEGRATION_EVENTS_TOPIC, payload: { integrationId: row.id, eventIds: toProcess } }, now);
+        return inserted;
+      }),
+    );
+    const receipts = deliveries.map(({ events }) => ({ received: events.length, stored: 0 }));
+    for (const s of stored) receipts[owner.get(s.id)!]!.stored++;
+    return receipts;
+  }
+  const batcher = makeEventBatcher<Delivery, Receipt>((_integrationId, deliveries) => storeBatch(deliveries));
+
+  /** Stores events once each under their key and queues the new ones for the job (R14, R15), grouped with concurrent deliveries. */
+  async function store(row: IntegrationRow, events: ProviderEvent[]): Promise<Receipt> {
+    if (events.length === 0) return { received: 0, stored: 0 };
+    // Stored, or the sender is told to retry (503): never a 2xx for an event that was not kept (R15).
+    return batcher.add(row.id, { row, events }).catch((err: unknown): never => {
+      throw new AppError('service_unavailable', `The event could not be stored; retry later (${err instanceof Error ? err.message.slice(0, 100) : 'error'})`, { status: 503 });
+    });
   }
 
   return {
