@@ -55,7 +55,7 @@ describe('settings and notifications', { timeout: 90_000 }, () => {
     const { context, page } = await signedIn(owner);
     await page.getByRole('link', { name: 'Ajustes' }).click();
     await page.waitForURL(`${base}/settings/profile`);
-    await expect.poll(() => sectionLinks(page).allTextContents(), P).toEqual(['Perfil', 'Espacio de trabajo', 'Equipo', 'Atributos de contacto', 'Integraciones', 'Claves de API']);
+    await expect.poll(() => sectionLinks(page).allTextContents(), P).toEqual(['Perfil', 'Espacio de trabajo', 'Equipo', 'Atributos de contacto', 'Playbooks y etapas', 'Integraciones', 'Claves de API']);
     await sectionLinks(page).filter({ hasText: 'Claves de API' }).click();
     await page.waitForURL(`${base}/settings/api-keys`);
 

@@ -5,12 +5,14 @@ import { useSignedIn } from '../../lib/session.tsx';
 import { ApiKeysSection } from './ApiKeysSection.tsx';
 import { AttributesSection } from './attributes/AttributesSection.tsx';
 import { IntegrationsSection } from './integrations/IntegrationsSection.tsx';
+import { PlaybooksSection } from './playbooks/PlaybooksSection.tsx';
 import { ProfileSection } from './ProfileSection.tsx';
 import { TeamSection } from './TeamSection.tsx';
 import { WorkspaceSection } from './WorkspaceSection.tsx';
 import './settings.css';
 
-type Section = { path: string; admin: boolean; element: React.ReactNode };
+/** `label`: the nav's i18n key when it is not `settings.section.{path}` (a section with its own bundle). */
+type Section = { path: string; admin: boolean; element: React.ReactNode; label?: string };
 
 /** Personal sections first; the workspace's only for admins and owners (ui.md §2.7). */
 const SECTIONS: Section[] = [
@@ -18,6 +20,7 @@ const SECTIONS: Section[] = [
   { path: 'workspace', admin: true, element: <WorkspaceSection /> },
   { path: 'team', admin: true, element: <TeamSection /> },
   { path: 'attributes', admin: true, element: <AttributesSection /> },
+  { path: 'playbooks', admin: true, element: <PlaybooksSection />, label: 'playbookSettings.nav' },
   { path: 'integrations', admin: true, element: <IntegrationsSection /> },
   { path: 'api-keys', admin: true, element: <ApiKeysSection /> },
 ];
@@ -43,7 +46,7 @@ export default function SettingsPage() {
           {visible.map((s) => {
             const to = `/settings/${s.path}`;
             const active = location.pathname === to || location.pathname.startsWith(`${to}/`);
-            return <NavLink key={s.path} component={Link} to={to} label={t(`settings.section.${s.path}`)} active={active} aria-current={active ? 'page' : undefined} />;
+            return <NavLink key={s.path} component={Link} to={to} label={t(s.label ?? `settings.section.${s.path}`)} active={active} aria-current={active ? 'page' : undefined} />;
           })}
         </Box>
         <Box style={{ flex: 1, minWidth: 0 }}>
