@@ -8,12 +8,12 @@ export const contactActionsMessages = bundle(
       ignore: 'Ignorar', unignore: 'Dejar de ignorar', merge: 'Fusionar con un duplicado…', delete: 'Eliminar…',
       ignoreTitle: '¿Ignorar este contacto?',
       ignoreText: 'Se borran sus tareas pendientes y deja de aparecer en Atención. Sus mensajes nuevos se guardan, pero sin avisos. Si dejas de ignorarlo, las tareas borradas no vuelven.',
-      ignoreConfirm: 'Ignorar contacto', unignored: 'Ya no está ignorado', ignoredDone: 'Contacto ignorado',
+      ignoreConfirm: 'Ignorar contacto',
       deleteTitle: '¿Eliminar este contacto?',
       deleteText: 'Pasa a la papelera: sale de las listas y de la búsqueda, y sus emails y teléfonos quedan libres para otros contactos. Puedes restaurarlo después si siguen libres.',
       deleteConfirm: 'Eliminar contacto',
       trash: {
-        deleted: 'Este contacto está en la papelera desde el {{when}}.', restore: 'Restaurar', restored: 'Contacto restaurado',
+        deleted: 'Este contacto está en la papelera desde el {{when}}.', restore: 'Restaurar',
         merged: 'Este contacto se fusionó con otro el {{when}} y ya no se puede restaurar.', openSurvivor: 'Abrir el contacto que se conservó',
       },
       mergeDialog: {
@@ -47,12 +47,12 @@ export const contactActionsMessages = bundle(
       ignore: 'Ignore', unignore: 'Stop ignoring', merge: 'Merge with a duplicate…', delete: 'Delete…',
       ignoreTitle: 'Ignore this contact?',
       ignoreText: 'Its pending tasks are deleted and it leaves the Attention queue. New messages are still kept, without notifications. Stopping ignoring does not bring the deleted tasks back.',
-      ignoreConfirm: 'Ignore contact', unignored: 'No longer ignored', ignoredDone: 'Contact ignored',
+      ignoreConfirm: 'Ignore contact',
       deleteTitle: 'Delete this contact?',
       deleteText: 'It goes to the trash: it leaves lists and search, and its emails and phones become free for other contacts. You can restore it later if they are still free.',
       deleteConfirm: 'Delete contact',
       trash: {
-        deleted: 'This contact has been in the trash since {{when}}.', restore: 'Restore', restored: 'Contact restored',
+        deleted: 'This contact has been in the trash since {{when}}.', restore: 'Restore',
         merged: 'This contact was merged into another on {{when}} and can no longer be restored.', openSurvivor: 'Open the contact that was kept',
       },
       mergeDialog: {
