@@ -65,7 +65,10 @@ function Editor({ playbook }: { playbook: Playbook }) {
                   <MoveButtons prefix="stage" id={s.id} name={s.name} index={i} count={stages.length} busy={m.reorderStages.isPending} onMove={(dir) => void move(i, dir)} />
                 </Table.Td>
                 <Table.Td>
-                  {s.name} {s.archived && <Badge size="xs" color="gray.7" variant="filled">{t('playbookSettings.archived')}</Badge>}
+                  <Group gap="xs" wrap="nowrap">
+                    <span>{s.name}</span>
+                    {s.archived && <Badge size="xs" color="gray.7" variant="filled">{t('playbookSettings.archived')}</Badge>}
+                  </Group>
                 </Table.Td>
                 <Table.Td>{t(`playbookSettings.kinds.${s.kind}`)}</Table.Td>
                 <Table.Td>{s.staleAfterDays === null ? t('playbookSettings.never') : t('playbookSettings.days', { count: s.staleAfterDays })}</Table.Td>
