@@ -1,5 +1,6 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import pg from 'pg';
+import { preparingHotReads } from './prepared-statements.ts';
 import { currentWorkspaceId } from './tenant-scope.ts';
 
 /**
@@ -78,7 +79,7 @@ export class TenantPool extends pg.Pool {
       if (this.prepared.has(client)) return client;
       try {
         if (this.role) await client.query(`SET ROLE ${this.role}`);
-        const query = client.query.bind(client) as QueryFn;
+        const query = preparingHotReads(client.query.bind(client) as QueryFn);
         // Every BEGIN on this connection also sets the workspace of the caller's scope.
         (client as unknown as { query: QueryFn }).query = (...args: unknown[]) => {
           const text = textOf(args[0]).trim();

@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+
+type QueryFn = (...args: unknown[]) => Promise<unknown>;
+type QueryConfig = { text: string; name?: string; values?: unknown[] };
+
+/** Distinct statement texts remembered by the process (each with its name once it is hot). */
+const MAX_TEXTS = 1_000;
+/** Named statements one connection keeps prepared: past it, new texts run unnamed as before. */
+const MAX_PER_CONNECTION = 200;
+/** Longer texts are rare shapes (long filter trees, big IN lists): not worth a server-side plan. */
+const MAX_TEXT = 8_000;
+
+const READ = /^\s*(select|with)\b/i;
+const seen = new Map<string, { uses: number; name: string }>();
+
+/**
+ * The statement's name once its text has been seen twice in this process: a read with
+ * parameters, the shape of every list, board and lookup query. The name is derived from the text,
+ * so any connection prepares it under the same name and a name never meets another text.
+ */
+export function hotStatementName(text: string): string | undefined {
+  if (text.length > MAX_TEXT || !READ.test(text)) return undefined;
+  let entry = seen.get(text);
+  if (!entry) {
+    if (seen.size >= MAX_TEXTS) return undefined;
+    entry = { uses: 0, name: `v_${createHash('sha1').update(text).digest('hex').slice(0, 24)}` };
+    seen.set(text, entry);
+  }
+  entry.uses += 1;
+  return entry.uses >= 2 ? entry.name : undefined;
+}
+
+/**
+ * node-postgres prepares a named query once per connection (Parse on first use, then only Bind and
+ * Execute), so PostgreSQL skips parsing and rewriting and, once its plan cache settles on the
+ * generic plan, planning. Row-level security does not get in the way: the policy reads the
+ * workspace from `current_setting`, evaluated at execution, not from the statement's text.
+ * Statements without parameters (BEGIN, multi-statement scripts) keep the simple protocol.
+ */
+export function preparingHotReads(query: QueryFn): QueryFn {
+  const named = new Set<string>();
+  return (...args: unknown[]) => {
+    const [config, values] = args;
+    if (typeof config !== 'object' || config === null || typeof (config as QueryConfig).text !== 'string' || (config as QueryConfig).name) return query(...args);
+    const params = Array.isArray(values) ? values : (config as QueryConfig).values;
+    if (!params?.length) return query(...args);
+    const name = hotStatementName((config as QueryConfig).text);
+    if (!name || (!named.has(name) && named.size >= MAX_PER_CONNECTION)) return query(...args);
+    named.add(name);
+    return query({ ...(config as QueryConfig), name }, ...args.slice(1));
+  };
+}
