@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/http-outside.ts --size 100000                 # load a scratch database, measure, drop it
  *   npx tsx bench/http-outside.ts --size 100000 --keep          # … keep it, write bench/results/outside-world.json
+ *   npx tsx bench/http-outside.ts --size 1000000 --keep --load-only   # … and measure nothing yet
  *   npx tsx bench/http-outside.ts --reuse bench/results/outside-world.json [--only board]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,8 @@ const { values: opts } = parseArgs({
     server: { type: 'string', default: process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     start: { type: 'string', default: 'npm start' },
     keep: { type: 'boolean', default: false },
+    // With --keep: load and keep the database, measure nothing (a 1M load runs while code changes).
+    'load-only': { type: 'boolean', default: false },
     reuse: { type: 'string' },
     only: { type: 'string' },
   },
@@ -79,6 +82,7 @@ const TARGET = { bare: '', list: 'p95 ≤ 15, p99 ≤ 30; ≤ 1.5× SQL p95; 8 i
 async function main() {
   log(`Vixiees outside bench: ${cpus().length} cores, node ${process.version}, load ${load()}`);
   const { url, world, drop } = await prepareWorld();
+  if (opts['load-only']) return;
   const database = await openDatabase({ databaseUrl: url });
   const deps = await makeDeps({ ...loadConfig({}), databaseUrl: url, logLevel: 'silent', workers: false }, database);
   const actor = world.actor;
