@@ -6,7 +6,8 @@ import { useNow } from '../../lib/format.ts';
 import { useSignedIn } from '../../lib/session.tsx';
 import { LiveUpdatesPill } from '../../lib/live/LiveUpdatesPill.tsx';
 import { QueueItem } from './QueueItem.tsx';
-import { useAttentionQueue } from './useAttentionQueue.ts';
+import { ReasonChips, reasonOf } from './ReasonChips.tsx';
+import { useAttentionQueue, type AttentionReason } from './useAttentionQueue.ts';
 import { useListKeys } from './useListKeys.ts';
 
 /** Home: who is waiting for an answer, longest first. */
@@ -15,7 +16,15 @@ export function InboxPage() {
   const { user } = useSignedIn();
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') === 'mine' ? 'mine' : 'all';
-  const queue = useAttentionQueue(tab === 'mine' ? user.id : undefined);
+  const reason = reasonOf(params.get('reason'));
+  const queue = useAttentionQueue(tab === 'mine' ? user.id : undefined, reason);
+  // Both choices live in the URL; each change is a history entry (Back undoes it).
+  const choose = (next: { tab: 'mine' | 'all'; reason: AttentionReason | undefined }) => {
+    const p = new URLSearchParams();
+    if (next.tab === 'mine') p.set('tab', 'mine');
+    if (next.reason) p.set('reason', next.reason);
+    setParams(p);
+  };
   const now = useNow(1000);
   const items = queue.data?.data ?? [];
   const list = useRef<HTMLDivElement>(null);
@@ -28,10 +37,11 @@ export function InboxPage() {
         <SegmentedControl
           aria-label={t('inbox.scope')}
           value={tab}
-          onChange={(v) => setParams(v === 'mine' ? { tab: 'mine' } : {}, { replace: false })}
+          onChange={(v) => choose({ tab: v === 'mine' ? 'mine' : 'all', reason })}
           data={[{ value: 'mine', label: t('inbox.mine') }, { value: 'all', label: t('inbox.all') }]}
         />
       </Group>
+      <ReasonChips value={reason} onChange={(r) => choose({ tab, reason: r })} />
       <Text size="sm" c="dark.6" aria-live="polite">
         {queue.data ? t('inbox.count', { count: items.length }) : ''}
       </Text>
@@ -44,8 +54,8 @@ export function InboxPage() {
       {queue.isPending && <Stack>{[0, 1, 2].map((i) => <Skeleton key={i} h={72} radius="md" />)}</Stack>}
       {queue.data && items.length === 0 && (
         <Stack align="center" py="xl" gap={4}>
-          <Title order={2} size="h3">{t('inbox.empty')}</Title>
-          <Text c="dark.6">{t('inbox.emptyHint')}</Text>
+          <Title order={2} size="h3">{t(reason ? 'inboxFilters.empty' : 'inbox.empty')}</Title>
+          <Text c="dark.6">{t(reason ? 'inboxFilters.emptyHint' : 'inbox.emptyHint')}</Text>
         </Stack>
       )}
       {items.length > 0 && (
