@@ -35,6 +35,8 @@ beforeAll(async () => {
   ids.anaDup = await contact({ firstName: 'Ana', lastName: 'Ruiz', email: 'aruiz.obras@correo-accion.example', company: 'Reformas Ruiz SL', source: 'web' });
   const note = await a.req('POST', `/v1/contacts/${ids.anaDup}/comments`, { body: 'Pidió presupuesto de cocina' });
   expect(note.status, note.text).toBe(201);
+  ids.luis = await contact({ firstName: 'Luis', lastName: 'Ortega', phone: '+34633444555', company: 'Ortega Pinturas' });
+  ids.luisDup = await contact({ firstName: 'Luis', lastName: 'Ortega Vidal', email: 'luis.vidal@pinturas-accion.example', company: 'Pinturas Ortega' });
   ids.bea = await contact({ firstName: 'Beatriz', lastName: 'Soler', email: 'bea.soler@reformas-accion.example' });
   ids.carlos = await contact({ firstName: 'Carlos', lastName: 'Peña', phone: '+34622333444' });
   browser = await launchChromium();
@@ -110,6 +112,28 @@ describe('contact page: merge, delete and restore, consents, ignore', { timeout:
     expect(await banner.getByRole('button', { name: 'Restaurar' }).count()).toBe(0);
     await banner.getByRole('link', { name: 'Abrir el contacto que se conservó' }).click();
     await page.getByRole('heading', { level: 1, name: 'Ana Ruiz Gil' }).waitFor();
+    await context.close();
+  });
+
+  it('keeps the duplicate instead when asked, with a value from this contact, and opens the survivor', async () => {
+    const { context, page } = await openSignedIn(browser, base, eva);
+    await openContact(page, ids.luis!, 'Luis Ortega');
+    await action(page, 'Fusionar con un duplicado…');
+    const dialog = page.getByRole('dialog', { name: 'Fusionar con un duplicado' });
+    await dialog.getByLabel('Buscar el duplicado').fill('Vidal');
+    await dialog.getByRole('button', { name: 'Elegir Luis Ortega Vidal' }).click();
+    const compare = dialog.getByRole('table', { name: 'Comparación de los dos contactos' });
+    await compare.getByRole('radio', { name: 'Conservar el duplicado' }).check();
+    // Choosing the survivor makes its values the default for every choice.
+    expect(await compare.getByRole('radio', { name: 'Empresa: Pinturas Ortega (El duplicado)' }).isChecked()).toBe(true);
+    await compare.getByRole('radio', { name: 'Empresa: Ortega Pinturas (Este contacto)' }).check();
+    await dialog.getByRole('button', { name: 'Fusionar', exact: true }).click();
+    await page.waitForURL(`${base}/contacts/${ids.luisDup}`);
+    await page.getByRole('heading', { level: 1, name: 'Luis Ortega Vidal' }).waitFor();
+
+    const survivor = await a.req('GET', `/v1/contacts/${ids.luisDup}`);
+    expect(survivor.body).toMatchObject({ lastName: 'Ortega Vidal', company: 'Ortega Pinturas', phone: '+34633444555', email: 'luis.vidal@pinturas-accion.example' });
+    expect((await a.req('GET', `/v1/contacts/${ids.luis}`)).body.mergedIntoId).toBe(ids.luisDup);
     await context.close();
   });
 
