@@ -80,7 +80,7 @@ export function ConsentDialog({ contact, consent, onClose }: { contact: Contact;
             data-autofocus
             styles={READABLE}
           />
-          <ProblemAlert error={save.error} fields={[]} />
+          <ProblemAlert error={save.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
             <Button type="submit" loading={save.isPending}>{t('contactActions.consents.save')}</Button>
