@@ -5,13 +5,13 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
 import { queryRows } from '../lib/db.ts';
-import { makeEventBatcher } from './event-batcher.ts';
+import { makeGroupCommit } from '../lib/group-commit.ts';
 import { metaSignature } from './signatures.ts';
 
 describe('group commit of webhook deliveries (the batcher alone)', () => {
   it('writes the deliveries that arrive together in one batch, and the next ones in the batch after', async () => {
     const batches: string[][] = [];
-    const batcher = makeEventBatcher<string, string>(async (_key, items) => {
+    const batcher = makeGroupCommit<string, string>(async (_key, items) => {
       batches.push(items);
       await new Promise((r) => setTimeout(r, 5));
       return items.map((i) => `ok ${i}`);
@@ -29,14 +29,14 @@ describe('group commit of webhook deliveries (the batcher alone)', () => {
 
   it('keeps keys apart and caps a batch', async () => {
     const batches: string[][] = [];
-    const batcher = makeEventBatcher<string, string>(async (key, items) => (batches.push(items.map((i) => `${key}:${i}`)), items), { maxItems: 2 });
+    const batcher = makeGroupCommit<string, string>(async (key, items) => (batches.push(items.map((i) => `${key}:${i}`)), items), { maxItems: 2 });
     await Promise.all([batcher.add('x', '1'), batcher.add('y', '1'), batcher.add('x', '2'), batcher.add('x', '3')]);
     expect(batches.sort()).toEqual([['x:1', 'x:2'], ['x:3'], ['y:1']]);
   });
 
   it('answers every delivery of a failed batch with the failure, and none of them as written', async () => {
     let calls = 0;
-    const batcher = makeEventBatcher<string, string>(async () => {
+    const batcher = makeGroupCommit<string, string>(async () => {
       calls++;
       throw new Error('database unavailable');
     });
@@ -49,7 +49,7 @@ describe('group commit of webhook deliveries (the batcher alone)', () => {
 
   it('lets a delivery that can never be written fail alone', async () => {
     const written: string[] = [];
-    const batcher = makeEventBatcher<string, string>(async (_key, items) => {
+    const batcher = makeGroupCommit<string, string>(async (_key, items) => {
       if (items.includes('poison')) throw new Error('refused');
       written.push(...items);
       return items;

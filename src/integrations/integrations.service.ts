@@ -4,10 +4,10 @@ import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
+import { makeGroupCommit } from '../lib/group-commit.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
 import type { JobPayload } from '../lib/jobs/queue.ts';
 import { inWorkspace } from '../lib/tenant-scope.ts';
-import { makeEventBatcher } from './event-batcher.ts';
 import * as repo from './integrations.repo.ts';
 import type { EventListQuery, Integration, IntegrationCreate, IntegrationEvent, IntegrationUpdate } from './integrations.schema.ts';
 import type { integrationEvents, IntegrationEventRow, IntegrationRow, Provider } from './integrations.tables.ts';
@@ -169,7 +169,7 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
     for (const s of stored) receipts[owner.get(s.id)!]!.stored++;
     return receipts;
   }
-  const batcher = makeEventBatcher<Delivery, Receipt>((_integrationId, deliveries) => storeBatch(deliveries));
+  const batcher = makeGroupCommit<Delivery, Receipt>((_integrationId, deliveries) => storeBatch(deliveries));
 
   /** Stores events once each under their key and queues the new ones for the job (R14, R15), grouped with concurrent deliveries. */
   async function store(row: IntegrationRow, events: ProviderEvent[]): Promise<Receipt> {
