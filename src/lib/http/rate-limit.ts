@@ -2,16 +2,18 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db.ts';
 import { AppError } from '../errors.ts';
+import { makeGroupCommit } from '../group-commit.ts';
 import { TtlCache } from '../ttl-cache.ts';
 
 /**
  * Request budgets kept in the database (table `rate_limits`), so every API process on the same
  * database spends the same budget: two servers behind a load balancer do not double a quota.
  *
- * Fixed windows, one row per budget, one upsert per counted request. Each budget's window is
- * offset by a hash of its key, so budgets do not all reset on the same second. A fixed window
- * lets a client spend up to twice its quota across one boundary; that is the usual price for
- * one statement per request, and the quota is sized with it in mind.
+ * Fixed windows, one row per budget, one upsert per counted request (or per burst of them: see
+ * `hits` below). Each budget's window is offset by a hash of its key, so budgets do not all
+ * reset on the same second. A fixed window lets a client spend up to twice its quota across one
+ * boundary; that is the usual price for one statement per request, and the quota is sized with
+ * it in mind.
  *
  * Counters are not tenant data: they go through `database.raw`, which bypasses row-level
  * security (the budget of a key is counted before and regardless of any workspace scope).
@@ -50,26 +52,46 @@ export function makeRateLimitStore(database: Database, clock: Clock): RateLimitS
     await database.raw('DELETE FROM rate_limits WHERE expires_at < $1', [new Date(now).toISOString()]);
   }
 
+  /**
+   * Hits that arrive together (concurrent requests of one client spend one row) are counted by one
+   * upsert, `hits + n`, and each caller gets its own count: the budget stays exact, and a burst
+   * costs one statement and one row lock instead of one each (the webhook path's largest cost).
+   */
+  const hits = makeGroupCommit<string[], Map<string, Window>>(async (windowKey, callers) => {
+    const windowMs = Number(windowKey);
+    const now = clock.now().getTime();
+    const counts = new Map<string, number>();
+    for (const keys of callers) for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+    // Sorted: concurrent upserts lock rows in one order (no deadlock), and a row is hit once.
+    const unique = [...counts.keys()].sort();
+    const windows = unique.map((k) => windowOf(k, windowMs, now));
+    // A process whose clock lags counts into the newer window instead of resetting it.
+    const { rows } = await database.raw(
+      `INSERT INTO rate_limits AS r (key, window_start, hits, expires_at)
+       SELECT k, s, n, e FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::int[]) AS t(k, s, e, n)
+       ON CONFLICT (key) DO UPDATE SET
+         hits = CASE WHEN r.window_start >= EXCLUDED.window_start THEN r.hits + EXCLUDED.hits ELSE EXCLUDED.hits END,
+         window_start = GREATEST(r.window_start, EXCLUDED.window_start),
+         expires_at = GREATEST(r.expires_at, EXCLUDED.expires_at)
+       RETURNING key, hits, expires_at`,
+      [unique, windows.map((w) => new Date(w.start).toISOString()), windows.map((w) => new Date(w.end).toISOString()), unique.map((k) => counts.get(k))],
+    );
+    await purge(now);
+    // The callers share each key's hits in arrival order: the first of n sees total − n + 1.
+    const after = new Map(rows.map((r) => [String(r.key), { hits: Number(r.hits), resetAt: new Date(r.expires_at as string | Date).getTime() }]));
+    const seen = new Map<string, number>();
+    return callers.map((keys) =>
+      new Map(keys.map((k) => {
+        const total = after.get(k)!;
+        const nth = (seen.get(k) ?? 0) + 1;
+        seen.set(k, nth);
+        return [k, { hits: total.hits - counts.get(k)! + nth, resetAt: total.resetAt }];
+      })),
+    );
+  });
+
   return {
-    async hit(keys, windowMs) {
-      const now = clock.now().getTime();
-      // Sorted and distinct: concurrent upserts lock rows in one order (no deadlock), and a row is hit once.
-      const unique = [...new Set(keys)].sort();
-      const windows = unique.map((k) => windowOf(k, windowMs, now));
-      // A process whose clock lags counts into the newer window instead of resetting it.
-      const { rows } = await database.raw(
-        `INSERT INTO rate_limits AS r (key, window_start, hits, expires_at)
-         SELECT k, s, 1, e FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS t(k, s, e)
-         ON CONFLICT (key) DO UPDATE SET
-           hits = CASE WHEN r.window_start >= EXCLUDED.window_start THEN r.hits + 1 ELSE 1 END,
-           window_start = GREATEST(r.window_start, EXCLUDED.window_start),
-           expires_at = GREATEST(r.expires_at, EXCLUDED.expires_at)
-         RETURNING key, hits, expires_at`,
-        [unique, windows.map((w) => new Date(w.start).toISOString()), windows.map((w) => new Date(w.end).toISOString())],
-      );
-      await purge(now);
-      return new Map(rows.map((r) => [String(r.key), { hits: Number(r.hits), resetAt: new Date(r.expires_at as string | Date).getTime() }]));
-    },
+    hit: (keys, windowMs) => hits.add(String(windowMs), [...new Set(keys)].sort()),
     async peek(keys, windowMs) {
       const now = clock.now().getTime();
       const { rows } = await database.raw('SELECT key, hits, window_start, expires_at FROM rate_limits WHERE key = ANY($1::text[])', [keys]);
