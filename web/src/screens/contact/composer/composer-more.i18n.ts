@@ -18,7 +18,7 @@ export const composerMoreMessages = bundle(
       task: { title: 'Tarea', dueAt: 'Vence', assignee: 'Responsable', unassigned: 'Sin responsable', create: 'Crear tarea' },
       meeting: { title: 'Título', startsAt: 'Empieza', endsAt: 'Termina', location: 'Lugar', link: 'Enlace de la videollamada', create: 'Guardar reunión' },
       deal: {
-        title: 'Oportunidad', amount: 'Importe', currency: 'Moneda', status: 'Estado', expectedCloseDate: 'Cierre previsto', create: 'Crear oportunidad',
+        title: 'Oportunidad', amount: 'Importe', currency: 'Moneda', currencyHint: 'Código ISO: EUR, USD…', status: 'Estado', expectedCloseDate: 'Cierre previsto', create: 'Crear oportunidad',
         statuses: { open: 'Abierta', won: 'Ganada', lost: 'Perdida' },
       },
       document: { file: 'Archivo', hint: 'PDF, imagen, texto, CSV, DOCX o XLSX', upload: 'Subir documento' },
@@ -52,7 +52,7 @@ export const composerMoreMessages = bundle(
       task: { title: 'Task', dueAt: 'Due', assignee: 'Assignee', unassigned: 'Nobody', create: 'Create task' },
       meeting: { title: 'Title', startsAt: 'Starts', endsAt: 'Ends', location: 'Place', link: 'Video-call link', create: 'Save meeting' },
       deal: {
-        title: 'Deal', amount: 'Amount', currency: 'Currency', status: 'Status', expectedCloseDate: 'Expected close', create: 'Create deal',
+        title: 'Deal', amount: 'Amount', currency: 'Currency', currencyHint: 'ISO code: EUR, USD…', status: 'Status', expectedCloseDate: 'Expected close', create: 'Create deal',
         statuses: { open: 'Open', won: 'Won', lost: 'Lost' },
       },
       document: { file: 'File', hint: 'PDF, image, text, CSV, DOCX or XLSX', upload: 'Upload document' },
