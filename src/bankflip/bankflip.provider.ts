@@ -3,6 +3,7 @@ import type { ContactsService } from '../contacts/contacts.service.ts';
 import { normaliseEmail, normalisePhone } from '../contacts/identifiers.ts';
 import type { DocumentsService } from '../documents/documents.service.ts';
 import { PermanentEventError, type Connection, type IntegrationEventRow, type ProviderAdapter, type ProviderEvent } from '../integrations/integrations.service.ts';
+import { findOrCreateLeadContact } from '../integrations/lead-contact.ts';
 import { systemActor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
 import { AppError } from '../lib/errors.ts';
@@ -52,16 +53,15 @@ export function makeBankflipProvider(deps: BankflipDeps): ProviderAdapter {
     throw err;
   };
 
-  async function findContact(connection: Connection, contactId: string | undefined, email: string | undefined, phone: string | undefined) {
-    const actor = systemActor(connection.workspaceId, connection.id);
-    if (contactId) {
-      try {
-        return await deps.contacts.get(actor, contactId);
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-      }
+  /** The contact the session's metadata names by id, when it still exists. */
+  async function contactById(connection: Connection, contactId: string | undefined) {
+    if (!contactId) return undefined;
+    try {
+      return await deps.contacts.get(systemActor(connection.workspaceId, connection.id), contactId);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      return undefined;
     }
-    return (email ? await deps.contacts.findByIdentifier(actor, 'email', email.toLowerCase()) : undefined) ?? (phone ? await deps.contacts.findByIdentifier(actor, 'phone', phone) : undefined);
   }
 
   async function processSession(connection: Connection, event: IntegrationEventRow): Promise<string> {
@@ -77,19 +77,15 @@ export function makeBankflipProvider(deps: BankflipDeps): ProviderAdapter {
     const emailValue = email?.ok ? email.value : undefined;
     const phoneValue = phone?.ok ? phone.value : undefined;
 
-    let contact = await findContact(connection, mapped.contactId, emailValue, phoneValue);
-    let action = 'found';
+    let contact = await contactById(connection, mapped.contactId);
+    let created = false;
     if (!contact) {
       if (!emailValue && !phoneValue) throw new PermanentEventError(`session ${sessionId} names no contact (metadata.contactId, email or phone)`);
-      try {
-        contact = await deps.contacts.create(actor, { email: emailValue, phone: phoneValue, firstName: mapped.profile.firstName, lastName: mapped.profile.lastName, source: 'bankflip', sourceDetail: `session:${sessionId}` });
-        action = 'created';
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        contact = await findContact(connection, undefined, emailValue, phoneValue);
-        if (!contact) throw new PermanentEventError(`the contact could not be created: ${err.message}`);
-      }
-    } else {
+      const input = { email: emailValue, phone: phoneValue, firstName: mapped.profile.firstName, lastName: mapped.profile.lastName, source: 'bankflip' as const, sourceDetail: `session:${sessionId}` };
+      ({ contact, created } = await findOrCreateLeadContact(deps.contacts, actor, { email: emailValue, phone: phoneValue }, () => input));
+    }
+    let action = created ? 'created' : 'found';
+    if (!created) {
       // Fill what the contact lacks; what the team typed stays.
       const patch: Record<string, string> = {};
       if (!contact.firstName && mapped.profile.firstName) patch.firstName = mapped.profile.firstName;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import { PermanentEventError, verifyCalendlySignature, type Connection, type IntegrationEventRow, type ProviderAdapter, type ProviderEvent } from '../integrations/integrations.service.ts';
+import { findOrCreateLeadContact } from '../integrations/lead-contact.ts';
 import type { MeetingsService } from '../meetings/meetings.service.ts';
 import { systemActor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -60,9 +61,6 @@ export function makeCalendlyProvider(deps: CalendlyDeps): ProviderAdapter {
     const actor = systemActor(connection.workspaceId, connection.id);
     const email = str(inv.email, 320);
     if (!email) throw new PermanentEventError('the invitee has no email');
-    const find = () => deps.contacts.findByIdentifier(actor, 'email', email.replace(/@.*/, (d) => d.toLowerCase()));
-    const existing = await find();
-    if (existing) return { id: existing.id, created: false };
     const name = str(inv.name, 200);
     const [first, ...rest] = name?.split(/\s+/) ?? [];
     const eventType = str(inv.scheduled_event?.event_type, 400);
@@ -74,15 +72,16 @@ export function makeCalendlyProvider(deps: CalendlyDeps): ProviderAdapter {
       sourceDetail: eventType ? `event_type:${eventType.split('/').pop()}` : `calendly:${connection.id}`,
     };
     const phone = str(inv.text_reminder_number, 64);
+    // Found by the email only: a reminder number is a weaker identity than the booking's email.
+    const find = (withPhone: boolean) => findOrCreateLeadContact(deps.contacts, actor, { email }, () => (withPhone ? { ...input, phone } : input));
     try {
-      return { id: (await deps.contacts.create(actor, { ...input, phone })).id, created: true };
+      const { contact, created } = await find(!!phone);
+      return { id: contact.id, created };
     } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      const raced = await find();
-      if (raced) return { id: raced.id, created: false };
+      if (!(err instanceof PermanentEventError) || !phone) throw err;
       // A reminder number that does not parse, or belongs to another contact, is not worth losing the booking for.
-      if (phone) return { id: (await deps.contacts.create(actor, input)).id, created: true };
-      throw new PermanentEventError(`the contact could not be created: ${err.message}`);
+      const { contact, created } = await find(false);
+      return { id: contact.id, created };
     }
   }
 

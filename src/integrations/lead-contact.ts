@@ -12,7 +12,7 @@ type LeadContacts = Pick<ContactsService, 'findByIdentifier' | 'create' | 'setCo
  * is found again; a create refused for any other reason can never succeed, so the event fails.
  */
 export async function findOrCreateLeadContact(
-  contacts: LeadContacts,
+  contacts: Pick<LeadContacts, 'findByIdentifier' | 'create'>,
   actor: Actor,
   identity: { email?: string; phone?: string },
   input: () => ContactCreate,

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import { constantTimeEqual, PermanentEventError, type Connection, type ProviderAdapter, type ProviderEvent } from '../integrations/integrations.service.ts';
+import { findOrCreateLeadContact, recordLeadConsentsOnce } from '../integrations/lead-contact.ts';
 import { systemActor } from '../lib/actor.ts';
 import { AppError } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
@@ -77,27 +78,14 @@ export function makeWebFormsProvider(deps: { contacts: Pick<ContactsService, 'fi
         if (rest.length) f.lastName ??= rest.join(' ');
       }
       const actor = systemActor(connection.workspaceId, connection.id);
-      const find = async () =>
-        (f.email ? await deps.contacts.findByIdentifier(actor, 'email', f.email.replace(/@.*/, (d) => d.toLowerCase())) : undefined) ??
-        (f.phone ? await deps.contacts.findByIdentifier(actor, 'phone', f.phone) : undefined);
-      let contact = await find();
-      let created = false;
-      if (!contact) {
-        try {
-          contact = await deps.contacts.create(actor, { email: f.email, phone: f.phone, firstName: f.firstName, lastName: f.lastName, company: f.company, source: 'web', sourceDetail: `form:${connection.id}` });
-          created = true;
-        } catch (err) {
-          if (!(err instanceof AppError)) throw err;
-          contact = await find();
-          if (!contact) throw new PermanentEventError(`the contact could not be created: ${err.message}`);
-        }
-      }
-      const history = p.consents.length ? await deps.contacts.consentHistory(actor, contact.id) : [];
-      for (const c of p.consents) {
-        if (history.some((h) => h.consent === c.consent && (h.proof as { submissionId?: string } | null)?.submissionId === event.eventKey)) continue;
-        const proof = { provider: 'web_form', integrationId: connection.id, submissionId: event.eventKey, textShown: c.text, page: p.page, ip: p.ip, submittedAt: p.submittedAt };
-        await deps.contacts.setConsent(actor, contact.id, { consent: c.consent, value: c.value, source: 'web_form', proof });
-      }
+      const input = { email: f.email, phone: f.phone, firstName: f.firstName, lastName: f.lastName, company: f.company, source: 'web' as const, sourceDetail: `form:${connection.id}` };
+      const { contact, created } = await findOrCreateLeadContact(deps.contacts, actor, { email: f.email, phone: f.phone }, () => input);
+      // A replay records no consent twice: the proof carries the submission id.
+      const answers = p.consents.map((c) => ({
+        consent: c.consent, value: c.value,
+        proof: { provider: 'web_form', integrationId: connection.id, submissionId: event.eventKey, textShown: c.text, page: p.page, ip: p.ip, submittedAt: p.submittedAt },
+      }));
+      await recordLeadConsentsOnce(deps.contacts, actor, contact.id, answers, 'web_form', 'submissionId');
       return `${created ? 'created' : 'found'} contact ${contact.id}${p.consents.length ? `; ${p.consents.length} consent(s)` : ''}`;
     },
   };
