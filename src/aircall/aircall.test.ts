@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
+import { drainWorkspaceJobs } from '../../test/workspace-jobs.ts';
 import { queryRows } from '../lib/db.ts';
-import { jobHandlers } from '../workers.ts';
 
 /** Aircall call webhooks end to end: JSON deliveries with the webhook token through the real hook, the job, the calls service and attention. */
 let t: TestApp;
@@ -26,14 +26,7 @@ const deliver = (body: unknown, id = integrationId) =>
   t.app.inject({ method: 'POST', url: `/v1/hooks/aircall/${id}`, headers: { 'content-type': 'application/json' }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
 
 /** Runs this workspace's pending event jobs (on PostgreSQL the test files share the outbox: another file's events are not ours to run). */
-async function drain(): Promise<void> {
-  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${ws.id} ORDER BY id`);
-  for (const r of rows) {
-    if (ran.has(r.id)) continue;
-    ran.add(r.id);
-    await jobHandlers(t.deps)[r.topic]!.run(r.payload, { id: r.id, retryCount: 0, lastAttempt: false });
-  }
-}
+const drain = () => drainWorkspaceJobs(t, ws.id, ran);
 const eventCount = async () => Number((await queryRows<{ n: number }>(t.database.systemDb, sql`SELECT count(*)::int AS n FROM integration_events WHERE workspace_id = ${ws.id}`))[0]!.n);
 const events = async () => (await ws.req('GET', `/v1/integrations/${integrationId}/events?limit=200`)).body.data as { eventKey: string; kind: string; status: string; reason: string | null; payload: Record<string, unknown> }[];
 async function contactByPhone(phone: string) {

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
+import { drainWorkspaceJobs } from '../../test/workspace-jobs.ts';
 import { queryRows } from '../lib/db.ts';
-import { jobHandlers } from '../workers.ts';
 import { bankflipClient } from './bankflip-client.ts';
 import { bankflipSignature, verifyBankflipSignature } from './bankflip-signature.ts';
 import { bankflipWebhook, startFakeBankflip, type FakeBankflip } from './fake-bankflip.ts';
@@ -37,14 +37,7 @@ function post(body: unknown, opts: { secret?: string; timestamp?: number; id?: s
   const signed = bankflipWebhook(opts.secret ?? SECRET, PUBLIC + path(opts.id), body, opts.timestamp ?? now());
   return t.app.inject({ method: 'POST', url: path(opts.id), headers: signed.headers, payload: signed.body });
 }
-async function drain(): Promise<void> {
-  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${ws.id} ORDER BY id`);
-  for (const r of rows) {
-    if (ran.has(r.id)) continue;
-    ran.add(r.id);
-    await jobHandlers(t.deps)[r.topic]!.run(r.payload, { id: r.id, retryCount: 0, lastAttempt: false }).catch(() => undefined);
-  }
-}
+const drain = () => drainWorkspaceJobs(t, ws.id, ran, { ignoreErrors: true });
 const eventCount = async () => Number((await queryRows<{ n: number }>(t.database.systemDb, sql`SELECT count(*)::int AS n FROM integration_events WHERE workspace_id = ${ws.id}`))[0]!.n);
 const events = async () => (await ws.req('GET', `/v1/integrations/${integrationId}/events?limit=200`)).body.data as { id: string; eventKey: string; kind: string; status: string; reason: string | null }[];
 const documentsOf = async (contactId: string) => (await ws.req('GET', `/v1/contacts/${contactId}/documents`)).body.data as { name: string; contentType: string; sha256: string }[];

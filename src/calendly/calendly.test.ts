@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendlySender, type CalendlySender } from '../../test/fakes/calendly-sender.ts';
 import { postOnce, statuses } from '../../test/fakes/webhook-sender.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
+import { drainWorkspaceJobs } from '../../test/workspace-jobs.ts';
 import { calendlySignature, verifyCalendlySignature } from '../integrations/signatures.ts';
 import { queryRows } from '../lib/db.ts';
-import { jobHandlers } from '../workers.ts';
 
 /**
  * Calendly invitee webhooks end to end: a fake Calendly sender signs (t=…,v1=…) and delivers over
@@ -42,14 +42,7 @@ const senderTo = (id: string, signingKey: string | null = KEY) => calendlySender
 const delivered = async (body: string, opts: Parameters<CalendlySender['deliver']>[1] = {}) => statuses(await calendly.deliver(body, opts));
 const REFUSED_EVERY_RETRY = [401, 401, 401, 401, 401, 401];
 
-async function drain(): Promise<void> {
-  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${ws.id} ORDER BY id`);
-  for (const row of rows) {
-    if (ran.has(row.id)) continue;
-    ran.add(row.id);
-    await jobHandlers(t.deps)[row.topic]!.run(row.payload, { id: row.id, retryCount: 0, lastAttempt: false });
-  }
-}
+const drain = () => drainWorkspaceJobs(t, ws.id, ran);
 const count = async (table: string) => Number((await queryRows<{ n: number }>(t.database.systemDb, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)} WHERE workspace_id = ${ws.id}`))[0]!.n);
 const events = async () => (await ws.req('GET', `/v1/integrations/${integrationId}/events`)).body.data as Record<string, unknown>[];
 const meetingsOf = async (email: string) =>

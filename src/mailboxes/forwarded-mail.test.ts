@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
+import { drainWorkspaceJobs } from '../../test/workspace-jobs.ts';
 import { systemActor } from '../lib/actor.ts';
 import { queryRows } from '../lib/db.ts';
-import { jobHandlers } from '../workers.ts';
 import { mailgunSignature } from './forwarded-mail.ts';
 import { gmailEnquiry, htmlOnlyWithAttachment } from './spanish-mail.fixtures.ts';
 
@@ -30,14 +30,7 @@ afterAll(async () => {
   await t.close();
 });
 
-async function drain(): Promise<void> {
-  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${ws.id} ORDER BY id`);
-  for (const row of rows) {
-    if (ran.has(row.id)) continue;
-    ran.add(row.id);
-    await jobHandlers(t.deps)[row.topic]!.run(row.payload, { id: row.id, retryCount: 0, lastAttempt: false });
-  }
-}
+const drain = () => drainWorkspaceJobs(t, ws.id, ran);
 const count = async (table: string) => Number((await queryRows<{ n: number }>(t.database.systemDb, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)} WHERE workspace_id = ${ws.id}`))[0]!.n);
 
 /** What SendGrid posts with "POST the raw, full MIME message" ticked. */

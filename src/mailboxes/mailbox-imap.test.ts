@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
+import { drainWorkspaceJobs } from '../../test/workspace-jobs.ts';
 import { systemActor } from '../lib/actor.ts';
 import { queryRows } from '../lib/db.ts';
-import { jobHandlers } from '../workers.ts';
 import { startMailServers, type MailServers } from './real-mail-servers.ts';
 import { gmailEnquiry, gmailSecondReply, htmlOnlyWithAttachment, MAILBOX, outlookReply, outOfOffice } from './spanish-mail.fixtures.ts';
 
@@ -39,14 +39,7 @@ async function put(folder: string, raw: Buffer) {
   }
 }
 
-async function drain(): Promise<void> {
-  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${ws.id} ORDER BY id`);
-  for (const row of rows) {
-    if (ran.has(row.id)) continue;
-    ran.add(row.id);
-    await jobHandlers(t.deps)[row.topic]!.run(row.payload, { id: row.id, retryCount: 0, lastAttempt: false });
-  }
-}
+const drain = () => drainWorkspaceJobs(t, ws.id, ran);
 const sync = async (id = mailboxId) => {
   const r = await t.deps.services.mailboxes.sync({ workspaceId: ws.id, integrationId: id });
   await drain();

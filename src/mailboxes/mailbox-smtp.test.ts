@@ -4,9 +4,9 @@ import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
+import { drainWorkspaceJobs } from '../../test/workspace-jobs.ts';
 import { systemActor } from '../lib/actor.ts';
 import { queryRows } from '../lib/db.ts';
-import { jobHandlers } from '../workers.ts';
 import { startMailServers, type MailServers } from './real-mail-servers.ts';
 
 /**
@@ -50,14 +50,7 @@ async function folder(user: typeof VENTAS, path: string, atLeast: number) {
   }
 }
 
-async function drain(topic: string): Promise<void> {
-  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = ${topic} AND workspace_id = ${ws.id} ORDER BY id`);
-  for (const row of rows) {
-    if (ran.has(row.id)) continue;
-    ran.add(row.id);
-    await jobHandlers(t.deps)[row.topic]!.run(row.payload, { id: row.id, retryCount: 0, lastAttempt: false });
-  }
-}
+const drain = (topic: string) => drainWorkspaceJobs(t, ws.id, ran, { topic });
 const sync = async () => {
   await t.deps.services.mailboxes.sync({ workspaceId: ws.id, integrationId: mailboxId });
   await drain('integration.events');

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
+import { drainWorkspaceJobs } from '../../test/workspace-jobs.ts';
 import { metaSignature } from '../integrations/signatures.ts';
 import { queryRows } from '../lib/db.ts';
-import { jobHandlers } from '../workers.ts';
 import { graphError, leadgenWebhook, startFakeLeadGraph, type FakeLeadGraph } from './fake-lead-graph.ts';
 import { leadGraphClient } from './lead-graph-client.ts';
 
@@ -37,14 +37,7 @@ afterAll(async () => {
 const post = (body: string, signature?: string, id = integrationId) =>
   t.app.inject({ method: 'POST', url: `/v1/hooks/meta_lead_ads/${id}`, headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) }, payload: body });
 /** Runs this workspace's pending event jobs (on PostgreSQL the test files share the outbox: another file's events are not ours to run). */
-async function drain(): Promise<void> {
-  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${ws.id} ORDER BY id`);
-  for (const r of rows) {
-    if (ran.has(r.id)) continue;
-    ran.add(r.id);
-    await jobHandlers(t.deps)[r.topic]!.run(r.payload, { id: r.id, retryCount: 0, lastAttempt: false }).catch(() => undefined);
-  }
-}
+const drain = () => drainWorkspaceJobs(t, ws.id, ran, { ignoreErrors: true });
 const eventCount = async () => Number((await queryRows<{ n: number }>(t.database.systemDb, sql`SELECT count(*)::int AS n FROM integration_events WHERE workspace_id = ${ws.id}`))[0]!.n);
 const events = async () => (await ws.req('GET', `/v1/integrations/${integrationId}/events?limit=200`)).body.data as { id: string; eventKey: string; kind: string; status: string; reason: string | null }[];
 const contactByEmail = async (email: string) =>

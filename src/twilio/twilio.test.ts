@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
+import { drainWorkspaceJobs } from '../../test/workspace-jobs.ts';
 import { queryRows } from '../lib/db.ts';
-import { jobHandlers } from '../workers.ts';
 import { formParams, twilioSignature, verifyTwilioSignature } from './twilio-signature.ts';
 
 /** Twilio voice callbacks end to end: signed form posts through the real hook, the job, the calls service and attention. */
@@ -37,14 +37,7 @@ function deliver(params: Record<string, string>, opts: { token?: string; id?: st
 }
 
 /** Runs this workspace's pending event jobs (on PostgreSQL the test files share the outbox: another file's events are not ours to run). */
-async function drain(opts: { concurrently?: boolean } = {}): Promise<void> {
-  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${ws.id} ORDER BY id`);
-  const todo = rows.filter((r) => !ran.has(r.id));
-  for (const r of todo) ran.add(r.id);
-  const run = (r: (typeof rows)[number]) => jobHandlers(t.deps)[r.topic]!.run(r.payload, { id: r.id, retryCount: 0, lastAttempt: false });
-  if (opts.concurrently) await Promise.all(todo.map(run));
-  else for (const r of todo) await run(r);
-}
+const drain = (opts: { concurrently?: boolean } = {}) => drainWorkspaceJobs(t, ws.id, ran, opts);
 const eventCount = async () => Number((await queryRows<{ n: number }>(t.database.systemDb, sql`SELECT count(*)::int AS n FROM integration_events WHERE workspace_id = ${ws.id}`))[0]!.n);
 const events = async () => (await ws.req('GET', `/v1/integrations/${integrationId}/events?limit=200`)).body.data as { eventKey: string; kind: string; status: string; reason: string | null }[];
 async function contactByPhone(phone: string) {

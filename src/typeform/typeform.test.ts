@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { typeformSender, type TypeformSender } from '../../test/fakes/typeform-sender.ts';
 import { statuses } from '../../test/fakes/webhook-sender.ts';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
+import { drainWorkspaceJobs } from '../../test/workspace-jobs.ts';
 import { typeformSignature, verifyTypeformSignature } from '../integrations/signatures.ts';
 import { queryRows } from '../lib/db.ts';
-import { jobHandlers } from '../workers.ts';
 
 /**
  * Typeform `form_response` webhooks end to end: a fake Typeform sender signs and delivers over real
@@ -38,14 +38,7 @@ const hookUrl = (id: string, provider = 'typeform') => `${base}/v1/hooks/${provi
 /** The answers Typeform got for one delivery, its retries included. */
 const delivered = async (body: string, opts: Parameters<TypeformSender['deliver']>[1] = {}) => statuses(await typeform.deliver(body, opts));
 
-async function drain(): Promise<void> {
-  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${ws.id} ORDER BY id`);
-  for (const row of rows) {
-    if (ran.has(row.id)) continue;
-    ran.add(row.id);
-    await jobHandlers(t.deps)[row.topic]!.run(row.payload, { id: row.id, retryCount: 0, lastAttempt: false });
-  }
-}
+const drain = () => drainWorkspaceJobs(t, ws.id, ran);
 const count = async (table: string) => Number((await queryRows<{ n: number }>(t.database.systemDb, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)} WHERE workspace_id = ${ws.id}`))[0]!.n);
 const events = async () => (await ws.req('GET', `/v1/integrations/${integrationId}/events`)).body.data as Record<string, unknown>[];
 

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
+import { drainWorkspaceJobs } from '../../test/workspace-jobs.ts';
 import { queryRows } from '../lib/db.ts';
-import { jobHandlers } from '../workers.ts';
 import { timestampToken } from './web-forms.provider.ts';
 
 /** Web forms end to end: HTML and JSON posts through the real app, jobs and database. */
@@ -31,14 +31,7 @@ afterAll(async () => {
   await t.close();
 });
 
-async function drain(): Promise<void> {
-  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(t.database.systemDb, sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${ws.id} ORDER BY id`);
-  for (const row of rows) {
-    if (ran.has(row.id)) continue;
-    ran.add(row.id);
-    await jobHandlers(t.deps)[row.topic]!.run(row.payload, { id: row.id, retryCount: 0, lastAttempt: false });
-  }
-}
+const drain = () => drainWorkspaceJobs(t, ws.id, ran);
 const count = async (table: string) => Number((await queryRows<{ n: number }>(t.database.systemDb, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)} WHERE workspace_id = ${ws.id}`))[0]!.n);
 const html = (fields: Record<string, string>, id = formId, headers: Record<string, string> = {}) =>
   t.app.inject({ method: 'POST', url: `/v1/forms/${id}`, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: new URLSearchParams(fields).toString() });

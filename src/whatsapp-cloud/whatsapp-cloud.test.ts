@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
+import { drainWorkspaceJobs } from '../../test/workspace-jobs.ts';
 import { metaSignature } from '../integrations/signatures.ts';
 import { queryRows } from '../lib/db.ts';
 import { jobHandlers } from '../workers.ts';
@@ -52,17 +53,7 @@ const count = async (table: string, where = sql`TRUE`) =>
   Number((await queryRows<{ n: number }>(t.database.systemDb, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)} WHERE workspace_id = ${ws.id} AND ${where}`))[0]!.n);
 
 /** Runs the integration jobs recorded since the last call, as the worker would. */
-async function drain(): Promise<void> {
-  const rows = await queryRows<{ id: string; topic: string; payload: Record<string, unknown> & { workspaceId: string } }>(
-    t.database.systemDb,
-    sql`SELECT id, topic, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${ws.id} ORDER BY id`,
-  );
-  for (const row of rows) {
-    if (ran.has(row.id)) continue;
-    ran.add(row.id);
-    await jobHandlers(t.deps)[row.topic]!.run(row.payload, { id: row.id, retryCount: 0, lastAttempt: false });
-  }
-}
+const drain = () => drainWorkspaceJobs(t, ws.id, ran);
 
 const nowSeconds = () => String(Math.floor(Date.now() / 1000) - 5);
 let seq = 0;
