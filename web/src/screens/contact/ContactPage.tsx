@@ -23,7 +23,9 @@ export default function ContactPage() {
   const refresh = useRefreshContact(id);
 
   if (contact.isPending) return <Stack><Skeleton h={64} /><Skeleton h={300} /></Stack>;
-  if (contact.isError) {
+  const c = contact.data;
+  // Only when there is nothing to show: a failed background refresh keeps the page (and any open dialog) as it was.
+  if (!c) {
     const status = contact.error instanceof ApiError ? contact.error.problem.status : 0;
     return (
       <Alert color="red" title={status === 404 ? t('common.notFound') : status === 403 ? t('common.forbidden') : t('common.loadError')}>
@@ -31,7 +33,6 @@ export default function ContactPage() {
       </Alert>
     );
   }
-  const c = contact.data;
   const conversation = (
     <Stack gap="sm">
       <Timeline contactId={c.id} />
