@@ -86,15 +86,20 @@ describe('inbox: channel chips', { timeout: 90_000 }, () => {
     await context.close();
   });
 
-  it('a link with the channel and "mine" opens filtered by both; switching scope keeps the channel; an empty channel says so', async () => {
+  it('a link with the channel and "mine" opens filtered by both; an empty result offers to clear the channel; switching scope keeps it', async () => {
     const { context, page } = await openSignedIn(browser, base, eva);
     await page.goto(`${base}/inbox?tab=mine&reason=email`);
     await expect.poll(() => names(page), P).toEqual(['Jorge Gómez']);
     expect(await chip(page, 'Email').isChecked()).toBe(true);
 
     await pick(page, 'Llamada perdida');
-    await expect.poll(() => page.getByRole('heading', { name: 'Nadie espera por este canal' }).count(), P).toBe(1);
+    await expect.poll(() => page.getByRole('heading', { name: 'Nadie espera con estos filtros' }).count(), P).toBe(1);
     expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ tab: 'mine', reason: 'call' });
+    await page.getByRole('button', { name: 'Quitar filtros' }).click();
+    await expect.poll(() => names(page), P).toEqual(['Jorge Gómez']);
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ tab: 'mine' });
+    await pick(page, 'Llamada perdida');
+    await expect.poll(() => page.getByRole('heading', { name: 'Nadie espera con estos filtros' }).count(), P).toBe(1);
 
     await page.getByText('Todos', { exact: true }).click();
     await expect.poll(() => names(page), P).toEqual(['Marta Ibáñez']);

@@ -55,7 +55,11 @@ export function InboxPage() {
       {queue.data && items.length === 0 && (
         <Stack align="center" py="xl" gap={4}>
           <Title order={2} size="h3">{t(reason ? 'inboxFilters.empty' : 'inbox.empty')}</Title>
-          <Text c="dark.6">{t(reason ? 'inboxFilters.emptyHint' : 'inbox.emptyHint')}</Text>
+          {reason ? (
+            <Button variant="subtle" onClick={() => choose({ tab, reason: undefined })}>{t('inboxFilters.clear')}</Button>
+          ) : (
+            <Text c="dark.6">{t('inbox.emptyHint')}</Text>
+          )}
         </Stack>
       )}
       {items.length > 0 && (

@@ -6,16 +6,16 @@ export const inboxFilterMessages = bundle(
     inboxFilters: {
       label: 'Filtrar por canal',
       any: 'Todos los canales',
-      empty: 'Nadie espera por este canal',
-      emptyHint: 'Prueba con otro canal o con todos.',
+      empty: 'Nadie espera con estos filtros',
+      clear: 'Quitar filtros',
     },
   },
   {
     inboxFilters: {
       label: 'Filter by channel',
       any: 'All channels',
-      empty: 'Nobody is waiting on this channel',
-      emptyHint: 'Try another channel, or all of them.',
+      empty: 'Nobody is waiting with these filters',
+      clear: 'Clear filters',
     },
   },
 );
