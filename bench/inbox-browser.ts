@@ -19,6 +19,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, signIn } from '../test/browser/browser-helpers.ts';
 import { loadWorld } from './load.ts';
@@ -108,7 +109,7 @@ const marker = (expected: number) => `
   }).observe(document, { childList: true, subtree: true });
 `;
 
-type Load = { firstRow: number; fullPage: number; api: number; apiWait: number; jsEncoded: number; jsDecoded: number; jsFiles: number };
+type Load = { firstRow: number; fullPage: number; api: number; apiWait: number; jsEncoded: number; jsDecoded: number; jsUrls: string[] };
 
 async function measure(page: Page, base: string): Promise<Load> {
   await page.goto(`${base}/inbox`);
@@ -122,7 +123,7 @@ async function measure(page: Page, base: string): Promise<Load> {
       firstRow: marks.firstRow!, fullPage: marks.fullPage!,
       api: queue ? queue.responseEnd - queue.startTime : NaN,
       apiWait: queue ? queue.responseStart - queue.requestStart : NaN,
-      jsEncoded: js.reduce((s, r) => s + r.encodedBodySize, 0), jsDecoded: js.reduce((s, r) => s + r.decodedBodySize, 0), jsFiles: js.length,
+      jsEncoded: js.reduce((s, r) => s + r.encodedBodySize, 0), jsDecoded: js.reduce((s, r) => s + r.decodedBodySize, 0), jsUrls: js.map((r) => r.name),
     };
   });
 }
@@ -192,7 +193,9 @@ async function main() {
       row('cold (new context, empty cache)', cold),
       row('warm (same context, cached scripts)', warm),
     ].join('\n');
-    const jsLine = `first-load JS: ${js.jsFiles} files, ${(js.jsEncoded / 1024).toFixed(1)} KiB transferred (${(js.jsDecoded / 1024).toFixed(1)} KiB decoded)`;
+    // ui.md's budget is gzipped: what the same files weigh compressed (the server sends them as they are).
+    const gzipped = (await Promise.all(js.jsUrls.map(async (u) => gzipSync(Buffer.from(await (await fetch(u)).arrayBuffer())).length))).reduce((a, b) => a + b, 0);
+    const jsLine = `first-load JS: ${js.jsUrls.length} files, ${(js.jsEncoded / 1024).toFixed(1)} KiB transferred (${(js.jsDecoded / 1024).toFixed(1)} KiB decoded, ${(gzipped / 1024).toFixed(1)} KiB gzipped)`;
     console.log(`\n${setup.size} contacts, ${pending} pending; ${failures} failed loads run again; ${out.includes('NaN') ? 'some loads had no resource entry; ' : ''}load average at the end ${load()}\n\n${out}\n\n${jsLine}\n`);
     mkdirSync('bench/results', { recursive: true });
     const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}-inbox-browser.json`;
