@@ -15,13 +15,22 @@ import type { Db } from '../lib/db.ts';
  * events give the same state as in-order ones. Ignored contacts have no reasons at all.
  */
 export async function recomputeAttention(db: Db, workspaceId: string, contactId: string): Promise<ContactRow | undefined> {
-  const mine = (table: string) => sql`${sql.identifier(table)}.workspace_id = ${workspaceId} AND ${sql.identifier(table)}.contact_id = ${contactId}`;
+  await recomputeAttentionOf(db, workspaceId, [contactId]);
+  return findContactRow(db, workspaceId, contactId);
+}
+
+/** `recomputeAttention` for many contacts in one statement (the batched webhook path). */
+export async function recomputeAttentionOf(db: Db, workspaceId: string, contactIds: string[]): Promise<void> {
+  if (contactIds.length === 0) return;
+  // Of the contact at hand: `c` while its floor is taken, `s` in the row that reads the floor.
+  const mine = (table: string, contact = 's') => sql`${sql.identifier(table)}.workspace_id = ${workspaceId} AND ${sql.identifier(table)}.contact_id = ${sql.identifier(contact)}.id`;
   const floor = sql`greatest(
       c.attention_reset_at,
-      (SELECT max(sent_at) FROM whatsapp_messages WHERE ${mine('whatsapp_messages')} AND direction = 'outbound' AND status <> 'failed'),
-      (SELECT max(sent_at) FROM emails WHERE ${mine('emails')} AND direction = 'outbound' AND status <> 'failed'),
-      (SELECT max(started_at) FROM calls WHERE ${mine('calls')} AND (direction = 'outbound' OR outcome = 'answered')))`;
+      (SELECT max(sent_at) FROM whatsapp_messages WHERE ${mine('whatsapp_messages', 'c')} AND direction = 'outbound' AND status <> 'failed'),
+      (SELECT max(sent_at) FROM emails WHERE ${mine('emails', 'c')} AND direction = 'outbound' AND status <> 'failed'),
+      (SELECT max(started_at) FROM calls WHERE ${mine('calls', 'c')} AND (direction = 'outbound' OR outcome = 'answered')))`;
   const after = (column: string): SQL => sql`(s.floor IS NULL OR ${sql.identifier(column)} > s.floor)`;
+  const ids = sql`ARRAY[${sql.join(contactIds.map((id) => sql`${id}`), sql`, `)}]::uuid[]`;
   await db.execute(sql`
     UPDATE contacts c SET
       attention_whatsapp_since = r.whatsapp,
@@ -31,13 +40,13 @@ export async function recomputeAttention(db: Db, workspaceId: string, contactId:
       last_inbound_whatsapp_at = r.last_whatsapp_in
     FROM (
       SELECT
+        s.id,
         CASE WHEN s.ignored THEN NULL ELSE (SELECT min(sent_at) FROM whatsapp_messages WHERE ${mine('whatsapp_messages')} AND direction = 'inbound' AND ${after('sent_at')}) END AS whatsapp,
         CASE WHEN s.ignored THEN NULL ELSE (SELECT min(started_at) FROM calls WHERE ${mine('calls')} AND direction = 'inbound' AND outcome <> 'answered' AND ${after('started_at')}) END AS call,
         CASE WHEN s.ignored THEN NULL ELSE (SELECT min(sent_at) FROM emails WHERE ${mine('emails')} AND direction = 'inbound' AND ${after('sent_at')}) END AS email,
         (SELECT max(sent_at) FROM whatsapp_messages WHERE ${mine('whatsapp_messages')} AND direction = 'inbound') AS last_whatsapp_in
-      FROM (SELECT ${floor} AS floor, c.ignored_at IS NOT NULL AS ignored FROM contacts c WHERE c.workspace_id = ${workspaceId} AND c.id = ${contactId}) s
+      FROM (SELECT c.id, ${floor} AS floor, c.ignored_at IS NOT NULL AS ignored FROM contacts c WHERE c.workspace_id = ${workspaceId} AND c.id = ANY(${ids})) s
     ) r
-    WHERE c.workspace_id = ${workspaceId} AND c.id = ${contactId}
+    WHERE c.workspace_id = ${workspaceId} AND c.id = ANY(${ids}) AND c.id = r.id
 `);
-  return findContactRow(db, workspaceId, contactId);
 }

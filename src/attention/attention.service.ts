@@ -9,7 +9,9 @@ import type { Db } from '../lib/db.ts';
 import { notFound } from '../lib/errors.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
 import type { CursorCodec, Page } from '../lib/pagination.ts';
-import { notifyContactPending } from '../notifications/notifications.service.ts';
+import { notifyContactPending, notifyContactsPending } from '../notifications/notifications.service.ts';
+import { findContactRows, insertOutboxRows, lockContactRows } from '../contacts/batch.repo.ts';
+import { uuidv7Source } from '../lib/ids.ts';
 import { deletePendingTasksForContact } from '../tasks/tasks.service.ts';
 import { presentAttention } from '../contacts/attention-state.ts';
 import * as repo from './attention.repo.ts';
@@ -32,6 +34,15 @@ export async function lockLiveContact(tx: Db, workspaceId: string, contactId: st
   return row;
 }
 
+/** `lockLiveContact` for many contacts at once, in id order (the order every batch takes them in). */
+export async function lockLiveContacts(tx: Db, workspaceId: string, contactIds: string[]): Promise<ContactRow[]> {
+  const rows = await lockContactRows(tx, workspaceId, contactIds);
+  const live = new Set(rows.filter((r) => !r.deletedAt).map((r) => r.id));
+  const gone = contactIds.find((id) => !live.has(id));
+  if (gone) throw notFound('Contact', gone);
+  return rows;
+}
+
 /** Recorded whenever a contact's communications changed (consumed by no job: live event streams read it). */
 export const CONTACT_ATTENTION_TOPIC = 'contact.attention';
 
@@ -49,6 +60,31 @@ export async function refreshAttention(tx: Db, before: ContactRow, now: Date): P
     await notifyContactPending(tx, { workspaceId: after.workspaceId, ownerId: after.ownerId, contactId: after.id, reasons: presentAttention(after).reasons }, now);
   }
   return after;
+}
+
+/**
+ * `refreshAttention` for many contacts locked together (`before`, one row each), once per contact
+ * however many of its communications changed: one recompute, then each contact's row for live
+ * clients and, for those that have just become pending, their notifications, a statement each.
+ */
+export async function refreshAttentionOf(tx: Db, before: ContactRow[], now: Date): Promise<void> {
+  if (before.length === 0) return;
+  const workspaceId = before[0]!.workspaceId;
+  const ids = before.map((b) => b.id);
+  await repo.recomputeAttentionOf(tx, workspaceId, ids);
+  const after = new Map((await findContactRows(tx, workspaceId, ids)).map((r) => [r.id, r]));
+  const newId = uuidv7Source(now.getTime());
+  const at = now.toISOString();
+  const live = [];
+  const becamePending = [];
+  for (const b of before) {
+    const a = after.get(b.id)!;
+    const pending = { before: Boolean(b.attentionSince), after: Boolean(a.attentionSince) };
+    live.push({ id: newId(), topic: CONTACT_ATTENTION_TOPIC, payload: { contactId: a.id, version: Number(a.version), pending }, created_at: at });
+    if (!b.attentionSince && a.attentionSince && !a.ignoredAt) becamePending.push({ workspaceId, ownerId: a.ownerId, contactId: a.id, reasons: presentAttention(a).reasons });
+  }
+  await insertOutboxRows(tx, workspaceId, live);
+  await notifyContactsPending(tx, becamePending, now);
 }
 
 export type AttentionDeps = { db: Db; clock: Clock; cursors: CursorCodec; stageNames?: StageNameLoader };

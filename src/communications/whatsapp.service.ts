@@ -1,9 +1,12 @@
 import { and, eq } from 'drizzle-orm';
+import { lockLiveContacts, refreshAttentionOf } from '../attention/attention.service.ts';
 import { whatsappWindow } from '../contacts/attention-state.ts';
 import type { ContactRow } from '../contacts/contacts.service.ts';
 import type { Actor } from '../lib/actor.ts';
 import { presentAuthor } from '../lib/authorship.ts';
 import type { Db } from '../lib/db.ts';
+import { uuidv7Source } from '../lib/ids.ts';
+import { authorOf } from '../lib/authorship.ts';
 import { AppError, fieldError } from '../lib/errors.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
 import { communicationElement, Unchanged } from './communication-element.ts';
@@ -37,6 +40,9 @@ export function presentWhatsappMessage(row: WhatsappMessageRow): WhatsappMessage
     version: Number(row.version),
   };
 }
+
+/** An inbound message of `receiveMany`: text, or media already stored (its URL). */
+export type InboundItem = { contactId: string; type: 'text' | 'media'; body: string | null; mediaUrl?: string | null; providerMessageId: string; sentAt: Date };
 
 /** What each inbound type must carry. */
 function checkInbound(input: WhatsappInbound): void {
@@ -132,6 +138,28 @@ export function makeWhatsappService(deps: CommunicationsDeps) {
     );
   }
 
+  /** Inbound messages of one batch; 2,000 rows a statement stays under the parameter limit. */
+  async function insertInbound(tx: Db, actor: Actor, items: InboundItem[], now: Date): Promise<string[]> {
+    const newId = uuidv7Source(now.getTime());
+    const rows = items.map((m) => ({
+      workspaceId: actor.workspaceId,
+      id: newId(),
+      contactId: m.contactId,
+      ...authorOf(actor),
+      createdAt: now,
+      updatedAt: now,
+      direction: 'inbound' as const,
+      type: m.type,
+      body: m.body,
+      mediaUrl: m.mediaUrl ?? null,
+      status: 'received' as const,
+      providerMessageId: m.providerMessageId,
+      sentAt: m.sentAt,
+    }));
+    for (let i = 0; i < rows.length; i += 2000) await tx.insert(whatsappMessages).values(rows.slice(i, i + 2000));
+    return rows.map((r) => r.id);
+  }
+
   return {
     /**
      * `inbound`: records a message the contact sent (opens the 24-hour window, raises attention
@@ -140,6 +168,25 @@ export function makeWhatsappService(deps: CommunicationsDeps) {
      */
     async create(actor: Actor, contactId: string, input: WhatsappCreate): Promise<WhatsappMessage> {
       return input.direction === 'inbound' ? receive(actor, contactId, input) : send(actor, contactId, input);
+    },
+
+    /**
+     * Records many inbound messages at once (a channel webhook's batch), in the caller's
+     * transaction: their contacts locked in id order, the messages in one statement, attention
+     * and the 24-hour window recomputed once per contact. Each item is checked as `create`
+     * checks one (a time in the future is refused); a contact that is gone fails them all.
+     * Answers the ids, in the order given.
+     */
+    async receiveMany(actor: Actor, items: InboundItem[]): Promise<string[]> {
+      if (items.length === 0) return [];
+      const now = clock.now();
+      for (const m of items) eventTime(m.sentAt.toISOString(), now, '/sentAt');
+      return deps.db.transaction(async (tx) => {
+        const before = await lockLiveContacts(tx, actor.workspaceId, [...new Set(items.map((m) => m.contactId))]);
+        const ids = await insertInbound(tx, actor, items, now);
+        await refreshAttentionOf(tx, before, now);
+        return ids;
+      });
     },
 
     get: element.get,

@@ -6,6 +6,11 @@ export async function insertNotificationRow(db: Db, row: typeof notifications.$i
   await db.insert(notifications).values(row);
 }
 
+/** Many at once, a thousand rows a statement (well under the parameter limit). */
+export async function insertNotificationRows(db: Db, rows: (typeof notifications.$inferInsert)[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) await db.insert(notifications).values(rows.slice(i, i + 1000));
+}
+
 /** What a user sees: its own notifications and the workspace-wide ones (userId null). */
 const visibleTo = (workspaceId: string, userId: string | null) =>
   and(eq(notifications.workspaceId, workspaceId), userId ? or(eq(notifications.userId, userId), isNull(notifications.userId)) : isNull(notifications.userId));

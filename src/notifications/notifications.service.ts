@@ -2,7 +2,7 @@ import type { Actor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import { notFound } from '../lib/errors.ts';
-import { uuidv7 } from '../lib/ids.ts';
+import { uuidv7, uuidv7Source } from '../lib/ids.ts';
 import { pageNewestFirst } from '../lib/keyset-page.ts';
 import type { CursorCodec, Page } from '../lib/pagination.ts';
 import * as repo from './notifications.repo.ts';
@@ -44,6 +44,19 @@ export async function notifyContactPending(
     data: { reasons: n.reasons },
     createdAt: now,
   });
+}
+
+/** `notifyContactPending` for many contacts in one statement (the batched webhook path). */
+export async function notifyContactsPending(
+  tx: Db,
+  list: { workspaceId: string; ownerId: string | null; contactId: string; reasons: { reason: string; since: string }[] }[],
+  now: Date,
+): Promise<void> {
+  const newId = uuidv7Source(now.getTime());
+  await repo.insertNotificationRows(
+    tx,
+    list.map((n) => ({ workspaceId: n.workspaceId, id: newId(), userId: n.ownerId, type: 'contact.pending_attention', contactId: n.contactId, data: { reasons: n.reasons }, createdAt: now })),
+  );
 }
 
 export function makeNotificationsService(deps: NotificationsDeps) {
