@@ -90,6 +90,16 @@ export async function setEventOutcome(db: Db, workspaceId: string, id: string, o
     .where(and(eq(integrationEvents.workspaceId, workspaceId), eq(integrationEvents.id, id)));
 }
 
+/** The outcomes of many events in one statement (the batched path: inside its transaction). */
+export async function setEventOutcomes(db: Db, workspaceId: string, outcomes: { id: string; status: EventStatus; reason: string | null }[], processedAt: Date): Promise<void> {
+  if (outcomes.length === 0) return;
+  const rows = JSON.stringify(outcomes.map((o) => ({ id: o.id, status: o.status, reason: o.reason?.slice(0, 1000) ?? null })));
+  await db.execute(sql`UPDATE integration_events e
+    SET status = v.status, reason = v.reason, processed_at = ${processedAt.toISOString()}, attempts = e.attempts + 1
+    FROM jsonb_to_recordset(${rows}::jsonb) AS v(id uuid, status text, reason text)
+    WHERE e.workspace_id = ${workspaceId} AND e.id = v.id`);
+}
+
 export async function resetEvent(db: Db, workspaceId: string, id: string): Promise<IntegrationEventRow | undefined> {
   const [row] = await db
     .update(integrationEvents)

@@ -8,6 +8,7 @@ import { makeGroupCommit } from '../lib/group-commit.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
 import type { JobPayload } from '../lib/jobs/queue.ts';
 import { inWorkspace } from '../lib/tenant-scope.ts';
+import { applyBatch } from './batch-apply.ts';
 import * as repo from './integrations.repo.ts';
 import type { EventListQuery, Integration, IntegrationCreate, IntegrationEvent, IntegrationUpdate } from './integrations.schema.ts';
 import type { integrationEvents, IntegrationEventRow, IntegrationRow, Provider } from './integrations.tables.ts';
@@ -27,6 +28,9 @@ export type HookRequest = { method: string; url: string };
 /** A processing failure that no retry can fix (malformed payload): the event is `failed` at once. */
 export class PermanentEventError extends Error {}
 
+/** What applying one event came to, for the batched path (`ProviderAdapter.processBatch`). */
+export type EventOutcome = { id: string; status: 'processed' | 'failed'; reason: string | null };
+
 /** What each provider plugs in (wired in deps.ts, so this feature imports none of them). */
 export type ProviderAdapter = {
   /** Whether the raw body is signed by this integration (constant-time compare, and a fresh timestamp where the scheme has one). */
@@ -37,6 +41,13 @@ export type ProviderAdapter = {
   split(rawBody: Buffer): ProviderEvent[];
   /** Applies one stored event; returns a note for the log. Throws PermanentEventError or a transient error. */
   process(connection: Connection, event: IntegrationEventRow): Promise<string | null>;
+  /**
+   * Optional: applies the common events of a job set-based. It runs inside one transaction that
+   * every query of `database.db` joins, and the outcomes it returns are written in that same
+   * transaction: the events are applied and marked processed together, or not at all. Returns
+   * the events it leaves to `process` (one by one, after the batch committed).
+   */
+  processBatch?(connection: Connection, events: IntegrationEventRow[]): Promise<{ outcomes: EventOutcome[]; rest: IntegrationEventRow[] }>;
 };
 
 export type IntegrationsDeps = { db: Db; systemDb: Db; clock: Clock; box: SecretBox; providers: () => Partial<Record<Provider, ProviderAdapter>> };
@@ -178,6 +189,48 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
     return batcher.add(row.id, { row, events }).catch((err: unknown): never => {
       throw new AppError('service_unavailable', `The event could not be stored; retry later (${err instanceof Error ? err.message.slice(0, 100) : 'error'})`, { status: 503 });
     });
+  }
+
+  /**
+   * The job: applies the pending events, first those the provider takes as a batch (one
+   * transaction for them all), then the others one by one. A permanent failure marks the
+   * event `failed` with the reason; a transient one is rethrown after the others ran, so the
+   * queue retries (with back-off and jitter) and events already processed are skipped.
+   * `oneByOne` skips the batch (the reference path the batch is compared with). Answers how
+   * many events went which way, and why a batch was rolled back (for tests and benchmarks).
+   */
+  async function processJob(payload: JobPayload, opts: { oneByOne?: boolean } = {}): Promise<{ batched: number; oneByOne: number; rolledBack?: string }> {
+    const { workspaceId } = payload;
+    const integrationId = String(payload.integrationId);
+    const eventIds = Array.isArray(payload.eventIds) ? payload.eventIds.map(String) : [];
+    const row = await repo.findIntegration(db, workspaceId, integrationId);
+    const none = { batched: 0, oneByOne: 0 };
+    if (!row) return none;
+    const adapter = adapterFor(row.provider);
+    if (!adapter) return none;
+    const connection = await connectionOf(row);
+    let pending = await repo.pendingEvents(db, workspaceId, integrationId, eventIds);
+    const all = pending.length;
+    let rolledBack: string | undefined;
+    if (adapter.processBatch && !opts.oneByOne && pending.length > 0) ({ rest: pending, rolledBack } = await applyBatch({ db, clock }, adapter.processBatch, connection, pending));
+    let transient: unknown;
+    for (const event of pending) {
+      try {
+        const note = await adapter.process(connection, event);
+        await repo.setEventOutcome(db, workspaceId, event.id, { status: 'processed', reason: note, processedAt: clock.now() });
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        if (err instanceof PermanentEventError || err instanceof AppError) {
+          await repo.setEventOutcome(db, workspaceId, event.id, { status: 'failed', reason, processedAt: clock.now() });
+        } else {
+          await repo.setEventOutcome(db, workspaceId, event.id, { status: 'received', reason: `will retry: ${reason}`, processedAt: null });
+          await repo.noteIntegrationError(db, workspaceId, integrationId, reason, clock.now());
+          transient ??= err;
+        }
+      }
+    }
+    if (transient) throw transient;
+    return { batched: all - pending.length, oneByOne: pending.length, ...(rolledBack ? { rolledBack } : {}) };
   }
 
   return {
@@ -335,38 +388,13 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
       return (await hookTarget(provider, integrationId)).connection;
     },
 
-    /**
-     * The job: applies each pending event through its provider. A permanent failure marks the
-     * event `failed` with the reason; a transient one is rethrown after the others ran, so the
-     * queue retries (with back-off and jitter) and events already processed are skipped.
-     */
+    /** The job (see `processJob`). */
     async process(payload: JobPayload): Promise<void> {
-      const { workspaceId } = payload;
-      const integrationId = String(payload.integrationId);
-      const eventIds = Array.isArray(payload.eventIds) ? payload.eventIds.map(String) : [];
-      const row = await repo.findIntegration(db, workspaceId, integrationId);
-      if (!row) return;
-      const adapter = adapterFor(row.provider);
-      if (!adapter) return;
-      const connection = await connectionOf(row);
-      let transient: unknown;
-      for (const event of await repo.pendingEvents(db, workspaceId, integrationId, eventIds)) {
-        try {
-          const note = await adapter.process(connection, event);
-          await repo.setEventOutcome(db, workspaceId, event.id, { status: 'processed', reason: note, processedAt: clock.now() });
-        } catch (err) {
-          const reason = err instanceof Error ? err.message : String(err);
-          if (err instanceof PermanentEventError || err instanceof AppError) {
-            await repo.setEventOutcome(db, workspaceId, event.id, { status: 'failed', reason, processedAt: clock.now() });
-          } else {
-            await repo.setEventOutcome(db, workspaceId, event.id, { status: 'received', reason: `will retry: ${reason}`, processedAt: null });
-            await repo.noteIntegrationError(db, workspaceId, integrationId, reason, clock.now());
-            transient ??= err;
-          }
-        }
-      }
-      if (transient) throw transient;
+      await processJob(payload);
     },
+
+    /** The job, answering how many events went which way (for tests and benchmarks). */
+    processJob,
 
     /** Retries spent: what is still pending is `failed`, with its last reason. */
     async giveUp(payload: JobPayload): Promise<void> {

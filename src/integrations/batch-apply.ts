@@ -1,0 +1,31 @@
+import type { Clock } from '../lib/clock.ts';
+import type { Db } from '../lib/db.ts';
+import { inTransaction } from '../lib/tenant-scope.ts';
+import * as repo from './integrations.repo.ts';
+import type { Connection, IntegrationEventRow, ProviderAdapter } from './integrations.service.ts';
+
+/**
+ * The provider's batch over a job's events, in one transaction with their outcomes; returns the
+ * events left for the one-by-one path. When the batch fails (a race with another job over a
+ * contact or a message id, a database error) it is rolled back whole and every event goes one
+ * by one, where each such case is handled on its own and a transient error is retried.
+ */
+export async function applyBatch(
+  deps: { db: Db; clock: Clock },
+  processBatch: NonNullable<ProviderAdapter['processBatch']>,
+  connection: Connection,
+  events: IntegrationEventRow[],
+): Promise<{ rest: IntegrationEventRow[]; rolledBack?: string }> {
+  try {
+    const rest = await deps.db.transaction((tx) =>
+      inTransaction(tx, async () => {
+        const { outcomes, rest } = await processBatch(connection, events);
+        await repo.setEventOutcomes(tx, connection.workspaceId, outcomes, deps.clock.now());
+        return rest;
+      }),
+    );
+    return { rest };
+  } catch (err) {
+    return { rest: events, rolledBack: err instanceof Error ? err.message : String(err) };
+  }
+}
