@@ -10,6 +10,7 @@ import type { Db } from '../lib/db.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import { GraphError, graphClient, type OutboundContent } from './graph-client.ts';
 import * as repo from './whatsapp-cloud.repo.ts';
+import { makeInboundBatch } from './inbound-batch.ts';
 import { inboundContent } from './whatsapp-message-content.ts';
 import { splitWebhook, type MessageEvent, type StatusEvent } from './whatsapp-payload.ts';
 
@@ -21,8 +22,8 @@ export type WhatsappCloudDeps = {
   /** The SSRF guard's settings for media downloads (URLs from Meta's answers). */
   outbound?: OutboundPolicy;
   integrations: Pick<IntegrationsService, 'connection' | 'connectionFor' | 'noteError'>;
-  contacts: Pick<ContactsService, 'findByIdentifier' | 'create'>;
-  whatsapp: Pick<WhatsappService, 'create' | 'findIdByProviderId' | 'applyDeliveryStatus'>;
+  contacts: Pick<ContactsService, 'findByIdentifier' | 'create' | 'writeBatch'>;
+  whatsapp: Pick<WhatsappService, 'create' | 'findIdByProviderId' | 'applyDeliveryStatus' | 'receiveMany'>;
   whatsappTemplates: TemplatesAccess;
   documents: Pick<DocumentsService, 'upload'>;
 };
@@ -183,6 +184,8 @@ export function makeWhatsappCloudService(deps: WhatsappCloudDeps) {
       if (event.kind === 'status') return processStatus(connection, payload as StatusEvent);
       throw new PermanentEventError(`unknown event kind ${event.kind}`);
     },
+    // Text and other media-less messages set-based; the rest goes through `process` above.
+    processBatch: makeInboundBatch({ db, clock, contacts: deps.contacts, whatsapp: deps.whatsapp }),
   };
 
   return {
