@@ -9,7 +9,10 @@
  *
  *   npx tsx bench/webhooks-outside.ts --backend pglite             # a fresh embedded data dir, removed after
  *   npx tsx bench/webhooks-outside.ts --backend postgres           # a fresh vixiees_bench_* database, dropped after
- *   … [--requests 2000] [--server postgres://postgres@127.0.0.1:5432/postgres] [--start 'npm start']
+ *   … [--requests 2000] [--server postgres://postgres@127.0.0.1:5432/postgres] [--start 'npm start'] [--cli 'node bin/vixiees.js']
+ *
+ * `--start` and `--cli` may name another checkout's entry point (`node --import tsx <dir>/src/main.ts serve`
+ * and the same without `serve`), to measure two versions back to back.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +33,7 @@ const { values: opts } = parseArgs({
     requests: { type: 'string', default: '2000' },
     server: { type: 'string', default: process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     start: { type: 'string', default: 'npm start' },
+    cli: { type: 'string', default: 'node bin/vixiees.js' },
   },
 });
 if (opts.backend !== 'pglite' && opts.backend !== 'postgres') throw new Error('--backend pglite|postgres');
@@ -102,7 +106,7 @@ async function main() {
   let stored = -1;
   let answered = 0;
   try {
-    const made = JSON.parse(execFileSync(process.execPath, ['bin/vixiees.js', 'workspace', 'create', '--name', 'B4 bench', '--json'], { env: { ...process.env, ...env, LOG_LEVEL: 'error' }, encoding: 'utf8' })) as { apiKey: string };
+    const made = JSON.parse(execFileSync(opts.cli!.split(' ')[0]!, [...opts.cli!.split(' ').slice(1), 'workspace', 'create', '--name', 'B4 bench', '--json'], { env: { ...process.env, ...env, LOG_LEVEL: 'error' }, encoding: 'utf8' })) as { apiKey: string };
     const server = await startServer(opts.start!, env);
     try {
       console.log(`server up in ${server.startSeconds.toFixed(2)} s (${opts.start}, WORKERS=off)`);
