@@ -66,9 +66,9 @@ export const contactsRoutes =
     });
 
     app.post('/v1/contacts/:id/merge', {
-      schema: { operationId: 'mergeContacts', description: 'Absorbs `otherContactId` into this contact: this one keeps its values and fills its blanks from the other, gains the other\'s identifiers as additional values and its related elements and history; the other goes to the trash with `mergedIntoId` set.', etag: true, tags, summary: 'Merge another contact into this one', params: IdParams, body: MergeRequest, response: { 200: Contact, ...problemResponses(401, 404, 422) } },
+      schema: { operationId: 'mergeContacts', description: 'Absorbs `otherContactId` into this contact: this one keeps its values (except the fields in `takeFromOther`) and fills its blanks from the other, gains the other\'s identifiers as additional values and its related elements and history; the other goes to the trash with `mergedIntoId` set.', etag: true, tags, summary: 'Merge another contact into this one', params: IdParams, body: MergeRequest, response: { 200: Contact, ...problemResponses(401, 404, 422) } },
     }, async (request, reply) => {
-      const contact = await deps.services.contactMerge.merge(actorOf(request), request.params.id, request.body.otherContactId);
+      const contact = await deps.services.contactMerge.merge(actorOf(request), request.params.id, request.body.otherContactId, request.body.takeFromOther);
       setEtag(reply, contact.version);
       return contact;
     });

@@ -199,6 +199,17 @@ export const ConsentChange = z
   .strict().meta({ id: 'ConsentChange' });
 export type ConsentChange = z.infer<typeof ConsentChange>;
 
+/** The fields a merge can take from the absorbed contact instead of keeping the survivor's. */
+export const MergeField = z.enum(['firstName', 'lastName', 'company', 'email', 'phone']).meta({ id: 'ContactMergeField' });
+export type MergeField = z.infer<typeof MergeField>;
+
 export const MergeRequest = z
-  .object({ otherContactId: z.uuid().meta({ description: 'The contact absorbed into this one' }) })
+  .object({
+    otherContactId: z.uuid().meta({ description: 'The contact absorbed into this one' }),
+    takeFromOther: z
+      .array(MergeField)
+      .max(MergeField.options.length)
+      .optional()
+      .meta({ description: "Fields where the other contact's value wins over this one's (the rest keep this contact's value, a blank filled from the other). A taken email or phone becomes the primary one; this contact's own moves to the additional values." }),
+  })
   .strict().meta({ id: 'ContactMerge' });

@@ -22,6 +22,25 @@ afterAll(async () => {
 });
 
 describe('merging contacts', () => {
+  it('takes the fields named in takeFromOther from the other, in the same transaction; a taken email becomes primary and the survivor’s own stays as an additional one', async () => {
+    const survivor = await ws.req('POST', '/v1/contacts', { firstName: 'Jose', lastName: 'Perez', company: 'Vieja SL', email: 'jose.old@example.com', phone: '+34 611 00 11 22' });
+    const dup = await ws.req('POST', '/v1/contacts', { firstName: 'José', lastName: 'Pérez Gil', company: 'Nueva SA', email: 'jose.new@example.com' });
+    const res = await ws.req('POST', `/v1/contacts/${survivor.body.id}/merge`, { otherContactId: dup.body.id, takeFromOther: ['firstName', 'company', 'email', 'phone'] });
+    expect(res.status).toBe(200);
+    // firstName, company and email from the other; lastName kept; phone kept (the other has none).
+    expect(res.body).toMatchObject({ firstName: 'José', lastName: 'Perez', company: 'Nueva SA', email: 'jose.new@example.com', phone: '+34611001122' });
+    expect(res.body.additionalEmails).toEqual(['jose.old@example.com']);
+    // Both addresses still find the survivor.
+    for (const email of ['jose.old@example.com', 'jose.new@example.com']) {
+      const taken = await ws.req('POST', '/v1/contacts', { email });
+      expect(taken.status).toBe(409);
+      expect(taken.body.contactId).toBe(survivor.body.id);
+    }
+    const bad = await ws.req('POST', `/v1/contacts/${survivor.body.id}/merge`, { otherContactId: dup.body.id, takeFromOther: ['ownerId'] });
+    expect(bad.status).toBe(422);
+    expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
   it('gives the survivor the other’s identifiers, blanks and history, and trashes the other', async () => {
     const survivor = await ws.req('POST', '/v1/contacts', { firstName: 'María', email: 'maria@example.com', externalRef: { id: 'hub-1' } });
     const dup = await ws.req('POST', '/v1/contacts', { lastName: 'Sánchez Díaz', company: 'Dup SL', phone: '+34 622 11 22 33', email: 'm.sanchez@example.com', additionalEmails: ['maria@work.example'], externalRef: { id: 'hub-2' } });

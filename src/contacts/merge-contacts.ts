@@ -5,7 +5,7 @@ import { AppError, notFound } from '../lib/errors.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
 import * as repo from './contacts.repo.ts';
 import { presentContact } from './contacts.present.ts';
-import type { Contact } from './contacts.schema.ts';
+import type { Contact, MergeField } from './contacts.schema.ts';
 import type { ContactRow } from './contacts.tables.ts';
 import { identityOf, type StageNameLoader } from './contacts.service.ts';
 import { identifiersOf, resolveIdentity } from './identity.ts';
@@ -26,7 +26,8 @@ export type MergeDeps = {
 /** The merge use case as a service, so routes and the CLI reach it like any other. */
 export function makeContactMergeService(deps: MergeDeps) {
   return {
-    merge: (actor: Actor, survivorId: string, otherId: string): Promise<Contact> => mergeContacts(deps, actor, survivorId, otherId),
+    merge: (actor: Actor, survivorId: string, otherId: string, takeFromOther: readonly MergeField[] = []): Promise<Contact> =>
+      mergeContacts(deps, actor, survivorId, otherId, takeFromOther),
   };
 }
 
@@ -34,13 +35,18 @@ export function makeContactMergeService(deps: MergeDeps) {
  * Merges `otherId` into `survivorId`: the survivor keeps its values, fills its blanks from the
  * other, gains the other's identifiers as additional values and its related elements and
  * history. The other goes to the trash marked `mergedIntoId`; the merge is recorded on both.
+ * `takeFromOther` names the fields where the other's value wins, in the same transaction (a
+ * taken email or phone becomes the primary; the survivor's own moves to the additional values,
+ * so no identifier is lost).
  */
 export async function mergeContacts(
   deps: MergeDeps,
   actor: Actor,
   survivorId: string,
   otherId: string,
+  takeFromOther: readonly MergeField[] = [],
 ): Promise<Contact> {
+  const take = new Set(takeFromOther);
   const now = deps.clock.now();
   if (survivorId === otherId) {
     throw new AppError('merge_same_contact', 'A contact cannot be merged into itself', {
@@ -63,16 +69,20 @@ export async function mergeContacts(
     }
 
     const merged = identityOf(survivor);
+    // A taken email or phone is the primary; the survivor's own joins the additional values (first, as the nearest).
+    const primaryEmail = take.has('email') && other.email ? other.email : merged.email;
+    const primaryPhone = take.has('phone') && other.phone ? other.phone : merged.phone;
     const country = 'ZZ'; // values are already E.164 / normalised; no default country is needed
     const { fields } = resolveIdentity(
       {
-        additionalEmails: [...merged.additionalEmails, ...[other.email, ...other.additionalEmails].filter((v): v is string => !!v)],
-        additionalPhones: [...merged.additionalPhones, ...[other.phone, ...other.additionalPhones].filter((v): v is string => !!v)],
+        additionalEmails: [merged.email, ...merged.additionalEmails, other.email, ...other.additionalEmails].filter((v): v is string => !!v),
+        additionalPhones: [merged.phone, ...merged.additionalPhones, other.phone, ...other.additionalPhones].filter((v): v is string => !!v),
         whatsappUserId: merged.whatsappUserId ?? other.whatsappUserId,
       },
-      merged,
+      { ...merged, email: primaryEmail, phone: primaryPhone },
       country,
     );
+    const pick = <K extends 'firstName' | 'lastName' | 'company'>(f: K) => (take.has(f) && other[f] ? other[f] : survivor[f] || other[f]);
     const externalRefId = survivor.externalRefId ?? other.externalRefId;
     const externalRefUrl = survivor.externalRefId ? survivor.externalRefUrl : other.externalRefUrl;
 
@@ -88,9 +98,9 @@ export async function mergeContacts(
 
     const row = await repo.updateContactRow(tx, actor.workspaceId, survivorId, {
       ...fields,
-      firstName: survivor.firstName || other.firstName,
-      lastName: survivor.lastName || other.lastName,
-      company: survivor.company ?? other.company,
+      firstName: pick('firstName'),
+      lastName: pick('lastName'),
+      company: pick('company'),
       ownerId: survivor.ownerId ?? other.ownerId,
       externalRefId,
       externalRefUrl,
@@ -100,7 +110,7 @@ export async function mergeContacts(
       updatedAt: now,
     });
     await repo.updateContactRow(tx, actor.workspaceId, otherId, { deletedAt: now, mergedIntoId: survivorId, updatedAt: now });
-    await repo.recordContactEvent(tx, actor, survivorId, 'contact.merged', { otherContactId: otherId, other: presentContact(other) }, now);
+    await repo.recordContactEvent(tx, actor, survivorId, 'contact.merged', { otherContactId: otherId, takeFromOther: [...take], other: presentContact(other) }, now);
     await repo.recordContactEvent(tx, actor, otherId, 'contact.merged_into', { survivorContactId: survivorId }, now);
     await recordOutbox(tx, actor.workspaceId, { topic: 'contact.changed', payload: { contactId: survivorId, change: 'merged', otherContactId: otherId } }, now);
     const stageNames = row!.stageId ? await deps.stageNames(tx, actor.workspaceId, [row!.stageId]) : undefined;

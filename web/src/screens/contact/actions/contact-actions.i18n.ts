@@ -26,7 +26,6 @@ export const contactActionsMessages = bundle(
         valueOf: '{{value}} ({{side}})', empty: '(vacío)',
         hint: 'Donde los dos tienen un valor distinto, elige cuál queda. Las conversaciones, tareas, oportunidades e historial pasan al contacto que se conserva; los emails y teléfonos del otro quedan como adicionales y el otro va a la papelera.',
         back: 'Elegir otro', submit: 'Fusionar',
-        partial: 'Los contactos se han fusionado, pero no se pudieron aplicar los valores elegidos:', openSurvivor: 'Abrir el contacto fusionado',
       },
       field: { firstName: 'Nombre', lastName: 'Apellidos', email: 'Email', phone: 'Teléfono', company: 'Empresa' },
       consents: {
@@ -65,7 +64,6 @@ export const contactActionsMessages = bundle(
         valueOf: '{{value}} ({{side}})', empty: '(empty)',
         hint: 'Where the two hold different values, choose which one stays. Conversations, tasks, deals and history move to the contact that is kept; the other’s emails and phones stay as additional ones and the other goes to the trash.',
         back: 'Choose another', submit: 'Merge',
-        partial: 'The contacts were merged, but the chosen values could not be applied:', openSurvivor: 'Open the merged contact',
       },
       field: { firstName: 'First name', lastName: 'Last name', email: 'Email', phone: 'Phone', company: 'Company' },
       consents: {
