@@ -32,7 +32,7 @@ async function anon(method: string, url: string, opts: { body?: unknown; cookie?
   return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, cookie };
 }
 
-async function addUser(role: 'owner' | 'admin' | 'member', who = role) {
+async function addUser(role: 'owner' | 'admin' | 'member', who: string = role) {
   const res = await ws.req('POST', '/v1/users', { email: email(who), name: who, role });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body as { id: string; email: string; role: string; version: number };
