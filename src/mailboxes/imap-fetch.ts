@@ -12,8 +12,15 @@ const BATCH = 200;
 
 export type FetchDeps = { db: Db; clock: Clock; allowPrivateHosts: boolean };
 
-/** Opens an authenticated IMAP session with the mailbox's settings. */
-export async function openImap(connection: Connection, allowPrivateHosts: boolean): Promise<ImapFlow> {
+/**
+ * A session that waits in IDLE: it enters IDLE a second after each command and restarts it every
+ * 10 minutes (RFC 2177: before the server's 30-minute limit); its socket may stay quiet longer
+ * than a fetching session's.
+ */
+const IDLING = { disableAutoIdle: false, autoIdleDelay: 1000, maxIdleTime: 10 * 60_000, socketTimeout: 15 * 60_000 };
+
+/** Opens an authenticated IMAP session with the mailbox's settings (`idle`: one that waits for new mail). */
+export async function openImap(connection: Connection, allowPrivateHosts: boolean, opts: { idle?: boolean } = {}): Promise<ImapFlow> {
   const s = imapOf(connection);
   const address = await resolveMailHost(s.host, allowPrivateHosts);
   const client = new ImapFlow({
@@ -27,6 +34,7 @@ export async function openImap(connection: Connection, allowPrivateHosts: boolea
     connectionTimeout: 30_000,
     greetingTimeout: 16_000,
     socketTimeout: 120_000,
+    ...(opts.idle ? IDLING : {}),
   });
   // A dropped connection is reported here as well as to the pending command; unhandled, it would end the process.
   client.on('error', () => {});

@@ -183,3 +183,44 @@ describe('never twice', () => {
     expect(await count('emails')).toBe(emails);
   });
 });
+
+describe('IMAP IDLE', () => {
+  /** Waits, up to a deadline, for `check` to hold (mail pushed by the server comes when it comes). */
+  async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+      if (await check()) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`not seen within 30 s: ${what}`);
+  }
+  const stored = async (messageId: string) =>
+    (await queryRows(t.database.systemDb, sql`SELECT 1 FROM integration_events WHERE workspace_id = ${ws.id} AND integration_id = ${mailboxId} AND event_key = ${messageId}`)).length === 1;
+
+  it('mail delivered to a watched INBOX comes in without a poll; unwatched, it waits for the next poll', async () => {
+    const mailboxes = t.deps.services.mailboxes;
+    await mailboxes.idle.watchOnly([{ workspaceId: ws.id, id: mailboxId }]);
+    expect(mailboxes.idle.watching()).toEqual([mailboxId]);
+    await mailboxes.whenRead();
+
+    const messageId = '<idle-1@correo.example.es>';
+    await put('INBOX', Buffer.from([
+      'From: Lucía Ferrer <lucia.ferrer@correo.example.es>', `To: ${MAILBOX}`, 'Subject: Visita al piso de Gràcia', `Message-ID: ${messageId}`,
+      'Date: Mon, 5 Jan 2026 10:00:00 +0100', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', '¿Podemos verlo el jueves?', '',
+    ].join('\r\n'), 'utf8'));
+    await until(() => stored(messageId), 'the event of the message delivered while watched');
+    await mailboxes.whenRead();
+    await drain();
+    const lucia = await contactOf('lucia.ferrer@correo.example.es');
+    expect(lucia?.source).toBe('email');
+    expect(await attention(lucia!.id)).toMatchObject({ pending: true });
+
+    await mailboxes.idle.watchOnly([]);
+    expect(mailboxes.idle.watching()).toEqual([]);
+    const later = '<idle-2@correo.example.es>';
+    await put('INBOX', Buffer.from([`From: lucia.ferrer@correo.example.es`, `To: ${MAILBOX}`, 'Subject: Re: Visita', `Message-ID: ${later}`, 'Date: Mon, 5 Jan 2026 11:00:00 +0100', '', 'Mejor el viernes.', ''].join('\r\n'), 'utf8'));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await stored(later)).toBe(false);
+    expect(await sync()).toEqual({ fetched: 1 });
+    expect(await stored(later)).toBe(true);
+  });
+});

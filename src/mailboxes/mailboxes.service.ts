@@ -7,10 +7,14 @@ import type { Db } from '../lib/db.ts';
 import { inWorkspace } from '../lib/tenant-scope.ts';
 import { mailgunInboundProvider, sendgridInboundProvider } from './forwarded-mail.ts';
 import { fetchNew } from './imap-fetch.ts';
+import { makeIdleWatchers } from './imap-idle.ts';
 import { makeEmailRecorder, type MailEvent } from './record-email.ts';
 import { sendOverSmtp } from './smtp-send.ts';
 
 export const MAILBOX_PROVIDER = 'email_mailbox' as const;
+
+/** Mailboxes one process watches with IDLE (one open connection each); the others are only polled. */
+const IDLE_MAX = 100;
 
 export type MailboxesDeps = {
   db: Db;
@@ -76,9 +80,43 @@ export function makeMailboxesService(deps: MailboxesDeps) {
     });
   }
 
-  /** One pass over every workspace's mailboxes, one after another (the poller's tick). */
+  /**
+   * Reads a mailbox now, or, when a read of it is already running (the poll and an IDLE signal,
+   * or two signals), once more after it: never two reads of one mailbox at once.
+   */
+  const reading = new Map<string, Promise<unknown>>();
+  const readAgain = new Set<string>();
+  function syncSoon(job: { workspaceId: string; integrationId: string; lastError?: string | null }): Promise<unknown> {
+    const running = reading.get(job.integrationId);
+    if (running) {
+      readAgain.add(job.integrationId);
+      return running;
+    }
+    const run = (async () => {
+      let lastError = job.lastError;
+      do {
+        readAgain.delete(job.integrationId);
+        const r = await sync({ ...job, lastError });
+        lastError = 'error' in r ? r.error : null;
+      } while (readAgain.has(job.integrationId));
+    })().finally(() => reading.delete(job.integrationId));
+    reading.set(job.integrationId, run);
+    return run;
+  }
+
+  const idle = makeIdleWatchers({
+    max: IDLE_MAX,
+    allowPrivateHosts,
+    connection: (m) => inWorkspace(m.workspaceId, () => integrations().connection(m.workspaceId, m.id)),
+    onNewMail: (m) => void syncSoon({ workspaceId: m.workspaceId, integrationId: m.id }).catch(() => undefined),
+  });
+
+  /** One pass over every workspace's mailboxes, one after another (the poller's tick); the healthy ones are watched with IDLE. */
   async function pollAll(): Promise<void> {
-    for (const m of await integrations().allOf(MAILBOX_PROVIDER)) await sync({ workspaceId: m.workspaceId, integrationId: m.id, lastError: m.lastError });
+    const mailboxes = await integrations().allOf(MAILBOX_PROVIDER);
+    for (const m of mailboxes) await syncSoon({ workspaceId: m.workspaceId, integrationId: m.id, lastError: m.lastError });
+    // Asked again: this pass's reads may have set or cleared an error.
+    await idle.watchOnly((await integrations().allOf(MAILBOX_PROVIDER)).filter((m) => !m.lastError));
   }
 
   return {
@@ -88,21 +126,34 @@ export function makeMailboxesService(deps: MailboxesDeps) {
     sync,
     pollAll,
 
+    /** Mailboxes watched with IDLE (pollAll keeps the set; a test names its own mailboxes). */
+    idle,
+    /** Settles when no read started by the poll or by IDLE is running. */
+    whenRead: async (): Promise<void> => {
+      await Promise.all(reading.values());
+    },
+
     /**
-     * Starts polling every `everyMs` (no overlap: a slow pass delays the next). IDLE is not used:
-     * one connection per mailbox held open would not scale past a few hundred mailboxes.
+     * Polls now and then every `everyMs` (no overlap: a slow pass delays the next). Each pass also
+     * keeps the healthy mailboxes watched with IDLE where their server offers it (at most IDLE_MAX
+     * per process: each holds a connection), so new mail comes in without waiting for the poll.
      */
     startPolling(everyMs: number, onError: (err: unknown) => void): { stop(): Promise<void> } {
       let running: Promise<void> | undefined;
+      let stopped = false;
       const tick = () => {
-        running ??= pollAll().catch(onError).finally(() => (running = undefined));
+        if (!stopped) running ??= pollAll().catch(onError).finally(() => (running = undefined));
       };
       const timer = setInterval(tick, everyMs);
       timer.unref();
+      tick();
       return {
         async stop() {
+          stopped = true;
           clearInterval(timer);
           await running;
+          await idle.stopAll();
+          await Promise.all(reading.values());
         },
       };
     },
