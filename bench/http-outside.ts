@@ -8,9 +8,15 @@
  *   npx tsx bench/http-outside.ts --size 100000 --keep          # … keep it, write bench/results/outside-world.json
  *   npx tsx bench/http-outside.ts --size 1000000 --keep --load-only   # … and measure nothing yet
  *   npx tsx bench/http-outside.ts --reuse bench/results/outside-world.json [--only board]
+ *   npx tsx bench/http-outside.ts --backend pglite --size 100000   # embedded: a loaded data dir, the server on it
+ *
+ * On the embedded database the server holds the data folder alone, so the SQL column there is each
+ * case's own service call timed in this process after the server stopped (Drizzle + PGlite, as
+ * many runs): no pgbench, and it includes the driver's row parsing, so its ratio flatters HTTP.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { installRecorder, pgbenchTimes, recordSql } from './outside/same-sql.ts';
 import { drive, type Driven, type Request } from './outside/drive.ts';
@@ -18,6 +24,7 @@ import { startServer } from './outside/server.ts';
 import { shapes } from './list-search.ts';
 import { loadWorld, type World } from './load.ts';
 import { client } from './http.ts';
+import { timeMany, type Stats } from './measure.ts';
 
 installRecorder();
 const { loadConfig } = await import('../src/config.ts');
@@ -35,6 +42,7 @@ const { playbookBoard } = await import('../src/playbooks/board.ts');
 const { values: opts } = parseArgs({
   options: {
     size: { type: 'string', default: '100000' },
+    backend: { type: 'string', default: 'postgres' },
     requests: { type: 'string', default: '1000' },
     server: { type: 'string', default: process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     start: { type: 'string', default: 'npm start' },
@@ -49,11 +57,26 @@ const n = Number(opts.requests);
 const log = (s: string) => console.log(s);
 const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 
-type Case = { id: string; name: string; req: Request; target: 'list' | 'board' | 'get' | 'bare'; sql?: () => Promise<unknown> };
-type Result = { c: Case; one: Driven; eight: Driven; sql?: ReturnType<typeof pgbenchTimes> };
+type Deps = Awaited<ReturnType<typeof makeDeps>>;
+type Case = { id: string; name: string; req: Request; target: 'list' | 'board' | 'get' | 'bare'; sql?: (deps: Deps) => Promise<unknown> };
+type Result = { c: Case; one: Driven; eight: Driven; sql?: Stats };
+type Prepared = { url: string; dataDir?: string; world: World; sampleId?: string; drop?: () => Promise<void> };
+const embedded = opts.backend === 'pglite';
 
-async function prepareWorld(): Promise<{ url: string; world: World; drop?: () => Promise<void> }> {
+async function loadEmbedded(): Promise<Prepared> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vixiees-outside-'));
+  const database = await openDatabase({ dataDir });
+  await migrate(database);
+  const deps = await makeDeps({ ...loadConfig({}), databaseUrl: undefined, dataDir, logLevel: 'silent', workers: false }, database);
+  const world = await loadWorld(deps, Number(opts.size), log);
+  const { rows: [sample] } = await database.raw(`SELECT id FROM contacts WHERE workspace_id = $1 ORDER BY id LIMIT 1 OFFSET 777`, [world.workspaceId]);
+  await database.close();
+  return { url: '', dataDir, world, sampleId: String(sample!.id), drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+async function prepareWorld(): Promise<Prepared> {
   if (opts.reuse) return JSON.parse(readFileSync(opts.reuse, 'utf8')) as { url: string; world: World };
+  if (embedded) return loadEmbedded();
   const { url, drop } = await createScratchDatabase(opts.server!, 'vixiees_outside');
   const database = await openDatabase({ databaseUrl: url });
   await migrate(database);
@@ -81,19 +104,24 @@ const TARGET = { bare: '', list: 'p95 ≤ 15, p99 ≤ 30; ≤ 1.5× SQL p95; 8 i
 
 async function main() {
   log(`Vixiees outside bench: ${cpus().length} cores, node ${process.version}, load ${load()}`);
-  const { url, world, drop } = await prepareWorld();
+  const { url, dataDir, world, drop, ...prepared } = await prepareWorld();
   if (opts['load-only']) return;
-  const database = await openDatabase({ databaseUrl: url });
-  const deps = await makeDeps({ ...loadConfig({}), databaseUrl: url, logLevel: 'silent', workers: false }, database);
+  const open = async () => {
+    const database = await openDatabase(dataDir ? { dataDir } : { databaseUrl: url });
+    const deps = await makeDeps({ ...loadConfig({}), databaseUrl: dataDir ? undefined : url, ...(dataDir ? { dataDir } : {}), logLevel: 'silent', workers: false }, database);
+    return { database, deps };
+  };
+  // The embedded database is the server's alone while it runs: opened here only after it stops.
+  const here = embedded ? undefined : await open();
   const actor = world.actor;
-  const { rows: [sample] } = await database.raw(`SELECT id FROM contacts WHERE workspace_id = $1 ORDER BY id LIMIT 1 OFFSET 777`, [world.workspaceId]);
-  const server = await startServer(opts.start!, { DATABASE_URL: url, RATE_LIMIT_PER_MINUTE: '100000000' });
+  const sampleId = prepared.sampleId ?? String((await here!.database.raw(`SELECT id FROM contacts WHERE workspace_id = $1 ORDER BY id LIMIT 1 OFFSET 777`, [world.workspaceId])).rows[0]!.id);
+  const server = await startServer(opts.start!, { ...(dataDir ? { VIXIEES_DATA_DIR: dataDir } : { DATABASE_URL: url }), RATE_LIMIT_PER_MINUTE: '100000000' });
   const results: Result[] = [];
   try {
     log(`server up in ${server.startSeconds.toFixed(2)} s (${opts.start})`);
     const api = client(server.base, world.apiKey);
     const cases: Case[] = [{ id: 'HTTP', name: 'bare handler (GET /healthz)', req: { method: 'GET', path: '/healthz' }, target: 'bare' }];
-    const inWs = (fn: () => Promise<unknown>) => () => inWorkspace(world.workspaceId, fn);
+    const inWs = (fn: (deps: Deps) => Promise<unknown>) => (deps: Deps) => inWorkspace(world.workspaceId, () => fn(deps));
     for (const shape of shapes(world)) {
       if (shape.needs === 'attention' && !world.attention) continue;
       const first = { ...shape.body, limit: 50 };
@@ -104,31 +132,36 @@ async function main() {
         cursor = page.nextCursor;
       }
       for (const [label, body] of [['first page', first], [cursor ? 'deep page (10k)' : 'deep page (< 10k rows)', { ...first, ...(cursor ? { cursor } : {}) }]] as const) {
-        cases.push({ id: 'B2', name: `${shape.name} · ${label}`, req: { method: 'POST', path: '/v1/contacts/search', body }, target: 'list', sql: inWs(() => listPage(deps.db, deps.cursors, actor, body, { prefix: '', status: 422 }, new Date())) });
+        cases.push({ id: 'B2', name: `${shape.name} · ${label}`, req: { method: 'POST', path: '/v1/contacts/search', body }, target: 'list', sql: inWs((deps) => listPage(deps.db, deps.cursors, actor, body, { prefix: '', status: 422 }, new Date())) });
       }
     }
-    cases.push({ id: 'B2', name: 'GET /v1/contacts?limit=50', req: { method: 'GET', path: '/v1/contacts?limit=50' }, target: 'list', sql: inWs(() => deps.services.contactLists.listContacts(actor, ContactListQuery.parse({ limit: '50' }))) });
-    cases.push({ id: 'B6', name: 'playbook board', req: { method: 'GET', path: `/v1/playbooks/${world.playbookId}/board` }, target: 'board', sql: inWs(() => playbookBoard(deps, actor, world.playbookId, BoardQuery.parse({}))) });
-    cases.push({ id: 'get', name: 'GET /v1/contacts/{id}', req: { method: 'GET', path: `/v1/contacts/${String(sample!.id)}` }, target: 'get', sql: inWs(() => deps.services.contacts.get(actor, String(sample!.id))) });
+    cases.push({ id: 'B2', name: 'GET /v1/contacts?limit=50', req: { method: 'GET', path: '/v1/contacts?limit=50' }, target: 'list', sql: inWs((deps) => deps.services.contactLists.listContacts(actor, ContactListQuery.parse({ limit: '50' }))) });
+    cases.push({ id: 'B6', name: 'playbook board', req: { method: 'GET', path: `/v1/playbooks/${world.playbookId}/board` }, target: 'board', sql: inWs((deps) => playbookBoard(deps, actor, world.playbookId, BoardQuery.parse({}))) });
+    cases.push({ id: 'get', name: 'GET /v1/contacts/{id}', req: { method: 'GET', path: `/v1/contacts/${sampleId}` }, target: 'get', sql: inWs((deps) => deps.services.contacts.get(actor, sampleId)) });
 
     const only = opts.only ? new RegExp(opts.only, 'i') : undefined;
     for (const c of cases) {
       if (only && c.target !== 'bare' && !only.test(c.name)) continue;
       const one = await drive(server.base, world.apiKey, c.req, 1, n);
       const eight = await drive(server.base, world.apiKey, c.req, 8, n);
-      const sql = c.sql ? pgbenchTimes(url, await recordSql(c.sql), n, APP_ROLE) : undefined;
+      const sql = c.sql && here ? pgbenchTimes(url, await recordSql(() => c.sql!(here.deps)), n, APP_ROLE) : undefined;
       results.push({ c, one, eight, sql });
       log(`  ${c.id} ${c.name}: p95 ${one.p95.toFixed(2)} ms, 8 in flight ${eight.perSecond.toFixed(0)}/s${sql ? `, SQL p95 ${sql.p95.toFixed(2)} ms` : ''}${one.errors + eight.errors ? `, ${one.errors + eight.errors} errors` : ''}`);
     }
   } finally {
     await server.stop();
-    await database.close();
-    await drop?.();
+    await here?.database.close();
   }
+  if (embedded) {
+    const { database, deps } = await open();
+    for (const r of results) if (r.c.sql) r.sql = await timeMany(n, Math.floor(n / 10), () => r.c.sql!(deps));
+    await database.close();
+  }
+  await drop?.();
   const bare8 = results[0]!.eight.perSecond;
   const f = (x: number | undefined) => (x === undefined ? '' : x.toFixed(2));
   const lines = [
-    `| # | case | 1 in flight p50 / p95 / p99 ms | 8 in flight req/s (× bare) | 8 in flight p95 ms | SQL (pgbench, prepared) p50 / p95 ms | ratio p95 / SQL p95 | target | verdict |`,
+    `| # | case | 1 in flight p50 / p95 / p99 ms | 8 in flight req/s (× bare) | 8 in flight p95 ms | ${embedded ? 'SQL (service call in process, PGlite)' : 'SQL (pgbench, prepared)'} p50 / p95 ms | ratio p95 / SQL p95 | target | verdict |`,
     '|---|---|---|---|---|---|---|---|---|',
     ...results.map((r) => `| ${r.c.id} | ${r.c.name} | ${f(r.one.p50)} / ${f(r.one.p95)} / ${f(r.one.p99)} | ${r.eight.perSecond.toFixed(0)} (${(r.eight.perSecond / bare8).toFixed(3)}) | ${f(r.eight.p95)} | ${r.sql ? `${f(r.sql.p50)} / ${f(r.sql.p95)}` : ''} | ${r.sql ? f(r.one.p95 / r.sql.p95) : ''} | ${TARGET[r.c.target]} | ${verdict(r, bare8)}${r.one.errors + r.eight.errors ? ` (${r.one.errors + r.eight.errors} errors)` : ''} |`),
   ];
