@@ -198,6 +198,31 @@ describe('contact composer: email, task, meeting, deal, document', { timeout: 90
     await context.close();
   });
 
+  it('on a wide screen the eight channels are segments in one row, reachable from the keyboard', async () => {
+    const { context, page } = await signedIn({ width: 1600, height: 900 });
+    await page.goto(`${base}/contacts/${lucia}`);
+    const segments = composer(page).getByRole('radiogroup', { name: 'Canal' });
+    await segments.waitFor({ state: 'visible', ...P });
+    expect(await segments.getByRole('radio').count()).toBe(8);
+    // Every label whole: on one line, and inside the control and the composer (none cut off at the edge).
+    const clipped = await segments.evaluate((e) => {
+      const root = e.getBoundingClientRect();
+      const edge = Math.min(root.right, e.closest('section')!.getBoundingClientRect().right);
+      return [...e.querySelectorAll('label')].filter((l) => {
+        const text = document.createRange();
+        text.selectNodeContents(l);
+        const lines = new Set([...text.getClientRects()].map((r) => Math.round(r.top))).size;
+        const r = l.getBoundingClientRect();
+        return lines > 1 || r.right > edge + 0.5 || r.left < root.left - 0.5 || text.getBoundingClientRect().right > r.right + 0.5;
+      }).map((l) => l.textContent);
+    });
+    expect(clipped).toEqual([]);
+    await segments.getByRole('radio', { name: 'WhatsApp', exact: true }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => composer(page).getByRole('button', { name: 'Enviar email' }).count(), P).toBe(1);
+    await context.close();
+  });
+
   it('on a 390 px phone the eight channels fit as a Select, and the page passes axe with the composer open', async () => {
     const { context, page } = await signedIn({ width: 390, height: 844 });
     await page.goto(`${base}/contacts/${lucia}`);

@@ -15,8 +15,11 @@ import { WhatsappComposer } from './WhatsappComposer.tsx';
 const CHANNELS = ['whatsapp', 'email', 'call', 'note', 'task', 'meeting', 'deal', 'document'] as const;
 type Channel = (typeof CHANNELS)[number];
 
-/** Below this width the eight segments do not fit in one row: the picker becomes a Select. */
-const SEGMENTS_MIN_WIDTH = 760;
+/**
+ * Below this width the eight segments do not fit in one row (the last ones would be cut off at
+ * the edge): the picker becomes a Select. Measured: the Spanish labels need about 770 px.
+ */
+const SEGMENTS_MIN_WIDTH = 800;
 
 /**
  * One composer for everything done with a contact: WhatsApp (default when it is why they wait),
