@@ -1,5 +1,5 @@
 import { calendlySignature } from '../../src/integrations/signatures.ts';
-import { deliverWithRetries, type Attempt, type Outcome, type RetryPolicy } from './webhook-sender.ts';
+import { subscription, type Attempt, type Outcome, type RetryPolicy } from './webhook-sender.ts';
 
 /**
  * Calendly's webhook sender (API v2), as a test fake (integrations.md §4.3, §4.4): POSTs the event
@@ -20,23 +20,20 @@ export type CalendlySender = {
 };
 
 export function calendlySender(opts: { url: string; signingKey: string | null; now?: () => Date; policy?: RetryPolicy }): CalendlySender {
-  let disabled = false;
+  const webhook = subscription(opts.url, opts.policy ?? CALENDLY_RETRIES);
   const nowSeconds = () => Math.floor((opts.now?.() ?? new Date()).getTime() / 1000);
   return {
     get disabled() {
-      return disabled;
+      return webhook.disabled;
     },
-    async deliver(body, o = {}) {
-      if (disabled) return { delivered: false, attempts: [], disabled };
+    deliver(body, o = {}) {
       const key = o.key === undefined ? opts.signingKey : o.key;
       const build = () => {
         const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
         if (key) headers['calendly-webhook-signature'] = calendlySignature(key, o.signedAt ?? nowSeconds(), body);
         return { body, headers };
       };
-      const outcome = await deliverWithRetries(opts.url, opts.policy ?? CALENDLY_RETRIES, build, o.beforeRetry);
-      disabled = outcome.disabled;
-      return outcome;
+      return webhook.send(build, o.beforeRetry);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { typeformSignature } from '../../src/integrations/signatures.ts';
-import { deliverWithRetries, type Attempt, type Outcome, type RetryPolicy } from './webhook-sender.ts';
+import { subscription, type Attempt, type Outcome, type RetryPolicy } from './webhook-sender.ts';
 
 /**
  * Typeform's webhook sender, as a test fake (integrations.md §3.3, §3.4): POSTs the response JSON
@@ -16,19 +16,16 @@ export type TypeformSender = {
 };
 
 export function typeformSender(opts: { url: string; secret: string | null; policy?: RetryPolicy }): TypeformSender {
-  let disabled = false;
+  const webhook = subscription(opts.url, opts.policy ?? TYPEFORM_RETRIES);
   return {
     get disabled() {
-      return disabled;
+      return webhook.disabled;
     },
-    async deliver(body, o = {}) {
-      if (disabled) return { delivered: false, attempts: [], disabled };
+    deliver(body, o = {}) {
       const secret = o.secret === undefined ? opts.secret : o.secret;
       const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Typeform Webhooks' };
       if (secret) headers['typeform-signature'] = typeformSignature(secret, body);
-      const outcome = await deliverWithRetries(opts.url, opts.policy ?? TYPEFORM_RETRIES, () => ({ body, headers }), o.beforeRetry);
-      disabled = outcome.disabled;
-      return outcome;
+      return webhook.send(() => ({ body, headers }), o.beforeRetry);
     },
   };
 }

@@ -62,3 +62,19 @@ export async function deliverWithRetries(
 
 /** The statuses of an outcome's attempts, in order (0 = no answer). */
 export const statuses = (outcome: Outcome): number[] => outcome.attempts.map((a) => a.status);
+
+/** A provider's webhook subscription: delivers by its policy until an outcome disables it, then sends nothing. */
+export function subscription(url: string, policy: RetryPolicy) {
+  let disabled = false;
+  return {
+    get disabled() {
+      return disabled;
+    },
+    async send(build: (attempt: number) => SenderRequest, beforeRetry?: (failed: Attempt, retry: number) => Promise<void> | void): Promise<Outcome> {
+      if (disabled) return { delivered: false, attempts: [], disabled };
+      const outcome = await deliverWithRetries(url, policy, build, beforeRetry);
+      disabled = outcome.disabled;
+      return outcome;
+    },
+  };
+}
