@@ -19,6 +19,9 @@ export type Actor = {
 
 const RANK: Record<Role, number> = { member: 0, admin: 1, owner: 2 };
 
+/** The lesser of two roles: a key never acts above its user's current role. */
+export const lesserRole = (a: Role, b: Role): Role => (RANK[a] <= RANK[b] ? a : b);
+
 /** Settings, keys and definitions need admin or owner; members work contacts only. */
 export function requireRole(actor: Actor, min: Role): void {
   if (RANK[actor.role] < RANK[min]) throw forbidden(`This action needs the ${min} role; you are ${actor.role}`);

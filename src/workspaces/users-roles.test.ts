@@ -165,6 +165,19 @@ describe('removing a user (POST /v1/users/{id}/deactivate)', () => {
     expect(again.body).toEqual(removed.body);
   });
 
+  it("their API keys act with at most the user's current role, and stop working when the user is removed", async () => {
+    const u = await addUser('admin', 'keyholder');
+    const asUser = { workspaceId: ws.id, role: 'admin' as const, userId: u.id, type: 'user' as const, principalId: u.id };
+    // Keys not used before each change (a verified key is cached for two seconds, like a revocation).
+    const keyA = (await t.deps.services.apiKeys.create(asUser, { name: 'a', role: 'admin' })).secret;
+    const keyB = (await t.deps.services.apiKeys.create(asUser, { name: 'b', role: 'admin' })).secret;
+    expect((await ws.req('PATCH', `/v1/users/${u.id}`, { role: 'member' })).status).toBe(200);
+    expect((await ws.as(keyA)('GET', '/v1/api-keys')).status).toBe(403);
+    expect((await ws.as(keyA)('GET', '/v1/contacts?limit=1')).status).toBe(200);
+    expect((await ws.req('POST', `/v1/users/${u.id}/deactivate`)).status).toBe(200);
+    expect((await ws.as(keyB)('GET', '/v1/contacts?limit=1')).status).toBe(401);
+  });
+
   it('reactivating lets the user sign in again, but old sessions stay ended', async () => {
     const u = await addUser('member', 'returner');
     const cookie = await signedIn(u);
