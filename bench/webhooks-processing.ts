@@ -17,6 +17,7 @@
  * `--path one-by-one` runs the per-event adapter only (the path before the batch).
  *
  *   npx tsx bench/webhooks-processing.ts --backend pglite|postgres [--events 5000] [--per-job 50] [--path batched|one-by-one] [--server postgres://postgres@127.0.0.1:5432/postgres]
+ *   (--keep leaves the PostgreSQL database for a look at its plans)
  *
  * Prints events/s and where the time goes: statements by kind with their client time (PostgreSQL:
  * every statement the pool sends; PGlite: the number of statements only).

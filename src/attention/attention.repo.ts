@@ -30,7 +30,8 @@ export async function recomputeAttentionOf(db: Db, workspaceId: string, contactI
       (SELECT max(sent_at) FROM emails WHERE ${mine('emails', 'c')} AND direction = 'outbound' AND status <> 'failed'),
       (SELECT max(started_at) FROM calls WHERE ${mine('calls', 'c')} AND (direction = 'outbound' OR outcome = 'answered')))`;
   const after = (column: string): SQL => sql`(s.floor IS NULL OR ${sql.identifier(column)} > s.floor)`;
-  const ids = sql`ARRAY[${sql.join(contactIds.map((id) => sql`${id}`), sql`, `)}]::uuid[]`;
+  // One array parameter, however many contacts (a parameter per id costs the query builder more than the database).
+  const ids = sql`${`{${contactIds.join(',')}}`}::uuid[]`;
   await db.execute(sql`
     UPDATE contacts c SET
       attention_whatsapp_since = r.whatsapp,
