@@ -199,7 +199,7 @@ async function main() {
     browser = await launchChromium();
     const { cold, warm, failures, gzipped } = await run(browser, server.base, setup, expected);
     const row = (name: string, xs: Load[]) => {
-      const s = (k: keyof Load): Stats => stats(xs.map((x) => x[k]));
+      const s = (k: Exclude<keyof Load, 'jsUrls'>): Stats => stats(xs.map((x) => x[k]));
       const f = (st: Stats) => `${st.p50.toFixed(0)} / ${st.p95.toFixed(0)}`;
       return `| ${name} | ${xs.length} | ${f(s('firstRow'))} | ${f(s('fullPage'))} | ${f(s('apiStart'))} | ${s('api').p50.toFixed(1)} / ${s('api').p95.toFixed(1)} | ${s('apiWait').p50.toFixed(1)} / ${s('apiWait').p95.toFixed(1)} |`;
     };
