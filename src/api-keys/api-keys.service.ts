@@ -6,7 +6,7 @@ import type { Db } from '../lib/db.ts';
 import { notFound } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
 import { TtlCache } from '../lib/ttl-cache.ts';
-import { users } from '../workspaces/workspaces.tables.ts';
+import { findWorkspaceUser } from '../workspaces/workspaces.service.ts';
 import { apiKeys } from './api-keys.tables.ts';
 
 /** Keys look like `vx_live_<id prefix>_<secret>`: recognisable by secret scanners, and the prefix names the key in lists. */
@@ -135,17 +135,13 @@ export function makeApiKeysService(deps: { db: Db; systemDb: Db; clock: Clock })
       const hash = hashApiKey(secret);
       let entry = verified.get(hash);
       if (!entry) {
+        const [row] = await systemDb.select().from(apiKeys).where(eq(apiKeys.secretHash, hash)).limit(1);
+        if (!row || row.revokedAt) return undefined;
         // The key's user as they are now: a removed user's keys stop working, and a demoted
         // user's key acts with the lesser role (within the cache's seconds, like a revocation).
-        const [found] = await systemDb
-          .select({ key: apiKeys, userRole: users.role, userDeactivatedAt: users.deactivatedAt })
-          .from(apiKeys)
-          .leftJoin(users, and(eq(users.workspaceId, apiKeys.workspaceId), eq(users.id, apiKeys.userId)))
-          .where(eq(apiKeys.secretHash, hash))
-          .limit(1);
-        const row = found?.key;
-        if (!row || row.revokedAt || found.userDeactivatedAt) return undefined;
-        const role = found.userRole ? lesserRole(row.role, found.userRole) : row.role;
+        const user = row.userId ? await findWorkspaceUser(systemDb, row.workspaceId, row.userId) : undefined;
+        if (row.userId && !user) return undefined;
+        const role = user ? lesserRole(row.role, user.role) : row.role;
         entry = {
           actor: { workspaceId: row.workspaceId, role, userId: row.userId, type: 'api_key', principalId: row.id },
           lastUsedAt: row.lastUsedAt?.getTime() ?? null,
