@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import { insertApiKey, makeApiKeysService } from './api-keys/api-keys.service.ts';
 import type { Config } from './config.ts';
 import { makeContactsService } from './contacts/contacts.service.ts';
@@ -10,10 +9,8 @@ import { makeContactStageService } from './playbooks/contact-stage.ts';
 import { makeContactListsService } from './contact-lists/contact-lists.service.ts';
 import { makeExportsService } from './exports/exports.service.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
-import { openDatabase, type Database, type Db } from './lib/db.ts';
-import { migrate } from './lib/migrate.ts';
+import type { Database, Db } from './lib/db.ts';
 import { scopeServicesToActor } from './lib/actor-scope.ts';
-import { rotateInstanceSecrets, seedFromTemplate } from './lib/data-dir-template.ts';
 import { makeCursorCodec, type CursorCodec } from './lib/pagination.ts';
 import { makeTasksService } from './tasks/tasks.service.ts';
 import { makeDealsService } from './deals/deals.service.ts';
@@ -116,12 +113,5 @@ export async function makeDeps(config: Config, database: Database, clock: Clock 
   };
 }
 
-/** Opens the configured database and applies pending migrations. */
-export async function openAndMigrate(config: Config, logger?: Logger): Promise<Database> {
-  const seeded = !config.databaseUrl && seedFromTemplate(config.dataDir);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  if (seeded) await rotateInstanceSecrets(database);
-  const applied = await migrate(database);
-  if (applied.length) logger?.info({ applied }, 'migrations applied');
-  return database;
-}
+/** Opens the configured database and applies pending migrations (lib/open-and-migrate.ts). */
+export { openAndMigrate } from './lib/open-and-migrate.ts';

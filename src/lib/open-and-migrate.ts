@@ -1,0 +1,18 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { rotateInstanceSecrets, seedFromTemplate } from './data-dir-template.ts';
+import { openDatabase, type Database } from './db.ts';
+import { migrate } from './migrate.ts';
+
+/**
+ * Opens the configured database and applies pending migrations. Its own module, apart from
+ * deps.ts, so the server can open the database while the application's modules still load.
+ */
+export async function openAndMigrate(config: Config, logger?: Logger): Promise<Database> {
+  const seeded = !config.databaseUrl && seedFromTemplate(config.dataDir);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  if (seeded) await rotateInstanceSecrets(database);
+  const applied = await migrate(database);
+  if (applied.length) logger?.info({ applied }, 'migrations applied');
+  return database;
+}
