@@ -1,4 +1,3 @@
-import { runCli } from './cli/cli.ts';
 import { serve } from './server.ts';
 
 /** One program, three entry points: `serve` (API + workers), `worker` (workers only), or a CLI command. */
@@ -13,5 +12,7 @@ if (command === 'serve' || command === undefined) {
 } else if (command === 'worker') {
   await serve({ workers: true, http: false });
 } else {
+  // The CLI's modules load only for a CLI command, not for a server start.
+  const { runCli } = await import('./cli/cli.ts');
   process.exitCode = await runCli([command, ...args]);
 }

@@ -1,12 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { buildApp } from './app.ts';
-import { registerCliBridge } from './cli/cli-bridge.ts';
 import { loadConfig } from './config.ts';
-import { makeDeps, openAndMigrate } from './deps.ts';
 import { acquireLock, EXIT_LOCK_LOST } from './lib/data-dir-lock.ts';
 import { MigrationChecksumError } from './lib/migrate.ts';
 import { makeLogger } from './lib/logger.ts';
-import { startWorkers } from './workers.ts';
+import { openAndMigrate } from './lib/open-and-migrate.ts';
+
+/**
+ * The application's modules (routes, services, their libraries): loaded while the database opens,
+ * since neither needs the other. The workers' modules load only after the server listens.
+ */
+const loadApplication = () =>
+  Promise.all([import('./app.ts'), import('./deps.ts'), import('./cli/cli-bridge.ts')]).then(([app, deps, bridge]) => ({
+    buildApp: app.buildApp,
+    makeDeps: deps.makeDeps,
+    registerCliBridge: bridge.registerCliBridge,
+  }));
 
 /** Starts the API and/or the workers on the configured database until SIGINT/SIGTERM. */
 export async function serve(opts: { workers: boolean; http: boolean }): Promise<void> {
@@ -29,6 +37,9 @@ export async function serve(opts: { workers: boolean; http: boolean }): Promise<
       process.exit(1);
     }
   }
+  const application = loadApplication();
+  // A failed start reports the database's error; the modules' own failure is awaited below.
+  application.catch(() => undefined);
   const database = await openAndMigrate(config, logger).catch((err: unknown) => {
     // An edited migration is an operator's problem to fix, not a crash: say what and where, plainly.
     if (!(err instanceof MigrationChecksumError)) throw err;
@@ -36,18 +47,21 @@ export async function serve(opts: { workers: boolean; http: boolean }): Promise<
     if (lock?.ok) lock.release();
     process.exit(1);
   });
+  const { buildApp, makeDeps, registerCliBridge } = await application;
   const deps = await makeDeps(config, database);
   const token = randomBytes(32).toString('base64url');
-  // Building the routes is CPU work and starting the workers is database work: overlap them.
-  const [workers, app] = await Promise.all([
-    opts.workers && config.workers ? startWorkers(deps, logger) : undefined,
-    opts.http ? buildApp(deps, { logger, beforeReady: (a) => registerCliBridge(a, deps, token) }) : undefined,
-  ]);
+  const app = opts.http ? await buildApp(deps, { logger, beforeReady: (a) => registerCliBridge(a, deps, token) }) : undefined;
   if (app) {
     const address = await app.listen({ port: config.port, host: config.host });
     if (lock?.ok) lock.update({ host: config.host === '0.0.0.0' ? '127.0.0.1' : config.host, port: (app.server.address() as { port: number }).port, token });
     logger.info({ address, database: database.kind }, 'Vixiees is ready');
   }
+  // The workers start once the API answers: nothing a first request needs waits for pg-boss. A
+  // signal while they start waits for them, so they stop cleanly before the database closes.
+  const workers =
+    opts.workers && config.workers
+      ? import('./workers.ts').then(({ startWorkers }) => startWorkers(deps, logger))
+      : Promise.resolve(undefined);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -55,11 +69,12 @@ export async function serve(opts: { workers: boolean; http: boolean }): Promise<
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await app?.close();
-    await workers?.stop();
+    await (await workers.catch(() => undefined))?.stop();
     await database.close();
     if (lock?.ok) lock.release();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  await workers;
 }

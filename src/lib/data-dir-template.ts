@@ -3,7 +3,6 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { join } from 'node:path';
 import { openDatabase, type Database } from './db.ts';
 import pino from 'pino';
-import { startQueue } from './jobs/queue.ts';
 import { migrate, MIGRATIONS_DIR } from './migrate.ts';
 import { PROJECT_ROOT } from './project-root.ts';
 
@@ -52,7 +51,9 @@ export async function buildTemplate(): Promise<string> {
   if (existsSync(join(path, 'PG_VERSION'))) return path;
   const database = await openDatabase({ inMemory: true });
   await migrate(database);
-  // pg-boss creates its own schema on first start: do it here too.
+  // pg-boss creates its own schema on first start: do it here too. Imported here only: a server
+  // start seeds from the template through this module and must not load pg-boss before /readyz.
+  const { startQueue } = await import('./jobs/queue.ts');
   const queue = await startQueue(database, { logger: pino({ level: 'silent' }) });
   await queue.stop();
   const dump = await database.pglite!.dumpDataDir('none');
