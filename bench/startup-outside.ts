@@ -4,6 +4,7 @@
  * the same data dir (the first start of each dir is not measured: it creates the database).
  *
  *   npx tsx bench/startup-outside.ts [--runs 5] [--data-dir <a loaded embedded database>]
+ *   npx tsx bench/startup-outside.ts --command "npm start --prefix <before checkout>" --command "…"   # paired builds
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -12,8 +13,8 @@ import { parseArgs } from 'node:util';
 import { stats } from './measure.ts';
 import { startServer } from './outside/server.ts';
 
-const { values: opts } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'data-dir': { type: 'string' } } });
-const commands = ['npm start', 'node dist/server/main.js serve', 'node --import tsx src/main.ts serve'];
+const { values: opts } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'data-dir': { type: 'string' }, command: { type: 'string', multiple: true } } });
+const commands = opts.command?.length ? opts.command : ['npm start', 'node dist/server/main.js serve', 'node --import tsx src/main.ts serve'];
 const dataDir = opts['data-dir'] ?? mkdtempSync(join(tmpdir(), 'vixiees-b7-'));
 const env = { VIXIEES_DATA_DIR: dataDir, LOG_LEVEL: 'error' };
 console.log(`B7 start-up, embedded database in ${dataDir}, ${cpus().length} cores, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);

@@ -60,12 +60,12 @@ export function pgbenchScript(statements: Statement[]): string {
  * The request's SQL, prepared (`-M prepared`), one client, `n` transactions, timed by pgbench in
  * PostgreSQL, as the app's role (the tenant pool's `SET ROLE`, here a connection option).
  */
-export function pgbenchTimes(databaseUrl: string, statements: Statement[], n: number, role: string): Stats {
+export function pgbenchTimes(databaseUrl: string, statements: Statement[], n: number, role: string, mode: 'prepared' | 'extended' = 'prepared'): Stats {
   const dir = mkdtempSync(join(tmpdir(), 'vixiees-pgbench-'));
   try {
     const file = join(dir, 'request.sql');
     writeFileSync(file, pgbenchScript(statements));
-    const r = spawnSync('pgbench', ['-n', '-M', 'prepared', '-c', '1', '-t', String(n), '-f', file, '-l', `--log-prefix=${join(dir, 'log')}`, databaseUrl], {
+    const r = spawnSync('pgbench', ['-n', '-M', mode, '-c', '1', '-t', String(n), '-f', file, '-l', `--log-prefix=${join(dir, 'log')}`, databaseUrl], {
       env: { ...process.env, PGOPTIONS: `-c role=${role}` },
       encoding: 'utf8',
     });

@@ -29,7 +29,7 @@ export async function startServer(command: string, env: Record<string, string>):
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
   };
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${stderr.slice(0, 500)}`);
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}, ${command}): ${stderr.slice(0, 500)}`);
     if (performance.now() - t0 > 120_000) {
       await stop();
       throw new Error('no /readyz within 120 s');
