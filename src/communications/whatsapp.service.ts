@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { lockLiveContacts, refreshAttentionOf } from '../attention/attention.service.ts';
 import { whatsappWindow } from '../contacts/attention-state.ts';
 import type { ContactRow } from '../contacts/contacts.service.ts';
@@ -167,6 +167,16 @@ export function makeWhatsappService(deps: CommunicationsDeps) {
      * checks one (a time in the future is refused); a contact that is gone fails them all.
      * Answers the ids, in the order given.
      */
+    /** Which of these provider message ids the workspace has recorded already (a redelivery). */
+    async recordedProviderIds(actor: Actor, ids: string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await deps.db
+        .select({ id: whatsappMessages.providerMessageId })
+        .from(whatsappMessages)
+        .where(and(eq(whatsappMessages.workspaceId, actor.workspaceId), inArray(whatsappMessages.providerMessageId, ids)));
+      return new Set(rows.map((r) => r.id!));
+    },
+
     async receiveMany(actor: Actor, items: InboundItem[]): Promise<string[]> {
       if (items.length === 0) return [];
       const now = clock.now();

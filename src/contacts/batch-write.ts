@@ -7,6 +7,7 @@ import { invalid, itemErrors, prefixed } from './batch-item-errors.ts';
 import { findWorkspaceUser } from '../workspaces/workspaces.service.ts';
 import type { WorkspaceSettingsReader } from '../workspaces/workspace-settings.ts';
 import * as repo from './batch.repo.ts';
+import { insertOutboxRows, type OutboxRow } from '../lib/jobs/outbox.ts';
 import { ContactBatchUpdateItem, type BatchItemResult, type BatchOptions, type MatchKey } from './batch.schema.ts';
 import { changedFields, diffConsents, mergeAttributes } from './contact-changes.ts';
 import { CONSENT_COLUMNS } from './contacts.present.ts';
@@ -240,7 +241,7 @@ export function makeBatchWriter(deps: BatchWriterDeps) {
 
       const consentRows: repo.ConsentRecordRow[] = [];
       const events: repo.ContactEventRow[] = [];
-      const outbox: repo.OutboxRow[] = [];
+      const outbox: OutboxRow[] = [];
       const consentSource = opts.source ?? sourceFor(actor);
       const createdTrail: repo.CreatedTrailRow[] = [];
       for (const c of created) {
@@ -270,7 +271,7 @@ export function makeBatchWriter(deps: BatchWriterDeps) {
       await repo.insertCreatedTrail(tx, ws, { at, actorType: actor.type, actorId, rows: createdTrail });
       await repo.insertConsentRecords(tx, ws, consentRows);
       await repo.insertContactEvents(tx, ws, events);
-      await repo.insertOutboxRows(tx, ws, outbox);
+      await insertOutboxRows(tx, ws, outbox);
       return deferred;
     }
 

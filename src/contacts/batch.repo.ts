@@ -1,5 +1,6 @@
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../lib/db.ts';
+import type { OutboxRow } from '../lib/jobs/outbox.ts';
 import { contacts, type ContactRow, type IdentifierKind } from './contacts.tables.ts';
 
 /**
@@ -146,16 +147,6 @@ export async function insertContactEvents(db: Db, workspaceId: string, rows: Con
   await db.execute(sql`INSERT INTO contact_events (workspace_id, id, contact_id, type, data, actor_type, actor_id, occurred_at)
     SELECT ${workspaceId}::uuid, id, contact_id, type, data, actor_type, actor_id, occurred_at
     FROM jsonb_to_recordset(${json(rows)}) AS v(id uuid, contact_id uuid, type text, data jsonb, actor_type text, actor_id text, occurred_at timestamptz)`);
-}
-
-export type OutboxRow = { id: string; topic: string; payload: Record<string, unknown>; created_at: string };
-
-/** Outbox rows of the batch (as `recordOutbox` writes them one at a time: the payload carries the workspace). */
-export async function insertOutboxRows(db: Db, workspaceId: string, rows: OutboxRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db.execute(sql`INSERT INTO outbox (workspace_id, id, topic, payload, created_at)
-    SELECT ${workspaceId}::uuid, id, topic, payload, created_at
-    FROM jsonb_to_recordset(${json(rows.map((r) => ({ ...r, payload: { ...r.payload, workspaceId } })))}) AS v(id uuid, topic text, payload jsonb, created_at timestamptz)`);
 }
 
 /**

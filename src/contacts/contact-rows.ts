@@ -10,6 +10,8 @@ import { contacts, type ContactRow } from './contacts.tables.ts';
  */
 
 export { findContactRow, lockContactRow } from './contacts.repo.ts';
+// Many rows at once, for set-based work (attention of a batch, the WhatsApp job's senders).
+export { findContactRows, findIdentifierHoldersOf, lockContactRows } from './batch.repo.ts';
 export type { ContactRow } from './contacts.tables.ts';
 
 /** Ignoring or un-ignoring: moves the attention floor to `at` and sets or clears `ignored_at`. */

@@ -1,7 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import type { WhatsappService } from '../communications/whatsapp.service.ts';
-import { whatsappMessages } from '../communications/communications.tables.ts';
-import { findContactRows, findIdentifierHoldersOf } from '../contacts/batch.repo.ts';
+import { findContactRows, findIdentifierHoldersOf } from '../contacts/contact-rows.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { Connection, EventOutcome, IntegrationEventRow } from '../integrations/integrations.service.ts';
 import { systemActor, type Actor } from '../lib/actor.ts';
@@ -27,7 +25,7 @@ export type InboundBatchDeps = {
   db: Db;
   clock: Clock;
   contacts: Pick<ContactsService, 'writeBatch'>;
-  whatsapp: Pick<WhatsappService, 'receiveMany'>;
+  whatsapp: Pick<WhatsappService, 'receiveMany' | 'recordedProviderIds'>;
 };
 
 type Planned = { event: IntegrationEventRow; ev: MessageEvent; body: string; phone?: string; userId?: string; contactId?: string };
@@ -62,15 +60,6 @@ export function makeInboundBatch(deps: InboundBatchDeps) {
     const sender = senderOf(ev);
     if (!sender.phone && !sender.userId) return undefined;
     return { event, ev, body: content.body, ...sender };
-  }
-
-  /** Message ids of the workspace already recorded. */
-  async function recorded(workspaceId: string, ids: string[]): Promise<Set<string>> {
-    const rows = await db
-      .select({ id: whatsappMessages.providerMessageId })
-      .from(whatsappMessages)
-      .where(and(eq(whatsappMessages.workspaceId, workspaceId), inArray(whatsappMessages.providerMessageId, ids)));
-    return new Set(rows.map((r) => r.id!));
   }
 
   /**
@@ -151,7 +140,7 @@ export function makeInboundBatch(deps: InboundBatchDeps) {
 
     // A message recorded before is a duplicate delivery; one that comes twice in this batch
     // (from two integrations) is recorded once here, and the second finds it one by one.
-    const before = planned.length ? await recorded(connection.workspaceId, [...new Set(planned.map((p) => p.ev.message.id))]) : new Set<string>();
+    const before = planned.length ? await deps.whatsapp.recordedProviderIds(systemActor(connection.workspaceId, connection.id), [...new Set(planned.map((p) => p.ev.message.id))]) : new Set<string>();
     const inBatch = new Set<string>();
     const fresh: Planned[] = [];
     for (const p of planned) {

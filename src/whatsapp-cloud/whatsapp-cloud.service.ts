@@ -23,7 +23,7 @@ export type WhatsappCloudDeps = {
   outbound?: OutboundPolicy;
   integrations: Pick<IntegrationsService, 'connection' | 'connectionFor' | 'noteError'>;
   contacts: Pick<ContactsService, 'findByIdentifier' | 'create' | 'writeBatch'>;
-  whatsapp: Pick<WhatsappService, 'create' | 'findIdByProviderId' | 'applyDeliveryStatus' | 'receiveMany'>;
+  whatsapp: Pick<WhatsappService, 'create' | 'findIdByProviderId' | 'applyDeliveryStatus' | 'receiveMany' | 'recordedProviderIds'>;
   whatsappTemplates: TemplatesAccess;
   documents: Pick<DocumentsService, 'upload'>;
 };

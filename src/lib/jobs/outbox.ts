@@ -14,3 +14,14 @@ export async function recordOutbox(tx: Db, workspaceId: string, event: OutboxEve
     VALUES (${workspaceId}, ${id}, ${event.topic}, ${JSON.stringify({ ...event.payload, workspaceId })}::jsonb, ${now.toISOString()})`);
   return id;
 }
+
+export type OutboxRow = { id: string; topic: string; payload: Record<string, unknown>; created_at: string };
+
+/** Outbox rows of the batch (as `recordOutbox` writes them one at a time: the payload carries the workspace). */
+export async function insertOutboxRows(db: Db, workspaceId: string, rows: OutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.execute(sql`INSERT INTO outbox (workspace_id, id, topic, payload, created_at)
+    SELECT ${workspaceId}::uuid, id, topic, payload, created_at
+    FROM jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ ...r, payload: { ...r.payload, workspaceId } })))}::jsonb) AS v(id uuid, topic text, payload jsonb, created_at timestamptz)`);
+}
+
