@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
 import { rotateInstanceSecrets, seedFromTemplate } from './data-dir-template.ts';
 import { openDatabase, type Database } from './db.ts';
 import { migrate } from './migrate.ts';
@@ -7,8 +6,9 @@ import { migrate } from './migrate.ts';
 /**
  * Opens the configured database and applies pending migrations. Its own module, apart from
  * deps.ts, so the server can open the database while the application's modules still load.
+ * It takes the two settings it reads (lib imports no application module, config.ts included).
  */
-export async function openAndMigrate(config: Config, logger?: Logger): Promise<Database> {
+export async function openAndMigrate(config: { databaseUrl: string | undefined; dataDir: string }, logger?: Logger): Promise<Database> {
   const seeded = !config.databaseUrl && seedFromTemplate(config.dataDir);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   if (seeded) await rotateInstanceSecrets(database);

@@ -1,5 +1,8 @@
-import { calendlySignature } from '../../src/integrations/signatures.ts';
+import { createHmac } from 'node:crypto';
 import { subscription, type Attempt, type Outcome, type RetryPolicy } from './webhook-sender.ts';
+
+/** Calendly's header (`t=…,v1=` HMAC-SHA256 hex of `t.body`), computed here as the provider does (integrations.md), not with our verifier's code. */
+const calendlySignature = (key: string, t: number, body: string | Buffer) => `t=${t},v1=${createHmac('sha256', key).update(`${t}.`).update(body).digest('hex')}`;
 
 /**
  * Calendly's webhook sender (API v2), as a test fake (integrations.md §4.3, §4.4): POSTs the event

@@ -1,5 +1,8 @@
-import { typeformSignature } from '../../src/integrations/signatures.ts';
+import { createHmac } from 'node:crypto';
 import { subscription, type Attempt, type Outcome, type RetryPolicy } from './webhook-sender.ts';
+
+/** Typeform's header, computed here as the provider does (integrations.md), not with our verifier's code. */
+const typeformSignature = (secret: string, body: string | Buffer) => `sha256=${createHmac('sha256', secret).update(body).digest('base64')}`;
 
 /**
  * Typeform's webhook sender, as a test fake (integrations.md §3.3, §3.4): POSTs the response JSON

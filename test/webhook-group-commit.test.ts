@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
-import { queryRows } from '../lib/db.ts';
-import { makeGroupCommit } from '../lib/group-commit.ts';
-import { metaSignature } from './signatures.ts';
+import { startTestApp, type TestApp, type TestWorkspace } from './harness.ts';
+import { queryRows } from '../src/lib/db.ts';
+import { makeGroupCommit } from '../src/lib/group-commit.ts';
+import { metaSignature } from '../src/integrations/signatures.ts';
 
 describe('group commit of webhook deliveries (the batcher alone)', () => {
   it('writes the deliveries that arrive together in one batch, and the next ones in the batch after', async () => {
