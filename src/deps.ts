@@ -21,6 +21,7 @@ import { makeDocumentsService } from './documents/documents.service.ts';
 import { makeTimelineService } from './timeline/timeline.service.ts';
 import { makeWorkspacesService } from './workspaces/workspaces.service.ts';
 import { makeSessionsService } from './sessions/sessions.service.ts';
+import { revokeUserSessions, voidUserInvites } from './sessions/sessions.repo.ts';
 import { makeCallsService } from './communications/calls.service.ts';
 import { makeEmailsService } from './communications/emails.service.ts';
 import { makeWhatsappService } from './communications/whatsapp.service.ts';
@@ -51,7 +52,15 @@ export type Deps = {
 };
 
 function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config, systemDb: Db) {
-  const workspaces = makeWorkspacesService({ db, clock, insertApiKey });
+  const workspaces = makeWorkspacesService({
+    db,
+    clock,
+    insertApiKey,
+    endUserAccess: async (tx, workspaceId, userId, now) => {
+      await revokeUserSessions(tx, workspaceId, userId, now);
+      await voidUserInvites(tx, workspaceId, userId, now);
+    },
+  });
   const channels = makeChannels({ db, systemDb, clock, config, services: () => services });
   const mailboxes = makeMailboxesService({ db, clock, allowPrivateHosts: config.mailPrivateHosts === true, services: () => services });
   const services = {

@@ -2,7 +2,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import { inTransaction } from '../lib/tenant-scope.ts';
 import * as repo from './integrations.repo.ts';
-import type { Connection, IntegrationEventRow, ProviderAdapter } from './integrations.service.ts';
+import type { IntegrationEventRow } from './integrations.tables.ts';
 
 /**
  * The provider's batch over a job's events, in one transaction with their outcomes; returns the
@@ -12,15 +12,16 @@ import type { Connection, IntegrationEventRow, ProviderAdapter } from './integra
  */
 export async function applyBatch(
   deps: { db: Db; clock: Clock },
-  processBatch: NonNullable<ProviderAdapter['processBatch']>,
-  connection: Connection,
+  workspaceId: string,
+  // The provider's processBatch over these events (bound to its connection by the service).
+  processBatch: (events: IntegrationEventRow[]) => Promise<{ outcomes: Parameters<typeof repo.setEventOutcomes>[2]; rest: IntegrationEventRow[] }>,
   events: IntegrationEventRow[],
 ): Promise<{ rest: IntegrationEventRow[]; rolledBack?: string }> {
   try {
     const rest = await deps.db.transaction((tx) =>
       inTransaction(tx, async () => {
-        const { outcomes, rest } = await processBatch(connection, events);
-        await repo.setEventOutcomes(tx, connection.workspaceId, outcomes, deps.clock.now());
+        const { outcomes, rest } = await processBatch(events);
+        await repo.setEventOutcomes(tx, workspaceId, outcomes, deps.clock.now());
         return rest;
       }),
     );

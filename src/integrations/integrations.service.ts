@@ -212,7 +212,7 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
     let pending = await repo.pendingEvents(db, workspaceId, integrationId, eventIds);
     const all = pending.length;
     let rolledBack: string | undefined;
-    if (adapter.processBatch && !opts.oneByOne && pending.length > 0) ({ rest: pending, rolledBack } = await applyBatch({ db, clock }, adapter.processBatch, connection, pending));
+    if (adapter.processBatch && !opts.oneByOne && pending.length > 0) ({ rest: pending, rolledBack } = await applyBatch({ db, clock }, workspaceId, (events) => adapter.processBatch!(connection, events), pending));
     let transient: unknown;
     for (const event of pending) {
       try {

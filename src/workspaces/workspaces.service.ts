@@ -8,7 +8,6 @@ import { inWorkspace } from '../lib/tenant-scope.ts';
 import { isUniqueViolation } from '../lib/pg-errors.ts';
 import { users, workspaces } from './workspaces.tables.ts';
 import { findUser, lockActiveOwners, lockUser } from './workspaces.repo.ts';
-import { revokeUserSessions, voidUserInvites } from '../sessions/sessions.repo.ts';
 import { checkVersion } from '../lib/authorship.ts';
 import { makeWorkspaceSettingsCache } from './workspace-settings.ts';
 import type { UserCreate, UserUpdate, WorkspaceCreate, WorkspaceUpdate } from './workspaces.schema.ts';
@@ -53,7 +52,13 @@ export const findWorkspaceUser = (db: Db, workspaceId: string, id: string) => fi
  */
 export type FirstKeyIssuer<K> = (tx: Db, clock: Clock, input: { workspaceId: string; name: string; role: Role; userId: string | null }) => Promise<K>;
 
-export function makeWorkspacesService<K>(deps: { db: Db; clock: Clock; insertApiKey: FirstKeyIssuer<K> }) {
+/**
+ * Ends a removed user's ways in, in the transaction that removes them: their sessions and unused
+ * invite links (sessions' storage, passed in by deps.ts: sessions imports workspaces).
+ */
+export type EndUserAccess = (tx: Db, workspaceId: string, userId: string, now: Date) => Promise<void>;
+
+export function makeWorkspacesService<K>(deps: { db: Db; clock: Clock; insertApiKey: FirstKeyIssuer<K>; endUserAccess: EndUserAccess }) {
   const { db, clock, insertApiKey } = deps;
   const settings = makeWorkspaceSettingsCache({ clock });
   /**
@@ -82,8 +87,7 @@ export function makeWorkspacesService<K>(deps: { db: Db; clock: Clock; insertApi
         .where(and(eq(users.workspaceId, actor.workspaceId), eq(users.id, id)))
         .returning();
       if (endAccess) {
-        await revokeUserSessions(tx, actor.workspaceId, id, now);
-        await voidUserInvites(tx, actor.workspaceId, id, now);
+        await deps.endUserAccess(tx, actor.workspaceId, id, now);
       }
       return presentUser(row!);
     });
