@@ -187,7 +187,8 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
     if (events.length === 0) return { received: 0, stored: 0 };
     // Stored, or the sender is told to retry (503): never a 2xx for an event that was not kept (R15).
     return batcher.add(row.id, { row, events }).catch((err: unknown): never => {
-      throw new AppError('service_unavailable', `The event could not be stored; retry later (${err instanceof Error ? err.message.slice(0, 100) : 'error'})`, { status: 503 });
+      // The database's message stays out of the answer (it can quote SQL and the sender's data); the error is kept as the cause for the log.
+      throw Object.assign(new AppError('service_unavailable', 'The event could not be stored; retry later', { status: 503 }), { cause: err });
     });
   }
 
