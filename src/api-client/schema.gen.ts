@@ -54,6 +54,50 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Rename a user or change their role (admin); honours If-Match
+         * @description Only an owner gives or takes the owner role. The last active owner cannot be demoted: 409 `last_owner`. A new role applies to the user's open sessions at once.
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/v1/users/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove a user from the workspace (admin; an owner only by an owner)
+         * @description The user is kept (contacts, tasks and history still name them) but can no longer sign in; their sessions end and unused invite links stop working. The last active owner cannot be removed: 409 `last_owner`. Removing a removed user changes nothing.
+         */
+        post: operations["deactivateUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Let a removed user back in with their role (admin; an owner only by an owner)
+         * @description Their old sessions and invite links stay ended: they sign in with their password, or an admin sends a new invite.
+         */
+        post: operations["reactivateUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -274,7 +318,7 @@ export interface paths {
         put?: never;
         /**
          * Merge another contact into this one
-         * @description Absorbs `otherContactId` into this contact: this one keeps its values and fills its blanks from the other, gains the other's identifiers as additional values and its related elements and history; the other goes to the trash with `mergedIntoId` set.
+         * @description Absorbs `otherContactId` into this contact: this one keeps its values (except the fields in `takeFromOther`) and fills its blanks from the other, gains the other's identifiers as additional values and its related elements and history; the other goes to the trash with `mergedIntoId` set.
          */
         post: operations["mergeContacts"];
         delete?: never;
@@ -2319,7 +2363,11 @@ export interface components {
              * @description The contact absorbed into this one
              */
             otherContactId: string;
+            /** @description Fields where the other contact's value wins over this one's (the rest keep this contact's value, a blank filled from the other). A taken email or phone becomes the primary one; this contact's own moves to the additional values. */
+            takeFromOther?: components["schemas"]["ContactMergeField"][];
         };
+        /** @enum {string} */
+        ContactMergeField: "firstName" | "lastName" | "company" | "email" | "phone";
         ContactPage: {
             data: components["schemas"]["Contact"][];
             /** @description Pass as `cursor` for the next page; `null` on the last page */
@@ -3599,6 +3647,9 @@ export interface components {
             /** @enum {string} */
             role: "owner" | "admin" | "member";
             createdAt: string;
+            /** @description When the user was removed from the workspace; null while active. A removed user cannot sign in and their sessions and invites stop working */
+            deactivatedAt: string | null;
+            version: number;
         };
         UserCreate: {
             /** Format: email */
@@ -3606,6 +3657,12 @@ export interface components {
             name?: string;
             /** @enum {string} */
             role: "owner" | "admin" | "member";
+        };
+        /** @description Only an owner gives or takes the owner role; the last active owner keeps it (409 `last_owner`) */
+        UserUpdate: {
+            name?: string;
+            /** @enum {string} */
+            role?: "owner" | "admin" | "member";
         };
         WebFormIntegrationSecrets: {
             /** @description Optional: signs the `_ts` field your page renders (`<unix>.<hex HMAC-SHA256(key, unix)>`); when set, posts without a fresh one are refused */
@@ -4108,6 +4165,7 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -4122,6 +4180,138 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you last read (`"7"`, weak tags and `*` accepted). A stale one answers 412 with the current `ETag`. Without it the write is unconditional (last writer wins). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deactivateUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you last read (`"7"`, weak tags and `*` accepted). A stale one answers 412 with the current `ETag`. Without it the write is unconditional (last writer wins). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    reactivateUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you last read (`"7"`, weak tags and `*` accepted). A stale one answers 412 with the current `ETag`. Without it the write is unconditional (last writer wins). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description Makes a retry safe: the same key with the same body replays the first response (with `Idempotent-Replayed: true`, 4xx included); with another body → 422 `idempotency_key_reused`; while the first still runs → 409 `idempotency_key_in_use`. Scoped to your API key, kept 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
