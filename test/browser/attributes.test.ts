@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolations, type Person } from './browser-helpers.ts';
+import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolationsOutsideShell, type Person } from './browser-helpers.ts';
 
 /**
  * Contact attributes end to end in Debian's Chromium against the real server and database: an
@@ -56,16 +56,6 @@ afterAll(async () => {
 
 const signedIn = (who: Person) => openSignedIn(browser, base, who, { acceptDownloads: true });
 
-/** axe's serious findings outside the shell's header and nav (those belong to the shell's tests). */
-async function axe(page: Page): Promise<string[]> {
-  const mine: string[] = [];
-  for (const v of await seriousViolations(page)) {
-    const selector = v.split(' @ ')[1]?.split(', ')[0] ?? '';
-    const inShell = selector ? await page.locator(selector).first().evaluate((e) => !!e.closest('header, nav')).catch(() => false) : false;
-    if (!inShell) mine.push(v);
-  }
-  return mine;
-}
 
 const table = (page: Page) => page.getByRole('table', { name: 'Contactos' });
 const names = async (page: Page) => (await table(page).locator('.row-link').allTextContents()).map((s) => s.trim());
@@ -95,7 +85,7 @@ describe('contact attributes: define in Ajustes, filter the table, export the vi
     const keyField = dialog.getByRole('textbox', { name: 'Clave' });
     await expect.poll(() => keyField.getAttribute('aria-invalid'), P).toBe('true');
     await expect.poll(() => dialog.getByText('Empieza por una letra minúscula y usa solo a-z, 0-9 y _').count(), P).toBe(1);
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousViolationsOutsideShell(page)).toEqual([]);
 
     await keyField.fill('interes');
     await dialog.getByRole('button', { name: 'Crear atributo' }).click();
@@ -104,7 +94,7 @@ describe('contact attributes: define in Ajustes, filter the table, export the vi
     await expect.poll(() => row.count(), P).toBe(1);
     expect(await row.textContent()).toContain('Selección única');
     expect(await row.textContent()).toContain('Alto, Bajo');
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousViolationsOutsideShell(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/settings-attributes.png` });
 
     const stored = await a.req('GET', '/v1/contact-attributes');
@@ -154,7 +144,7 @@ describe('contact attributes: define in Ajustes, filter the table, export the vi
     // Rocío holds "alto": the API refuses with the count, and nothing changed yet.
     await expect.poll(() => dialog.getByText('1 contacto tiene una opción que quitas. Si guardas, se le vacía ese valor.').count(), P).toBe(1);
     expect((await a.req('GET', '/v1/contact-attributes')).body.data[0].label).toBe('Interés');
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousViolationsOutsideShell(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Guardar y vaciar los valores' }).click();
     await expect.poll(() => dialog.count(), P).toBe(0);
     const row = page.getByTestId('attribute-row');

@@ -67,6 +67,20 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} @ ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+/**
+ * The serious findings outside the shell's header and nav: a screen's test judges its screen;
+ * the shell (search button, bell, menu) has its own tests.
+ */
+export async function seriousViolationsOutsideShell(page: Page): Promise<string[]> {
+  const mine: string[] = [];
+  for (const v of await seriousViolations(page)) {
+    const selector = v.split(' @ ')[1]?.split(', ')[0] ?? '';
+    const inShell = selector ? await page.locator(selector).first().evaluate((e) => !!e.closest('header, nav')).catch(() => false) : false;
+    if (!inShell) mine.push(v);
+  }
+  return mine;
+}
+
 /** A fresh Spanish browser context signed in as `who` (10 s per step); close the context when done. */
 export async function openSignedIn(browser: Browser, base: string, who: Person, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'es-ES', ...options });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, launchChromium, listen, openSignedIn, seriousViolations, userWithPassword, type Person } from './browser-helpers.ts';
+import { SHOTS, ensureWebBuild, launchChromium, listen, openSignedIn, seriousViolationsOutsideShell, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * The contact page's composer in Debian's Chromium against the real server and database: an
@@ -80,16 +80,6 @@ async function list(path: string): Promise<Record<string, unknown>[]> {
   return r.body.data as Record<string, unknown>[];
 }
 
-/** axe's serious findings outside the shell's header and nav (those belong to the shell's tests). */
-async function axe(page: Page): Promise<string[]> {
-  const mine: string[] = [];
-  for (const v of await seriousViolations(page)) {
-    const selector = v.split(' @ ')[1]?.split(', ')[0] ?? '';
-    const inShell = selector ? await page.locator(selector).first().evaluate((e) => !!e.closest('header, nav')).catch(() => false) : false;
-    if (!inShell) mine.push(v);
-  }
-  return mine;
-}
 
 describe('contact composer: email, task, meeting, deal, document', { timeout: 90_000 }, () => {
   it('sends an email (queued without a mailbox); an empty subject shows the API error under Asunto', async () => {
@@ -106,7 +96,7 @@ describe('contact composer: email, task, meeting, deal, document', { timeout: 90
     expect(await box.getByLabel('Mensaje', { exact: true }).getAttribute('aria-invalid')).not.toBe('true');
     expect(await list(`/v1/contacts/${lucia}/emails`)).toEqual([]);
 
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousViolationsOutsideShell(page)).toEqual([]);
     // Not fullPage: Chromium's full-page capture re-lays the page out and the conversation remounts.
     await page.screenshot({ path: `${SHOTS}/contact-composer.png` });
 
@@ -163,7 +153,7 @@ describe('contact composer: email, task, meeting, deal, document', { timeout: 90
     await expect.poll(() => currency.getAttribute('aria-invalid'), P).toBe('true');
     expect(await fieldError(currency)).toBe('Un importe necesita su moneda');
     expect(await list(`/v1/contacts/${lucia}/deals`)).toEqual([]);
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousViolationsOutsideShell(page)).toEqual([]);
 
     await currency.fill('XYZ');
     await box.getByRole('button', { name: 'Crear oportunidad' }).click();
@@ -236,7 +226,7 @@ describe('contact composer: email, task, meeting, deal, document', { timeout: 90
     await box.getByLabel('Empieza').waitFor({ state: 'visible', ...P });
     const fits = await box.evaluate((e) => e.scrollWidth <= e.clientWidth && e.getBoundingClientRect().right <= window.innerWidth);
     expect(fits).toBe(true);
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousViolationsOutsideShell(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/contact-composer-390.png`, fullPage: true });
     await context.close();
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolations, userWithPassword, type Person } from './browser-helpers.ts';
+import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolationsOutsideShell, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * The contact page's actions in Debian's Chromium against the real server and database: merge two
@@ -47,16 +47,6 @@ afterAll(async () => {
   await t?.close();
 }, 120_000);
 
-/** axe's serious findings outside the shell's header and nav (other screens' tests cover those). */
-async function axe(page: Page): Promise<string[]> {
-  const mine: string[] = [];
-  for (const v of await seriousViolations(page)) {
-    const selector = v.split(' @ ')[1]?.split(', ')[0] ?? '';
-    const inShell = selector ? await page.locator(selector).first().evaluate((e) => !!e.closest('header, nav')).catch(() => false) : false;
-    if (!inShell) mine.push(v);
-  }
-  return mine;
-}
 
 async function openContact(page: Page, id: string, name: string): Promise<void> {
   await page.goto(`${base}/contacts/${id}`);
@@ -85,7 +75,7 @@ describe('contact page: merge, delete and restore, consents, ignore', { timeout:
     expect(await compare.getByRole('radio', { name: 'Email: ana.ruiz@reformas-accion.example (Este contacto)' }).isChecked()).toBe(true);
     await compare.getByRole('radio', { name: 'Email: aruiz.obras@correo-accion.example (El duplicado)' }).check();
     await compare.getByRole('radio', { name: 'Empresa: Reformas Ruiz SL (El duplicado)' }).check();
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousViolationsOutsideShell(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/contact-merge-dialog.png` });
 
     await dialog.getByRole('button', { name: 'Fusionar', exact: true }).click();
@@ -169,7 +159,7 @@ describe('contact page: merge, delete and restore, consents, ignore', { timeout:
     // No proof, no change.
     await dialog.getByRole('button', { name: 'Guardar cambio' }).click();
     await dialog.getByText('Describe la prueba del cambio').waitFor();
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousViolationsOutsideShell(page)).toEqual([]);
     await dialog.getByRole('textbox', { name: 'Prueba' }).fill('Pidió en la llamada del martes no recibir más WhatsApp');
     await dialog.getByRole('button', { name: 'Guardar cambio' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -181,7 +171,7 @@ describe('contact page: merge, delete and restore, consents, ignore', { timeout:
     expect(line).toContain('por Eva Martín');
     expect(line).toContain('vía Llamada');
     expect(line).toContain('Prueba: Pidió en la llamada del martes no recibir más WhatsApp');
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousViolationsOutsideShell(page)).toEqual([]);
 
     const recorded = await a.req('GET', `/v1/contacts/${ids.carlos}/consents`);
     expect(recorded.body.data[0]).toMatchObject({

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
 import { jobHandlers } from '../../src/workers.ts';
 import { BULK_TOPIC } from '../../src/bulk/bulk.service.ts';
-import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolations, userWithPassword, type Person } from './browser-helpers.ts';
+import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolationsOutsideShell, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * The contacts table in Debian's Chromium against the real server and database: filters on a
@@ -52,19 +52,6 @@ afterAll(async () => {
 
 const signedIn = (who: Person) => openSignedIn(browser, base, who);
 
-/**
- * axe's serious findings in this screen and its dialogs; the shell's header and nav (the palette
- * button, the bell) belong to other screens' tests and are left to them.
- */
-async function axe(page: Page): Promise<string[]> {
-  const mine: string[] = [];
-  for (const v of await seriousViolations(page)) {
-    const selector = v.split(' @ ')[1]?.split(', ')[0] ?? '';
-    const inShell = selector ? await page.locator(selector).first().evaluate((e) => !!e.closest('header, nav')).catch(() => false) : false;
-    if (!inShell) mine.push(v);
-  }
-  return mine;
-}
 const table = (page: Page) => page.getByRole('table', { name: 'Contactos' });
 const rowCount = (page: Page) => table(page).getByRole('row').count();
 const chips = async (page: Page) => (await page.getByTestId('filter-chip').allTextContents()).map((s) => s.trim());
@@ -106,7 +93,7 @@ describe('contacts: filters, views, bulk actions, edit', { timeout: 90_000 }, ()
     const tree = JSON.parse(Buffer.from(url.searchParams.get('f')!, 'base64url').toString('utf8'));
     expect(tree).toEqual({ and: [{ field: 'attributes.interes', op: 'eq', value: 'alto' }, { field: 'company', op: 'contains', value: 'norte' }] });
     await expect.poll(() => page.getByTestId('contact-count').textContent(), P).toBe('2 contactos');
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousViolationsOutsideShell(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/contacts-filtered.png` });
 
     await page.reload();
@@ -212,7 +199,7 @@ describe('contacts: filters, views, bulk actions, edit', { timeout: 90_000 }, ()
     expect(errorText).toBe('No es un email válido');
     expect(await dialog.getByLabel('Email').inputValue()).toBe('esto no es un email');
     expect((await a.req('GET', `/v1/contacts/${ids.jorge}`)).body.email).toBe('jorge@vistas.example');
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousViolationsOutsideShell(page)).toEqual([]);
 
     await dialog.getByLabel('Email').fill('jorge.gomez@vistas.example');
     await dialog.getByRole('button', { name: 'Guardar', exact: true }).click();
@@ -228,7 +215,7 @@ describe('contacts: filters, views, bulk actions, edit', { timeout: 90_000 }, ()
     await page.getByRole('checkbox', { name: 'Seleccionar a Lucía Núñez' }).click();
     await page.getByRole('checkbox', { name: 'Seleccionar a Jorge Gómez' }).click();
     await expect.poll(() => page.getByTestId('selection-count').textContent(), P).toBe('2 seleccionados');
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousViolationsOutsideShell(page)).toEqual([]);
     await page.getByRole('button', { name: 'Asignar propietario' }).click();
     const dialog = page.getByRole('dialog', { name: 'Asignar propietario' });
     await dialog.getByRole('combobox', { name: 'Propietario' }).click();
