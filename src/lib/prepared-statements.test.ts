@@ -16,6 +16,11 @@ describe('naming hot reads', () => {
     expect(hotStatementName(`${text} `)).not.toBe(name);
   });
 
+  it('never names a lookup by a list of parameters (a batch: planned afresh for its own length)', () => {
+    const text = `select "id" from "t" where ("t"."workspace_id" = $1 and "t"."id" in ($2, $3)) -- ${Math.random()}`;
+    for (let i = 0; i < 3; i++) expect(hotStatementName(text)).toBeUndefined();
+  });
+
   it('leaves writes, statements without parameters and named queries as they came', async () => {
     const sent: unknown[][] = [];
     const query = preparingHotReads(async (...args) => sent.push(args));
