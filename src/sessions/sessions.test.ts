@@ -50,7 +50,9 @@ const contactCount = async () => (await ws.req('GET', '/v1/contacts?limit=500'))
 const ownerEmail = () => `owner@${ws.id}.invalid`;
 
 beforeAll(async () => {
-  t = await startTestApp({ clock });
+  // A database of its own on PostgreSQL: its clock is fixed in March, and other files' processes
+  // (real clocks) purge expired rate-limit windows, which would wipe this file's budgets mid-test.
+  t = await startTestApp({ clock, ownDatabase: true });
   ws = await t.workspace({ name: 'Ventas Norte' });
   member = (await ws.req('POST', '/v1/users', { email: 'Marta.Member@Example.com', name: 'Marta', role: 'member' })).body;
   await t.deps.services.sessions.setPassword(systemActor(ws.id), member.id, MEMBER_PW);

@@ -89,11 +89,11 @@ async function state(s: Side) {
   const messages = await rows(sql`SELECT coalesce(c.phone, c.whatsapp_user_id) AS who, m.direction, m.type, m.body, m.media_url, m.status, m.provider_message_id, m.sent_at, m.author_type
     FROM whatsapp_messages m JOIN contacts c ON c.workspace_id = m.workspace_id AND c.id = m.contact_id WHERE m.workspace_id = ${ws} ORDER BY m.provider_message_id, m.direction`);
   const timeline = await rows(sql`SELECT coalesce(c.phone, c.whatsapp_user_id) AS who, e.type, e.data, e.actor_type
-    FROM contact_events e JOIN contacts c ON c.workspace_id = e.workspace_id AND c.id = e.contact_id WHERE e.workspace_id = ${ws} ORDER BY 1, 2, 3::text, 4`);
+    FROM contact_events e JOIN contacts c ON c.workspace_id = e.workspace_id AND c.id = e.contact_id WHERE e.workspace_id = ${ws} ORDER BY 1, 2, 3, 4`);
   const consentStarts = await rows(sql`SELECT coalesce(c.phone, c.whatsapp_user_id) AS who, to_jsonb(s) - 'workspace_id' - 'contact_id' - 'ids' - 'id' - 'changed_at' - 'created_at' - 'actor_id' AS row
     FROM consent_starts s JOIN contacts c ON c.workspace_id = s.workspace_id AND c.id = s.contact_id WHERE s.workspace_id = ${ws} ORDER BY 1`);
   const notifications = await rows(sql`SELECT coalesce(c.phone, c.whatsapp_user_id) AS who, n.type, n.data, n.user_id IS NULL AS everyone
-    FROM notifications n JOIN contacts c ON c.workspace_id = n.workspace_id AND c.id = n.contact_id WHERE n.workspace_id = ${ws} ORDER BY 1, 2, 3::text, 4`);
+    FROM notifications n JOIN contacts c ON c.workspace_id = n.workspace_id AND c.id = n.contact_id WHERE n.workspace_id = ${ws} ORDER BY 1, 2, 3, 4`);
   const events = await rows<{ event_key: string; kind: string; status: string; reason: string | null }>(sql`SELECT event_key, kind, status, reason FROM integration_events WHERE workspace_id = ${ws} ORDER BY event_key`);
   // Notes name the message and contact ids of their own workspace; the rest of the note must match.
   for (const e of events) e.reason = e.reason?.replace(UUID, '<id>').replace(/server time is \S+/, 'server time is <now>') ?? null;
