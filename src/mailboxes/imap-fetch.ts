@@ -1,4 +1,5 @@
-import { ImapFlow } from 'imapflow';
+// Types only: imapflow (and socks, libmime under it) loads on the first IMAP session, not at start-up.
+import type { ImapFlow } from 'imapflow';
 import type { Connection, ProviderEvent } from '../integrations/integrations.service.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
@@ -23,6 +24,7 @@ const IDLING = { disableAutoIdle: false, autoIdleDelay: 1000, maxIdleTime: 10 * 
 export async function openImap(connection: Connection, allowPrivateHosts: boolean, opts: { idle?: boolean } = {}): Promise<ImapFlow> {
   const s = imapOf(connection);
   const address = await resolveMailHost(s.host, allowPrivateHosts);
+  const { ImapFlow } = await import('imapflow');
   const client = new ImapFlow({
     host: address,
     port: s.port,

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+// Types only: mailparser (and libmime, iconv-lite, linkify-it under it) loads on the first parse,
+// not at start-up: no request before /readyz reads mail.
+import type { AddressObject, ParsedMail } from 'mailparser';
 
 /**
  * One email as the mailbox feature records it: what mailparser read from the raw MIME, cut down
@@ -88,6 +90,7 @@ export function htmlToText(html: string): string {
 /** Parses raw MIME (RFC 2047 headers, quoted-printable, HTML-only bodies: mailparser does the decoding). */
 export async function parseMime(raw: Buffer): Promise<MailEnvelope> {
   if (raw.length > RAW_MAX_BYTES) throw new Error(`the message is larger than ${RAW_MAX_BYTES} bytes`);
+  const { simpleParser } = await import('mailparser');
   const mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true });
   const from = addresses(mail.from)[0] ?? null;
   // A message without a Message-ID still needs a stable key: the hash of its bytes.

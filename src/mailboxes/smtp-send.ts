@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type { DeliveryResult, OutboundEmail } from '../communications/delivery.ts';
 import type { Connection } from '../integrations/integrations.service.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -35,6 +34,8 @@ export async function sendOverSmtp(deps: SendDeps, connection: Connection, m: Ou
 
   const s = smtpOf(connection);
   const address = await resolveMailHost(s.host, deps.allowPrivateHosts);
+  // Loaded on the first send, not at start-up: no request before /readyz sends mail.
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host: address,
     port: s.port,
