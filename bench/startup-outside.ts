@@ -6,7 +6,7 @@
  *   npx tsx bench/startup-outside.ts [--runs 5] [--data-dir <a loaded embedded database>]
  *   npx tsx bench/startup-outside.ts --command "npm start --prefix <before checkout>" --command "…"   # paired builds
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,13 +18,22 @@ const commands = opts.command?.length ? opts.command : ['npm start', 'node dist/
 const dataDir = opts['data-dir'] ?? mkdtempSync(join(tmpdir(), 'vixiees-b7-'));
 const env = { VIXIEES_DATA_DIR: dataDir, LOG_LEVEL: 'error' };
 console.log(`B7 start-up, embedded database in ${dataDir}, ${cpus().length} cores, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-await (await startServer(commands[1]!, env)).stop();
+/**
+ * Stops a server and waits until its data folder is released: stop() waits for npm, and the node
+ * under it may still be closing the database, so the next start would find the folder locked.
+ */
+async function stopAndRelease(s: { stop(): Promise<void> }): Promise<void> {
+  await s.stop();
+  for (let i = 0; i < 300 && existsSync(join(dataDir, 'vixiees.lock.d')); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
+await stopAndRelease(await startServer(commands[1]!, env));
 const seconds: number[][] = commands.map(() => []);
 for (let i = 0; i < Number(opts.runs); i++) {
   for (const [k, command] of commands.entries()) {
     const s = await startServer(command, env);
     seconds[k]!.push(s.startSeconds);
-    await s.stop();
+    await stopAndRelease(s);
     await new Promise((r) => setTimeout(r, 300));
   }
 }

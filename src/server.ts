@@ -20,6 +20,9 @@ const loadApplication = () =>
 export async function serve(opts: { workers: boolean; http: boolean }): Promise<void> {
   const config = loadConfig();
   const logger = makeLogger(config.logLevel);
+  // Where a start's time goes (LOG_LEVEL=debug): milliseconds since the process started.
+  const phase = (name: string) => logger.debug({ phase: name, ms: Math.round(performance.now()) }, 'start-up');
+  phase('configured');
   let lock: ReturnType<typeof acquireLock> | undefined;
   if (!config.databaseUrl) {
     // Lost while serving (removed or taken): stop at once, without closing (closing writes).
@@ -36,11 +39,12 @@ export async function serve(opts: { workers: boolean; http: boolean }): Promise<
       );
       process.exit(1);
     }
+    phase('data folder locked');
   }
   const application = loadApplication();
   // A failed start reports the database's error; the modules' own failure is awaited below.
-  application.catch(() => undefined);
-  const database = await openAndMigrate(config, logger).catch((err: unknown) => {
+  application.then(() => phase('modules loaded'), () => undefined);
+  const database = await openAndMigrate(config, logger, phase).catch((err: unknown) => {
     // An edited migration is an operator's problem to fix, not a crash: say what and where, plainly.
     if (!(err instanceof MigrationChecksumError)) throw err;
     logger.fatal({ file: err.file }, err.message);
@@ -49,10 +53,13 @@ export async function serve(opts: { workers: boolean; http: boolean }): Promise<
   });
   const { buildApp, makeDeps, registerCliBridge } = await application;
   const deps = await makeDeps(config, database);
+  phase('services made');
   const token = randomBytes(32).toString('base64url');
   const app = opts.http ? await buildApp(deps, { logger, beforeReady: (a) => registerCliBridge(a, deps, token) }) : undefined;
+  phase('routes built');
   if (app) {
     const address = await app.listen({ port: config.port, host: config.host });
+    phase('listening');
     if (lock?.ok) lock.update({ host: config.host === '0.0.0.0' ? '127.0.0.1' : config.host, port: (app.server.address() as { port: number }).port, token });
     logger.info({ address, database: database.kind }, 'Vixiees is ready');
   }
