@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle
 import { contactRowsInStageOrder, type ContactRow } from '../contacts/contact-rows.ts';
 import { queryRows, type Db } from '../lib/db.ts';
 import { contactStageHistory, playbookStages, playbooks, type PlaybookRow, type StageHistoryRow, type StageRow } from './playbooks.tables.ts';
+import { playbookStageCounts } from './stage-counts.tables.ts';
 
 export async function findPlaybookRow(db: Db, workspaceId: string, id: string, lock = false): Promise<PlaybookRow | undefined> {
   const q = db.select().from(playbooks).where(and(eq(playbooks.workspaceId, workspaceId), eq(playbooks.id, id)));
@@ -44,6 +45,18 @@ export async function listStageRows(db: Db, workspaceId: string, playbookIds: st
     .orderBy(asc(playbookStages.position), asc(playbookStages.id));
 }
 
+/** A playbook and its stages (in order) in one statement: the board's first read. */
+export async function findPlaybookWithStages(db: Db, workspaceId: string, id: string): Promise<{ playbook: PlaybookRow; stages: StageRow[] } | undefined> {
+  const rows = await db
+    .select({ playbook: playbooks, stage: playbookStages })
+    .from(playbooks)
+    .leftJoin(playbookStages, and(eq(playbookStages.workspaceId, workspaceId), eq(playbookStages.playbookId, playbooks.id)))
+    .where(and(eq(playbooks.workspaceId, workspaceId), eq(playbooks.id, id)))
+    .orderBy(asc(playbookStages.position), asc(playbookStages.id));
+  if (rows.length === 0) return undefined;
+  return { playbook: rows[0]!.playbook, stages: rows.flatMap((r) => (r.stage ? [r.stage] : [])) };
+}
+
 /** `lock: 'share'` keeps the stage from being deleted while a contact moves into it. */
 export async function findStageRow(db: Db, workspaceId: string, id: string, lock?: 'share' | 'update'): Promise<StageRow | undefined> {
   const q = db.select().from(playbookStages).where(and(eq(playbookStages.workspaceId, workspaceId), eq(playbookStages.id, id)));
@@ -67,6 +80,7 @@ export async function updateStageRow(db: Db, workspaceId: string, id: string, ch
 
 export async function deleteStageRow(db: Db, workspaceId: string, id: string): Promise<void> {
   await db.execute(sql`DELETE FROM playbook_stage_day_counts WHERE workspace_id = ${workspaceId} AND stage_id = ${id}`);
+  await db.delete(playbookStageCounts).where(and(eq(playbookStageCounts.workspaceId, workspaceId), eq(playbookStageCounts.stageId, id)));
   await db.delete(playbookStages).where(and(eq(playbookStages.workspaceId, workspaceId), eq(playbookStages.id, id)));
 }
 
@@ -115,8 +129,11 @@ export function staleCutoff(now: Date, staleAfterDays: number | null): { cutoff:
 
 /**
  * Live contacts per stage of a playbook, and how many entered before the stage's stale cutoff
- * (`now - staleAfterDays`). Totals and whole days come from playbook_stage_day_counts (kept by a
- * trigger); only the cutoff's own UTC day is counted in the contacts_stage index.
+ * (`now - staleAfterDays`). The count is the stage's running total (playbook_stage_counts, kept by
+ * the contacts triggers, migration 1300); the stale count is that total minus the day rows
+ * (playbook_stage_day_counts) from the cutoff's UTC day on, plus the cutoff's own day before the
+ * cutoff, counted in the contacts_stage index. So a board reads one row per stage and about
+ * `staleAfterDays` day rows, whatever the age of its contacts.
  *
  * The cutoffs are computed here and passed as timestamptz/date parameters, never as expressions
  * over the stage row: under row-level security only leakproof clauses may become index conditions
@@ -148,18 +165,18 @@ export function stageCountsSql(workspaceId: string, playbookId: string, now: Dat
     const c = staleCutoff(now, s.staleAfterDays);
     return sql`(${s.id}::uuid, ${c?.cutoff ?? null}::timestamptz, ${c?.day ?? null}::date, ${c?.dayStart ?? null}::timestamptz)`;
   });
-  return sql`SELECT st.id AS stage_id,
-          (SELECT coalesce(sum(d.n), 0) FROM playbook_stage_day_counts d
-            WHERE d.workspace_id = ${workspaceId} AND d.playbook_id = ${playbookId} AND d.stage_id = st.id)::int AS n,
+  return sql`SELECT st.id AS stage_id, coalesce(t.n, 0)::int AS n,
           (CASE WHEN st.cutoff IS NULL THEN 0 ELSE
-            (SELECT coalesce(sum(d.n), 0) FROM playbook_stage_day_counts d
+            coalesce(t.n, 0)
+            - (SELECT coalesce(sum(d.n), 0) FROM playbook_stage_day_counts d
               WHERE d.workspace_id = ${workspaceId} AND d.playbook_id = ${playbookId} AND d.stage_id = st.id
-                AND d.day < st.cutoff_day)
+                AND d.day >= st.cutoff_day)
             + (SELECT count(*) FROM contacts c
               WHERE c.workspace_id = ${workspaceId} AND c.stage_id = st.id AND c.deleted_at IS NULL
                 AND c.stage_entered_at >= st.day_start
                 AND c.stage_entered_at < st.cutoff) END)::int AS stale
-        FROM (VALUES ${sql.join(values, sql`, `)}) AS st (id, cutoff, cutoff_day, day_start)`;
+        FROM (VALUES ${sql.join(values, sql`, `)}) AS st (id, cutoff, cutoff_day, day_start)
+        LEFT JOIN playbook_stage_counts t ON t.workspace_id = ${workspaceId} AND t.playbook_id = ${playbookId} AND t.stage_id = st.id`;
 }
 
 /**

@@ -5,9 +5,9 @@ import { uuidv7 } from '../lib/ids.ts';
 import { transactionRetries } from '../lib/transaction-retry.ts';
 
 /**
- * The board's day counters are hot rows. On PostgreSQL (real concurrency) concurrent batches and
- * opposite moves must neither deadlock nor drift from a full count; on PGlite the same checks
- * run one statement at a time.
+ * The board's counters (day rows and per-stage totals, migrations 0420–0422 and 1300) are hot
+ * rows. On PostgreSQL (real concurrency) concurrent batches and opposite moves must neither
+ * deadlock nor drift from a full count; on PGlite the same checks run one statement at a time.
  */
 let t: TestApp;
 let ws: TestWorkspace;
@@ -23,7 +23,8 @@ const drift = async () => {
     [ws.id],
   );
   const kept = await t.database.raw(`SELECT stage_id::text, sum(n)::int AS n FROM playbook_stage_day_counts WHERE workspace_id = $1 GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 1`, [ws.id]);
-  return { counted: counted.rows, kept: kept.rows };
+  const totals = await t.database.raw(`SELECT stage_id::text, n FROM playbook_stage_counts WHERE workspace_id = $1 AND n <> 0 ORDER BY 1`, [ws.id]);
+  return { counted: counted.rows, kept: kept.rows, totals: totals.rows };
 };
 
 describe(`stage day counters under concurrency (${backend()})`, () => {
@@ -41,8 +42,9 @@ describe(`stage day counters under concurrency (${backend()})`, () => {
       return t.database.raw(`INSERT INTO contacts (workspace_id, id, source, created_at, updated_at, playbook_id, stage_id, stage_entered_at) VALUES ${rows.join(',')}`, []);
     };
     await Promise.all(Array.from({ length: 8 }, (_, k) => batch(k)));
-    const { counted, kept } = await drift();
+    const { counted, kept, totals } = await drift();
     expect(kept).toEqual(counted);
+    expect(totals).toEqual(counted);
     expect(counted.reduce((s, r) => s + Number(r.n), 0)).toBe(8 * 150);
   });
 
@@ -62,8 +64,9 @@ describe(`stage day counters under concurrency (${backend()})`, () => {
       await Promise.all(ids.map((id, i) => t.deps.services.contactStages.setStage(actor, id, { playbookId: p.id, stageId: (i + round) % 2 ? b : a })));
     }
     expect(transactionRetries() - retriesBefore).toBe(0);
-    const { counted, kept } = await drift();
+    const { counted, kept, totals } = await drift();
     expect(kept).toEqual(counted);
+    expect(totals).toEqual(counted);
     // Not vacuous: the ten movers end five and five.
     expect(counted.filter((r) => r.stage_id === a || r.stage_id === b).map((r) => Number(r.n))).toEqual([5, 5]);
   });
