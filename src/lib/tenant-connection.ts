@@ -53,17 +53,39 @@ type QueryFn = (...args: unknown[]) => Promise<unknown>;
 const textOf = (config: unknown): string =>
   typeof config === 'string' ? config : typeof config === 'object' && config !== null ? String((config as { text?: unknown }).text ?? '') : '';
 
+/** The workspace id is inlined only after it matched the UUID pattern (or is ''). */
+const setWorkspace = (workspace: string, local: boolean) => `SELECT set_config('app.workspace_id', '${workspace}', ${local})`;
+const BEGIN = /^(begin|start\s+transaction)\b/i;
+/** Statements after which the session setting is not known for sure (a rollback undoes a SET made inside the transaction). */
+const UNSURE = /^(rollback|abort|reset|discard)\b/i;
+
 /**
  * A pool for tenant work. Each physical connection switches once to the ordinary role (a role is
- * not tenant context, so it may stay for the connection's life), and the workspace is set inside
- * every transaction with `set_config(…, true)`: it ends with the transaction, so a pooled
- * connection (or PgBouncer in transaction mode) never carries one request's workspace into the
- * next. A transaction's `BEGIN` becomes `BEGIN; SELECT set_config(…)` in the same round trip; a
- * single statement outside a transaction is wrapped in one. The workspace id is inlined only
- * after it matched the UUID pattern.
+ * not tenant context, so it may stay for the connection's life), and carries the workspace of the
+ * request that uses it as a **session** setting, remembered per connection, so a read is one round
+ * trip: the statement alone while the connection already holds the caller's workspace, one
+ * `set_config` before it when it holds another (before this, every statement outside a transaction
+ * was `BEGIN; set_config(…, true)`, the statement and `COMMIT`: three round trips).
+ *
+ * Why this cannot carry one request's workspace into another's:
+ * - Before **every** statement sent outside a transaction (the connection idle), the connection's
+ *   remembered workspace is compared with the caller's scope (`''`, no rows, outside any) and set
+ *   first when they differ. Nothing runs on the connection between that check and the statement:
+ *   a checked-out connection belongs to one caller, who awaits each statement.
+ * - A transaction still sets the workspace with `is_local = true` in the `BEGIN` round trip, as
+ *   before: inside it, that value rules whatever the session holds, and it ends at COMMIT.
+ * - The session value is set only while the connection is idle (never inside a transaction a
+ *   ROLLBACK could undo); after an error, a ROLLBACK, RESET or DISCARD the remembered value is
+ *   dropped, so the next statement sets it again. The first statement of a new connection sets it.
+ * - Like the named prepared statements (`prepared-statements.ts`), this needs the physical
+ *   connection to be ours for the session: PostgreSQL directly or PgBouncer in session mode, never
+ *   in transaction mode.
+ * `tenant-connection.test.ts` alternates two workspaces on a pool of one connection.
  */
 export class TenantPool extends pg.Pool {
   private readonly prepared = new WeakSet<pg.PoolClient>();
+  /** What each connection's session holds in `app.workspace_id`; absent: not known, set it. */
+  private readonly sessionWorkspace = new WeakMap<pg.PoolClient, string>();
 
   constructor(
     config: pg.PoolConfig,
@@ -80,12 +102,7 @@ export class TenantPool extends pg.Pool {
       try {
         if (this.role) await client.query(`SET ROLE ${this.role}`);
         const query = preparingHotReads(client.query.bind(client) as QueryFn);
-        // Every BEGIN on this connection also sets the workspace of the caller's scope.
-        (client as unknown as { query: QueryFn }).query = (...args: unknown[]) => {
-          const text = textOf(args[0]).trim();
-          if (/^begin\b/i.test(text)) return query(`${text}; SELECT set_config('app.workspace_id', '${workspaceSetting()}', true)`);
-          return query(...args);
-        };
+        (client as unknown as { query: QueryFn }).query = (...args: unknown[]) => this.run(client, query, args);
         this.prepared.add(client);
         return client;
       } catch (err) {
@@ -100,18 +117,39 @@ export class TenantPool extends pg.Pool {
     );
   }
 
-  // Drizzle sends a statement outside a transaction through `pool.query`: give it one.
+  /** One statement on `client` in the caller's workspace (see the class comment). */
+  private async run(client: pg.PoolClient, query: QueryFn, args: unknown[]): Promise<unknown> {
+    const text = textOf(args[0]).trim();
+    const workspace = workspaceSetting();
+    // Every BEGIN on this connection also sets the workspace of the caller's scope, for the transaction.
+    if (BEGIN.test(text)) return this.remembering(client, query(`${text}; ${setWorkspace(workspace, true)}`));
+    const idle = (client as unknown as { getTransactionStatus(): string | null }).getTransactionStatus() === 'I';
+    if (idle && this.sessionWorkspace.get(client) !== workspace) {
+      this.sessionWorkspace.delete(client);
+      await this.remembering(client, query(setWorkspace(workspace, false)));
+      this.sessionWorkspace.set(client, workspace);
+    }
+    if (UNSURE.test(text)) this.sessionWorkspace.delete(client);
+    return this.remembering(client, query(...args));
+  }
+
+  /** Forgets the connection's workspace when a statement fails: the next one sets it again. */
+  private async remembering<T>(client: pg.PoolClient, statement: Promise<T>): Promise<T> {
+    try {
+      return await statement;
+    } catch (err) {
+      this.sessionWorkspace.delete(client);
+      throw err;
+    }
+  }
+
+  // Drizzle sends a statement outside a transaction through `pool.query`: one statement on a
+  // connection that holds the caller's workspace (its own implicit transaction).
   override query(...args: unknown[]): never {
     return (async () => {
       const client = await this.connect();
       try {
-        await client.query('BEGIN');
-        const result = await (client.query as unknown as QueryFn)(...args);
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
+        return await (client.query as unknown as QueryFn)(...args);
       } finally {
         client.release();
       }

@@ -154,3 +154,40 @@ describe('failed authentications, budgeted per IP before the key lookup', () => 
     expect(await ended()).toBe(0);
   });
 });
+
+describe('budgets above the decision margin (decided from each process view while far from the limit)', () => {
+  const hitsOf = async (key: string) => Number((await database.raw('SELECT hits FROM rate_limits WHERE key = $1', [key])).rows[0]?.hits ?? 0);
+
+  it('keeps a per-key quota of 60 exact across two instances, and writes every request it counted', async () => {
+    const p = await instance({ rateLimitPerMinute: 60, authFailuresPerMinute: 3 });
+    const q = await instance({ rateLimitPerMinute: 60, authFailuresPerMinute: 3 });
+    try {
+      const { apiKey } = await p.deps.services.workspaces.create({ name: 'Sixty' });
+      const statuses: number[] = [];
+      for (let i = 0; i < 70; i++) statuses.push((await (i % 2 ? q : p).send('198.51.100.3', apiKey.secret)).status);
+      expect(statuses).toEqual([...Array<number>(60).fill(200), ...Array<number>(10).fill(429)]);
+      expect(await hitsOf(`key:${apiKey.id}`)).toBe(70);
+    } finally {
+      await p.app.close();
+      await q.app.close();
+    }
+  });
+
+  it('refuses a credential after exactly its 60 failures across two instances', async () => {
+    const p = await instance({ authFailuresPerMinute: 60 });
+    const q = await instance({ authFailuresPerMinute: 60 });
+    try {
+      const ip = '203.0.113.40';
+      const key = bogus('0badf00d');
+      // A valid key first: its budgets are peeked once and then known far from spent.
+      for (let i = 0; i < 3; i++) expect((await (i % 2 ? q : p).send(ip, keys.other)).status).toBe(200);
+      const statuses: number[] = [];
+      for (let i = 0; i < 62; i++) statuses.push((await (i % 2 ? q : p).send(ip, key)).status);
+      expect(statuses).toEqual([...Array<number>(60).fill(401), 429, 429]);
+      expect(await hitsOf(`authfail:${ip}:vx_live_0badf00d`)).toBe(60);
+    } finally {
+      await p.app.close();
+      await q.app.close();
+    }
+  });
+});

@@ -4,6 +4,9 @@ import type { Database } from '../db.ts';
 import { AppError } from '../errors.ts';
 import { makeGroupCommit } from '../group-commit.ts';
 import { TtlCache } from '../ttl-cache.ts';
+import { BudgetView, type Window } from './budget-view.ts';
+
+export type { Window } from './budget-view.ts';
 
 /**
  * Request budgets kept in the database (table `rate_limits`), so every API process on the same
@@ -24,8 +27,6 @@ export type RateLimitStore = {
   /** The hits already counted in each key's current window, without counting one. */
   peek(keys: string[], windowMs: number): Promise<Map<string, Window>>;
 };
-
-export type Window = { hits: number; resetAt: number };
 
 /** Rows of ended windows go at most this often per process (one DELETE on the expiry index). */
 const PURGE_EVERY_MS = 60_000;
@@ -140,16 +141,55 @@ export function rateLimited(reply: FastifyReply, state: BudgetState, now: number
 }
 
 /**
+ * Counts one hit on `key` per call and answers its window. Every hit is written (group commit),
+ * but a request need not wait for it: while this process's view (`BudgetView`) shows the budget
+ * far from its limit, the count is the view's total plus this process's hits still being written,
+ * and the write goes on behind the request (a failed write makes the next request wait, and meet
+ * the error). Near the limit, or with no fresh view, the request waits for its count, as before.
+ */
+export function countingHits(store: RateLimitStore, clock: Clock, limit: number, windowMs: number) {
+  const view = new BudgetView(clock);
+  const writing = new Map<string, number>();
+  const settle = (key: string) => {
+    const n = (writing.get(key) ?? 1) - 1;
+    if (n > 0) writing.set(key, n);
+    else writing.delete(key);
+  };
+  return async (key: string): Promise<Window> => {
+    const ahead = writing.get(key) ?? 0;
+    const known = view.known(key);
+    writing.set(key, ahead + 1);
+    const counted = store.hit([key], windowMs).then(
+      (windows) => {
+        const w = windows.get(key)!;
+        view.learn(key, w);
+        settle(key);
+        return w;
+      },
+      (err: unknown) => {
+        view.forget(key);
+        settle(key);
+        throw err;
+      },
+    );
+    if (!known || !BudgetView.farFrom(limit, known.hits + ahead + 1)) return counted;
+    counted.catch(() => undefined);
+    return { hits: known.hits + ahead + 1, resetAt: known.resetAt };
+  };
+}
+
+/**
  * Per-API-key request budget for authenticated requests (per IP for public `/v1` routes), so one
  * noisy integration cannot starve the rest of its workspace or other workspaces. Runs after
  * authentication, which has its own per-IP budget for failures (makeAuthFailureBudget).
  */
 export function registerRateLimit(app: FastifyInstance, store: RateLimitStore, clock: Clock, perMinute: number): void {
   const windowMs = 60_000;
+  const count = countingHits(store, clock, perMinute, windowMs);
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/v1/')) return;
     const key = request.actor ? `key:${request.actor.principalId}` : `ip:${request.ip}`;
-    const window = (await store.hit([key], windowMs)).get(key)!;
+    const window = await count(key);
     const state: BudgetState = { policy: 'key', limit: perMinute, windowMs, remaining: perMinute - window.hits, resetAt: window.resetAt };
     const now = clock.now().getTime();
     if (window.hits > perMinute) {
@@ -178,6 +218,9 @@ export function makeAuthFailureBudget(store: RateLimitStore, clock: Clock, perCr
   // An IP or credential found over budget is refused from memory until its window ends, so a
   // flood after the budget is spent costs this process no query at all.
   const spent = new TtlCache<string, BudgetState>({ clock, ttlMs: windowMs, max: 10_000 });
+  // Budgets this process saw far from spent (by a peek or a counted failure) are not asked again
+  // for a moment: a valid key's requests cost no query here (see BudgetView for the bound).
+  const view = new BudgetView(clock);
   // IPv6 addresses hold colons, so budgets are told apart by role, never by parsing their key.
   const budgetsOf = (ip: string, presented: string | undefined) => {
     const prefix = /^(vx_live_[0-9a-f]{8})_/.exec(presented ?? '')?.[1] ?? '-';
@@ -195,9 +238,11 @@ export function makeAuthFailureBudget(store: RateLimitStore, clock: Clock, perCr
         const cached = spent.get(key);
         if (cached && cached.resetAt > now) return cached;
       }
+      if (budgets.every(({ key, limit }) => BudgetView.farFrom(limit, (view.known(key)?.hits ?? Infinity) + 1))) return undefined;
       const windows = await store.peek(budgets.map((b) => b.key), windowMs);
       for (const { key, limit } of budgets) {
         const w = windows.get(key)!;
+        view.learn(key, w);
         if (w.hits < limit) continue;
         const state: BudgetState = { policy: 'auth-failures', limit, windowMs, remaining: 0, resetAt: w.resetAt };
         spent.set(key, state);
@@ -207,7 +252,8 @@ export function makeAuthFailureBudget(store: RateLimitStore, clock: Clock, perCr
     },
     /** Counts a failed authentication (one statement for both budgets). */
     async record(ip: string, presented: string | undefined): Promise<void> {
-      await store.hit(budgetsOf(ip, presented).map((b) => b.key), windowMs);
+      const windows = await store.hit(budgetsOf(ip, presented).map((b) => b.key), windowMs);
+      for (const [key, w] of windows) view.learn(key, w);
     },
   };
 }
