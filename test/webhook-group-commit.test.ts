@@ -34,29 +34,99 @@ describe('group commit of webhook deliveries (the batcher alone)', () => {
     expect(batches.sort()).toEqual([['x:1', 'x:2'], ['x:3'], ['y:1']]);
   });
 
-  it('answers every delivery of a failed batch with the failure, and none of them as written', async () => {
+  /** An error as the database driver gives it: a SQLSTATE in `code`. */
+  const dbError = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+  it('fails every delivery of a batch at once when the database is unreachable (no retry item by item)', async () => {
     let calls = 0;
     const batcher = makeGroupCommit<string, string>(async () => {
       calls++;
-      throw new Error('database unavailable');
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     });
     const settled = await Promise.allSettled(['a', 'b', 'c'].map((i) => batcher.add('k', i)));
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected']);
-    expect(settled.map((s) => (s as PromiseRejectedResult).reason.message)).toEqual(['database unavailable', 'database unavailable', 'database unavailable']);
-    // The batch, then each delivery alone.
-    expect(calls).toBe(4);
+    expect(settled.map((s) => (s as PromiseRejectedResult).reason.message)).toEqual(Array.from({ length: 3 }, () => 'connect ECONNREFUSED 127.0.0.1:5432'));
+    // One attempt for the batch, none per delivery: an outage answers as fast as one write fails.
+    expect(calls).toBe(1);
   });
 
-  it('lets a delivery that can never be written fail alone', async () => {
+  it('fails a batch at once on a server shutdown or a timeout too', async () => {
+    for (const err of [dbError('terminating connection due to administrator command', '57P01'), new Error('Query read timeout'), dbError('too many connections', '53300')]) {
+      let calls = 0;
+      const batcher = makeGroupCommit<string, string>(async () => {
+        calls++;
+        throw err;
+      });
+      await Promise.allSettled(['a', 'b'].map((i) => batcher.add('k', i)));
+      expect(calls).toBe(1);
+    }
+  });
+
+  it('lets a delivery that can never be written fail alone (the database refused its data)', async () => {
     const written: string[] = [];
+    let calls = 0;
     const batcher = makeGroupCommit<string, string>(async (_key, items) => {
-      if (items.includes('poison')) throw new Error('refused');
+      calls++;
+      if (items.includes('poison')) throw dbError('unsupported Unicode escape sequence', '22P05');
       written.push(...items);
       return items;
     });
     const settled = await Promise.allSettled(['a', 'poison', 'b'].map((i) => batcher.add('k', i)));
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((settled[1] as PromiseRejectedResult).reason.code).toBe('22P05');
     expect(written).toEqual(['a', 'b']);
+    // The batch, then each delivery alone.
+    expect(calls).toBe(4);
+  });
+
+  it('finds the SQLSTATE on a wrapped error (drizzle keeps the driver error as its cause)', async () => {
+    const written: string[] = [];
+    const batcher = makeGroupCommit<string, string>(async (_key, items) => {
+      if (items.includes('long')) throw Object.assign(new Error('Failed query: insert …'), { cause: dbError('value too long', '22001') });
+      written.push(...items);
+      return items;
+    });
+    const settled = await Promise.allSettled(['a', 'long'].map((i) => batcher.add('k', i)));
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected']);
+    expect(written).toEqual(['a']);
+  });
+
+  it('with inFlight 2, starts the next batch while one is being written, and answers each after its own write', async () => {
+    const batches: string[][] = [];
+    const open: (() => void)[] = [];
+    let concurrent = 0;
+    let most = 0;
+    const batcher = makeGroupCommit<string, string>(
+      async (_key, items) => {
+        batches.push(items);
+        most = Math.max(most, ++concurrent);
+        await new Promise<void>((r) => open.push(r));
+        concurrent--;
+        return items.map((i) => `ok ${i}`);
+      },
+      { inFlight: 2 },
+    );
+    const turn = () => new Promise((r) => setImmediate(r));
+    const settled: string[] = [];
+    const track = (p: Promise<string>) => p.then((r) => (settled.push(r), r));
+    const first = ['a', 'b'].map((i) => track(batcher.add('k', i)));
+    await turn();
+    const second = ['c', 'd'].map((i) => track(batcher.add('k', i)));
+    await turn();
+    // A third batch waits: two are in flight.
+    const third = track(batcher.add('k', 'e'));
+    await turn();
+    expect(batches).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(most).toBe(2);
+    // The second write ends first: its deliveries are answered, the first's are not yet.
+    open.splice(1, 1)[0]!();
+    await turn();
+    await turn();
+    expect(settled).toEqual(['ok c', 'ok d']);
+    expect(batches).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+    open.forEach((r) => r());
+    expect(await Promise.all([...first, ...second, third])).toEqual(['ok a', 'ok b', 'ok c', 'ok d', 'ok e']);
+    expect(most).toBe(2);
   });
 });
 

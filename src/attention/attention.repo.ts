@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { findContactRow, type ContactRow } from '../contacts/contact-rows.ts';
-import type { Db } from '../lib/db.ts';
+import { queryRows, type Db } from '../lib/db.ts';
 
 // The contact-row queries attention needs (lock, ignore, the queue) live in contacts/contact-rows.ts;
 // what stays here is the derivation of the attention columns from communications.
@@ -19,9 +19,34 @@ export async function recomputeAttention(db: Db, workspaceId: string, contactId:
   return findContactRow(db, workspaceId, contactId);
 }
 
-/** `recomputeAttention` for many contacts in one statement (the batched webhook path). */
-export async function recomputeAttentionOf(db: Db, workspaceId: string, contactIds: string[]): Promise<void> {
-  if (contactIds.length === 0) return;
+/** The attention columns as `recomputeAttentionOf` wrote them (a contact whose columns did not change is not written). */
+export type AttentionChange = {
+  id: string;
+  attentionSince: Date | null;
+  attentionWhatsappSince: Date | null;
+  attentionCallSince: Date | null;
+  attentionEmailSince: Date | null;
+  lastInboundWhatsappAt: Date | null;
+};
+
+const at = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string | Date));
+
+/**
+ * `recomputeAttention` for many contacts in one statement (the batched webhook path); answers
+ * the contacts whose columns changed, with their new values.
+ *
+ * Why it is shaped so (each cut measured on the webhook job, bench/webhooks-processing.ts):
+ * - A contact whose derived columns equal the stored ones is not written at all, and one whose
+ *   attention columns stay (a second message while already pending moves only
+ *   `last_inbound_whatsapp_at`, which no index holds) changes no indexed column, so PostgreSQL
+ *   can write it as a heap-only tuple: no new entries in the contact's ~18 indexes.
+ * - The floor is computed once per contact: the subquery `s` is kept from being flattened
+ *   (`OFFSET 0`), else the planner copies the floor's three subqueries into every place that
+ *   reads it (86 subplans, most of the statement's time spent planning them).
+ * - The contacts are found by their ids (`= ANY`), so neither scan reads the whole workspace.
+ */
+export async function recomputeAttentionOf(db: Db, workspaceId: string, contactIds: string[]): Promise<AttentionChange[]> {
+  if (contactIds.length === 0) return [];
   // Of the contact at hand: `c` while its floor is taken, `s` in the row that reads the floor.
   const mine = (table: string, contact = 's') => sql`${sql.identifier(table)}.workspace_id = ${workspaceId} AND ${sql.identifier(table)}.contact_id = ${sql.identifier(contact)}.id`;
   const floor = sql`greatest(
@@ -32,22 +57,38 @@ export async function recomputeAttentionOf(db: Db, workspaceId: string, contactI
   const after = (column: string): SQL => sql`(s.floor IS NULL OR ${sql.identifier(column)} > s.floor)`;
   // One array parameter, however many contacts (a parameter per id costs the query builder more than the database).
   const ids = sql`${`{${contactIds.join(',')}}`}::uuid[]`;
-  await db.execute(sql`
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`
     UPDATE contacts c SET
       attention_whatsapp_since = r.whatsapp,
       attention_call_since = r.call,
       attention_email_since = r.email,
-      attention_since = least(r.whatsapp, r.call, r.email),
+      attention_since = r.since,
       last_inbound_whatsapp_at = r.last_whatsapp_in
     FROM (
-      SELECT
-        s.id,
-        CASE WHEN s.ignored THEN NULL ELSE (SELECT min(sent_at) FROM whatsapp_messages WHERE ${mine('whatsapp_messages')} AND direction = 'inbound' AND ${after('sent_at')}) END AS whatsapp,
-        CASE WHEN s.ignored THEN NULL ELSE (SELECT min(started_at) FROM calls WHERE ${mine('calls')} AND direction = 'inbound' AND outcome <> 'answered' AND ${after('started_at')}) END AS call,
-        CASE WHEN s.ignored THEN NULL ELSE (SELECT min(sent_at) FROM emails WHERE ${mine('emails')} AND direction = 'inbound' AND ${after('sent_at')}) END AS email,
-        (SELECT max(sent_at) FROM whatsapp_messages WHERE ${mine('whatsapp_messages')} AND direction = 'inbound') AS last_whatsapp_in
-      FROM (SELECT c.id, ${floor} AS floor, c.ignored_at IS NOT NULL AS ignored FROM contacts c WHERE c.workspace_id = ${workspaceId} AND c.id = ANY(${ids})) s
+      SELECT t.*, least(t.whatsapp, t.call, t.email) AS since FROM (
+        SELECT
+          s.id,
+          CASE WHEN s.ignored THEN NULL ELSE (SELECT min(sent_at) FROM whatsapp_messages WHERE ${mine('whatsapp_messages')} AND direction = 'inbound' AND ${after('sent_at')}) END AS whatsapp,
+          CASE WHEN s.ignored THEN NULL ELSE (SELECT min(started_at) FROM calls WHERE ${mine('calls')} AND direction = 'inbound' AND outcome <> 'answered' AND ${after('started_at')}) END AS call,
+          CASE WHEN s.ignored THEN NULL ELSE (SELECT min(sent_at) FROM emails WHERE ${mine('emails')} AND direction = 'inbound' AND ${after('sent_at')}) END AS email,
+          (SELECT max(sent_at) FROM whatsapp_messages WHERE ${mine('whatsapp_messages')} AND direction = 'inbound') AS last_whatsapp_in
+        FROM (SELECT c.id, ${floor} AS floor, c.ignored_at IS NOT NULL AS ignored FROM contacts c WHERE c.workspace_id = ${workspaceId} AND c.id = ANY(${ids}) OFFSET 0) s
+      ) t
     ) r
     WHERE c.workspace_id = ${workspaceId} AND c.id = ANY(${ids}) AND c.id = r.id
-`);
+      AND (c.attention_whatsapp_since, c.attention_call_since, c.attention_email_since, c.attention_since, c.last_inbound_whatsapp_at)
+        IS DISTINCT FROM (r.whatsapp, r.call, r.email, r.since, r.last_whatsapp_in)
+    RETURNING c.id, c.attention_since, c.attention_whatsapp_since, c.attention_call_since, c.attention_email_since, c.last_inbound_whatsapp_at
+`,
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    attentionSince: at(r.attention_since),
+    attentionWhatsappSince: at(r.attention_whatsapp_since),
+    attentionCallSince: at(r.attention_call_since),
+    attentionEmailSince: at(r.attention_email_since),
+    lastInboundWhatsappAt: at(r.last_inbound_whatsapp_at),
+  }));
 }

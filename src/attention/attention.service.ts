@@ -10,7 +10,7 @@ import { notFound } from '../lib/errors.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
 import type { CursorCodec, Page } from '../lib/pagination.ts';
 import { notifyContactPending, notifyContactsPending } from '../notifications/notifications.service.ts';
-import { findContactRows, lockContactRows } from '../contacts/contact-rows.ts';
+import { lockContactRows } from '../contacts/contact-rows.ts';
 import { insertOutboxRows } from '../lib/jobs/outbox.ts';
 import { uuidv7Source } from '../lib/ids.ts';
 import { deletePendingTasksForContact } from '../tasks/tasks.service.ts';
@@ -67,19 +67,19 @@ export async function refreshAttention(tx: Db, before: ContactRow, now: Date): P
  * `refreshAttention` for many contacts locked together (`before`, one row each), once per contact
  * however many of its communications changed: one recompute, then each contact's row for live
  * clients and, for those that have just become pending, their notifications, a statement each.
+ * The rows after are `before` with the columns the recompute changed (it answers them): the
+ * contacts are locked, so nothing else moved them, and no read of the rows is needed.
  */
 export async function refreshAttentionOf(tx: Db, before: ContactRow[], now: Date): Promise<void> {
   if (before.length === 0) return;
   const workspaceId = before[0]!.workspaceId;
-  const ids = before.map((b) => b.id);
-  await repo.recomputeAttentionOf(tx, workspaceId, ids);
-  const after = new Map((await findContactRows(tx, workspaceId, ids)).map((r) => [r.id, r]));
+  const changed = new Map((await repo.recomputeAttentionOf(tx, workspaceId, before.map((b) => b.id))).map((c) => [c.id, c]));
   const newId = uuidv7Source(now.getTime());
   const at = now.toISOString();
   const live = [];
   const becamePending = [];
   for (const b of before) {
-    const a = after.get(b.id)!;
+    const a: ContactRow = { ...b, ...changed.get(b.id) };
     const pending = { before: Boolean(b.attentionSince), after: Boolean(a.attentionSince) };
     live.push({ id: newId(), topic: CONTACT_ATTENTION_TOPIC, payload: { contactId: a.id, version: Number(a.version), pending }, created_at: at });
     if (!b.attentionSince && a.attentionSince && !a.ignoredAt) becamePending.push({ workspaceId, ownerId: a.ownerId, contactId: a.id, reasons: presentAttention(a).reasons });

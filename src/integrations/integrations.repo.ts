@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../lib/db.ts';
 import { integrationEvents, integrations, type EventStatus, type IntegrationEventRow, type IntegrationRow } from './integrations.tables.ts';
 
@@ -73,14 +73,21 @@ export async function findEvent(db: Db, workspaceId: string, integrationId: stri
   return (await db.select().from(integrationEvents).where(and(eq(integrationEvents.workspaceId, workspaceId), eq(integrationEvents.integrationId, integrationId), eq(integrationEvents.id, id))).limit(1))[0];
 }
 
-/** The events of a job still to process, in the order received. */
+/**
+ * The events of a job still to process, in the order received. Found by the primary key alone
+ * (`id = ANY`), the rest checked here: with the integration and the order in the statement, the
+ * planner could walk the integration's whole event log by `integration_events_recent` (it did,
+ * on a table without statistics yet) and filter it down to the job's few ids.
+ */
 export async function pendingEvents(db: Db, workspaceId: string, integrationId: string, ids: string[]): Promise<IntegrationEventRow[]> {
   if (ids.length === 0) return [];
-  return db
+  const rows = await db
     .select()
     .from(integrationEvents)
-    .where(and(eq(integrationEvents.workspaceId, workspaceId), eq(integrationEvents.integrationId, integrationId), inArray(integrationEvents.id, ids), ne(integrationEvents.status, 'processed')))
-    .orderBy(integrationEvents.receivedAt, integrationEvents.id);
+    .where(and(eq(integrationEvents.workspaceId, workspaceId), sql`${integrationEvents.id} = ANY(${`{${ids.join(',')}}`}::uuid[])`));
+  return rows
+    .filter((e) => e.integrationId === integrationId && e.status !== 'processed')
+    .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 export async function setEventOutcome(db: Db, workspaceId: string, id: string, outcome: { status: EventStatus; reason: string | null; processedAt: Date | null }): Promise<void> {
@@ -90,14 +97,19 @@ export async function setEventOutcome(db: Db, workspaceId: string, id: string, o
     .where(and(eq(integrationEvents.workspaceId, workspaceId), eq(integrationEvents.id, id)));
 }
 
-/** The outcomes of many events in one statement (the batched path: inside its transaction). */
+/**
+ * The outcomes of many events in one statement (the batched path: inside its transaction). The
+ * rows are found by their ids (`= ANY`, the primary key): joined on the record set alone the
+ * planner, guessing 100 rows for it, hashed every event of the workspace instead.
+ */
 export async function setEventOutcomes(db: Db, workspaceId: string, outcomes: { id: string; status: EventStatus; reason: string | null }[], processedAt: Date): Promise<void> {
   if (outcomes.length === 0) return;
   const rows = JSON.stringify(outcomes.map((o) => ({ id: o.id, status: o.status, reason: o.reason?.slice(0, 1000) ?? null })));
+  const ids = `{${outcomes.map((o) => o.id).join(',')}}`;
   await db.execute(sql`UPDATE integration_events e
     SET status = v.status, reason = v.reason, processed_at = ${processedAt.toISOString()}, attempts = e.attempts + 1
     FROM jsonb_to_recordset(${rows}::jsonb) AS v(id uuid, status text, reason text)
-    WHERE e.workspace_id = ${workspaceId} AND e.id = v.id`);
+    WHERE e.workspace_id = ${workspaceId} AND e.id = ANY(${ids}::uuid[]) AND e.id = v.id`);
 }
 
 export async function resetEvent(db: Db, workspaceId: string, id: string): Promise<IntegrationEventRow | undefined> {

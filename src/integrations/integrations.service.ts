@@ -4,23 +4,20 @@ import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
-import { makeGroupCommit } from '../lib/group-commit.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
 import type { JobPayload } from '../lib/jobs/queue.ts';
 import { inWorkspace } from '../lib/tenant-scope.ts';
 import { applyBatch } from './batch-apply.ts';
+import { INTEGRATION_EVENTS_TOPIC, makeEventStore, type ProviderEvent } from './event-store.ts';
 import * as repo from './integrations.repo.ts';
 import type { EventListQuery, Integration, IntegrationCreate, IntegrationEvent, IntegrationUpdate } from './integrations.schema.ts';
-import type { integrationEvents, IntegrationEventRow, IntegrationRow, Provider } from './integrations.tables.ts';
+import type { IntegrationEventRow, IntegrationRow, Provider } from './integrations.tables.ts';
 import type { SecretBox } from './secret-box.ts';
 
-export const INTEGRATION_EVENTS_TOPIC = 'integration.events';
+export { INTEGRATION_EVENTS_TOPIC, type ProviderEvent } from './event-store.ts';
 
 /** What a provider's code gets to work with: settings and opened secrets (never leave the server). */
 export type Connection = { workspaceId: string; id: string; provider: Provider; settings: Record<string, string>; secrets: Record<string, string> };
-
-/** One event cut from a webhook body, stored under `key` (the provider's event id). */
-export type ProviderEvent = { key: string; kind: string; payload: unknown; failed?: string };
 
 /** The request line of a webhook delivery, for schemes that sign the URL too (Twilio, Bankflip): method and path with query as received. */
 export type HookRequest = { method: string; url: string };
@@ -145,52 +142,7 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
     return { row, adapter, connection };
   }
 
-  type Delivery = { row: IntegrationRow; events: ProviderEvent[] };
-  type Receipt = { received: number; stored: number };
-
-  /**
-   * Stores the events of concurrent deliveries to one integration in one transaction (one
-   * multi-row insert, one outbox row for the job): each event once under its key, whether it
-   * came twice in the batch or was stored before (R14), and only then is each answered (R15).
-   */
-  async function storeBatch(deliveries: Delivery[]): Promise<Receipt[]> {
-    const { row } = deliveries[0]!;
-    const now = clock.now();
-    const keys = new Set<string>();
-    const owner = new Map<string, number>();
-    const rows: (typeof integrationEvents.$inferInsert)[] = [];
-    deliveries.forEach(({ events }, d) =>
-      events.forEach((e, i) => {
-        if (keys.has(e.key)) return;
-        keys.add(e.key);
-        const id = uuidv7(now.getTime() + i);
-        owner.set(id, d);
-        rows.push({ workspaceId: row.workspaceId, id, integrationId: row.id, eventKey: e.key, kind: e.kind, payload: e.payload, status: e.failed ? 'failed' : 'received', reason: e.failed ?? null, receivedAt: now });
-      }),
-    );
-    const stored = await inWorkspace(row.workspaceId, () =>
-      db.transaction(async (tx) => {
-        const inserted = await repo.insertEvents(tx, rows);
-        const toProcess = inserted.filter((s) => s.status === 'received').map((s) => s.id);
-        if (toProcess.length) await recordOutbox(tx, row.workspaceId, { topic: INTEGRATION_EVENTS_TOPIC, payload: { integrationId: row.id, eventIds: toProcess } }, now);
-        return inserted;
-      }),
-    );
-    const receipts = deliveries.map(({ events }) => ({ received: events.length, stored: 0 }));
-    for (const s of stored) receipts[owner.get(s.id)!]!.stored++;
-    return receipts;
-  }
-  const batcher = makeGroupCommit<Delivery, Receipt>((_integrationId, deliveries) => storeBatch(deliveries));
-
-  /** Stores events once each under their key and queues the new ones for the job (R14, R15), grouped with concurrent deliveries. */
-  async function store(row: IntegrationRow, events: ProviderEvent[]): Promise<Receipt> {
-    if (events.length === 0) return { received: 0, stored: 0 };
-    // Stored, or the sender is told to retry (503): never a 2xx for an event that was not kept (R15).
-    return batcher.add(row.id, { row, events }).catch((err: unknown): never => {
-      // The database's message stays out of the answer (it can quote SQL and the sender's data); the error is kept as the cause for the log.
-      throw Object.assign(new AppError('service_unavailable', 'The event could not be stored; retry later', { status: 503 }), { cause: err });
-    });
-  }
+  const { store } = makeEventStore({ systemDb, clock });
 
   /**
    * The job: applies the pending events, first those the provider takes as a batch (one
