@@ -95,7 +95,8 @@ export async function buildApp(deps: Deps, opts: { logger?: false | Logger; befo
     }
   });
 
-  await app.register(swagger, openApiOptions({ schemaOverrides: contactFilterSchemas() }));
+  // The filter's documentation schemas are made when the document is first asked for, not before /readyz.
+  await app.register(swagger, openApiOptions({ schemaOverrides: contactFilterSchemas }));
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
   // Budgets live in the database, shared by every API process on it.

@@ -43,7 +43,26 @@ export function migrationChecksum(body: string): string {
  * with a MigrationChecksumError before anything new is applied.
  */
 export async function migrate(database: Database, dir = MIGRATIONS_DIR): Promise<string[]> {
-  return database.session((raw) => applyAll(raw, dir));
+  const files = readMigrations(dir);
+  if (await upToDate(database.raw, files)) return [];
+  return database.session((raw) => applyAll(raw, files));
+}
+
+/**
+ * The usual start: every file applied, none edited, known from two reads of the catalog and the
+ * record, without the lock or DDL. On an embedded database just opened, the locked path's
+ * CREATE TABLE IF NOT EXISTS and information_schema query cost 0.1–0.3 s of start-up (PostgreSQL
+ * reading cold catalogs). Anything else (a new or edited file, no record table or no checksum
+ * column yet) takes the locked path, which decides again under the lock.
+ */
+async function upToDate(raw: RawSql, files: MigrationFile[]): Promise<boolean> {
+  const { rows } = await raw(
+    `SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('schema_migrations') AND attname = 'checksum' AND NOT attisdropped`,
+    [],
+  );
+  if (!rows.length) return false;
+  const done = new Map((await raw('SELECT name, checksum FROM schema_migrations', [])).rows.map((r) => [String(r.name), String(r.checksum)]));
+  return files.every((file) => done.get(file.name) === file.checksum);
 }
 
 type MigrationFile = { name: string; body: string; checksum: string };
@@ -58,8 +77,7 @@ function readMigrations(dir: string): MigrationFile[] {
     });
 }
 
-async function applyAll(raw: RawSql, dir: string): Promise<string[]> {
-  const files = readMigrations(dir);
+async function applyAll(raw: RawSql, files: MigrationFile[]): Promise<string[]> {
   const applied: string[] = [];
   // Locked before the record table is created or altered, so two first starts do not race on it.
   await raw('SELECT pg_advisory_lock(724100)', []);

@@ -121,8 +121,12 @@ function finishDocument(doc: Node, schemaOverrides: Record<string, Node>): Node 
   return normaliseSchemaNames(finished);
 }
 
-/** Options of `@fastify/swagger` for the served `/openapi.json`. */
-export function openApiOptions(opts: { schemaOverrides?: Record<string, Node> } = {}): FastifyDynamicSwaggerOptions {
+/**
+ * Options of `@fastify/swagger` for the served `/openapi.json`. `schemaOverrides` may be a
+ * function: it then runs when the document is first built, not at start-up.
+ */
+export function openApiOptions(opts: { schemaOverrides?: Record<string, Node> | (() => Record<string, Node>) } = {}): FastifyDynamicSwaggerOptions {
+  const overrides = () => (typeof opts.schemaOverrides === 'function' ? opts.schemaOverrides() : opts.schemaOverrides) ?? {};
   return {
     openapi: {
       openapi: '3.1.0',
@@ -139,6 +143,6 @@ export function openApiOptions(opts: { schemaOverrides?: Record<string, Node> } 
       security: [{ apiKey: [] }],
     },
     transform,
-    transformObject: (input) => finishDocument(zodTransformObject(input) as Node, opts.schemaOverrides ?? {}),
+    transformObject: (input) => finishDocument(zodTransformObject(input) as Node, overrides()),
   };
 }
