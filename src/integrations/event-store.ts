@@ -4,6 +4,7 @@ import type { Clock } from '../lib/clock.ts';
 import { queryRows, type Db } from '../lib/db.ts';
 import { makeGroupCommit } from '../lib/group-commit.ts';
 import { uuidv7 } from '../lib/ids.ts';
+import { inWorkspace } from '../lib/tenant-scope.ts';
 import type { EventStatus, IntegrationRow } from './integrations.tables.ts';
 
 export const INTEGRATION_EVENTS_TOPIC = 'integration.events';
@@ -31,13 +32,13 @@ const BATCHES_IN_FLIGHT = 3;
  * A batch is ONE statement, autocommitted: the multi-row insert of the events (each once under
  * its key, whether it came twice in the batch or was stored before) and, in a data-modifying
  * CTE over what that insert returned, the one outbox row that queues the job for the new ones.
- * One round trip and one commit, where a transaction took four (BEGIN with the workspace, the
- * insert, the outbox row, COMMIT). It runs on the system connection: a public webhook has no
- * actor, its integration was found there by id (`hookTarget`), and every row written carries
- * that integration's own workspace id, so no other workspace's data is reachable from it.
+ * On PostgreSQL that is one round trip and one commit on a connection that holds the workspace
+ * (tenant-connection.ts), where a transaction took four (BEGIN with the workspace, the insert,
+ * the outbox row, COMMIT). It runs as the integration's workspace, so row-level security checks
+ * every row it writes.
  */
-export function makeEventStore(deps: { systemDb: Db; clock: Clock }) {
-  const { systemDb, clock } = deps;
+export function makeEventStore(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
 
   async function storeBatch(deliveries: Delivery[]): Promise<Receipt[]> {
     const { row } = deliveries[0]!;
@@ -55,9 +56,10 @@ export function makeEventStore(deps: { systemDb: Db; clock: Clock }) {
       }),
     );
     const at = now.toISOString();
-    const stored = await queryRows<{ id: string }>(
-      systemDb,
-      sql`WITH stored AS (
+    const stored = await inWorkspace(row.workspaceId, () =>
+      queryRows<{ id: string }>(
+        db,
+        sql`WITH stored AS (
         INSERT INTO integration_events (workspace_id, id, integration_id, event_key, kind, payload, status, reason, received_at)
         SELECT ${row.workspaceId}::uuid, v.id, ${row.id}::uuid, v.event_key, v.kind, v.payload, v.status, v.reason, ${at}::timestamptz
         FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id uuid, event_key text, kind text, payload jsonb, status text, reason text)
@@ -71,6 +73,7 @@ export function makeEventStore(deps: { systemDb: Db; clock: Clock }) {
         HAVING count(*) > 0
       )
       SELECT id::text AS id FROM stored`,
+      ),
     );
     const receipts = deliveries.map(({ events }) => ({ received: events.length, stored: 0 }));
     for (const s of stored) receipts[owner.get(s.id)!]!.stored++;

@@ -142,7 +142,7 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
     return { row, adapter, connection };
   }
 
-  const { store } = makeEventStore({ systemDb, clock });
+  const { store } = makeEventStore({ db, clock });
 
   /**
    * The job: applies the pending events, first those the provider takes as a batch (one
