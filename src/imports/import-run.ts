@@ -57,30 +57,36 @@ export async function streamBatches(
   records: AsyncIterable<CsvRecord>,
   fromRow: number,
   apply: (work: () => Promise<RowOutcome[]>, lastRow: number) => Promise<void>,
+  maxInFlight = 1,
 ): Promise<number> {
   const seen = plan.options.duplicates === 'report' ? new Map<number, number>() : undefined;
   let batch: Pending[] = [];
   let batchKeys = new Set<string>();
   let lastRow = fromRow;
 
-  // One batch in flight: while the database applies batch N, the next rows are read and mapped
-  // (Node and PostgreSQL work at the same time). Batches still apply one after the other, in file
-  // order, each after the previous one committed; a failed batch stops the run at the next flush.
-  let inFlight: Promise<void> | undefined;
-  const settle = async () => {
-    const running = inFlight;
-    inFlight = undefined;
-    if (running) await running;
+  // Batches handed to `apply` and not yet settled, oldest first, with the keys their rows match
+  // on. While the database applies them, the next rows are read and mapped (Node and PostgreSQL
+  // work at the same time). With `maxInFlight` 1 each batch starts after the previous one
+  // committed; with more, `apply` decides the commit order (see import-jobs' pipelined run). A
+  // failed batch stops the run at the next flush.
+  const inFlight: { done: Promise<void>; keys: Set<string> }[] = [];
+  const settleOldest = async () => {
+    const oldest = inFlight.shift();
+    if (oldest) await oldest.done;
   };
   const flush = async () => {
     if (!batch.length) return;
     const rows = batch;
+    const keys = batchKeys;
     batch = [];
     batchKeys = new Set();
-    await settle();
-    const running = apply(() => applyRows(plan, rows), rows[rows.length - 1]!.row);
-    running.catch(() => undefined); // awaited (and thrown) by the next settle
-    inFlight = running;
+    // A row whose email or phone is in a batch not yet committed must see that batch's contact:
+    // wait for it (and every batch before it) first.
+    if (inFlight.some((b) => [...keys].some((k) => b.keys.has(k)))) while (inFlight.length) await settleOldest();
+    while (inFlight.length >= maxInFlight) await settleOldest();
+    const done = apply(() => applyRows(plan, rows), rows[rows.length - 1]!.row);
+    done.catch(() => undefined); // awaited (and thrown) when it is settled
+    inFlight.push({ done, keys });
   };
 
   try {
@@ -111,13 +117,17 @@ export async function streamBatches(
       for (const k of keys) batchKeys.add(k);
     }
     await flush();
+    while (inFlight.length) await settleOldest();
   } finally {
-    // Never leave a batch running behind the caller's back, even when reading failed.
-    if (inFlight) await inFlight.catch(() => undefined);
+    // Never leave a batch running behind the caller's back, even when reading or a batch failed.
+    for (const b of inFlight.splice(0)) await b.done.catch(() => undefined);
   }
-  await settle();
   return lastRow;
 }
+
+/** Whether rows set a playbook or stage (their moves update the same per-stage count rows). */
+export const mapsStages = (mapping: ColumnTarget[]): boolean =>
+  mapping.some((t) => t.kind === 'field' && (t.field === 'playbook' || t.field === 'stage'));
 
 /** Applies one batch through the writer (in the caller's transaction) and gives each row's outcome. */
 async function applyRows(plan: RunPlan, rows: Pending[]): Promise<RowOutcome[]> {

@@ -104,6 +104,20 @@ export async function commitBatch(db: Db, workspaceId: string, importId: string,
     WHERE workspace_id = ${workspaceId} AND id = ${importId}`);
 }
 
+/**
+ * Pipelined batches of one import (PostgreSQL): batch `n` holds this lock until it commits or rolls
+ * back, and batch `n + 1` waits for it in the database (not in Node) before it commits, so a lock
+ * cycle between the two is one the server sees and breaks (40P01) instead of a silent hang.
+ */
+export async function holdBatchTurn(db: Db, importId: string, n: number): Promise<void> {
+  await db.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${importId}), ${n % 2_147_483_647}::int)`);
+}
+
+/** Waits until batch `n` of the import has committed or rolled back (see holdBatchTurn). */
+export async function awaitBatchTurn(db: Db, importId: string, n: number): Promise<void> {
+  await db.execute(sql`SELECT pg_advisory_xact_lock_shared(hashtext(${importId}), ${n % 2_147_483_647}::int)`);
+}
+
 export type StoredRow = {
   row_number: number; line: number; status: RowStatus; contact_id: string | null; contact_version: number | null;
   previous: Record<string, unknown> | null; column_name: string | null; code: string | null; message: string | null; cells: string[] | null;
