@@ -3,9 +3,9 @@ import type { Db } from './db-types.ts';
 
 /**
  * The workspace every query of `database.db` runs for. Row-level security reads it in the
- * database (`app.workspace_id`, set per transaction), so a query that forgets its
- * `workspace_id = …` condition still sees only this workspace's rows, and code that runs with
- * no workspace sees no tenant rows at all.
+ * database (`app.workspace_id`, made the caller's before each statement: `tenant-connection.ts`),
+ * so a query that forgets its `workspace_id = …` condition still sees only this workspace's rows,
+ * and code that runs with no workspace sees no tenant rows at all.
  *
  * Entry points set it: the HTTP layer from the authenticated actor, job handlers from their
  * payload, CLI commands from `--workspace`. Work across workspaces (housekeeping, the outbox
