@@ -1,20 +1,25 @@
 /**
  * Contact writes through a real server process (issue 9): single creates at 8 in flight and the
- * batch API (100 items a call), measured from this process with autocannon when it can be
- * loaded (`AUTOCANNON=/path/to/node_modules/autocannon`), else with a fetch loop at the same
- * concurrency; and the set-based writer called in process with 1,000-item batches (the import's
+ * batch API (100 items a call), measured from this process with autocannon (only 2xx answers
+ * count, rate up to the last answer); and the set-based writer called in process with 1,000-item batches (the import's
  * path). PostgreSQL only: a fresh database `vixiees_bb_<ts>` on the admin URL, dropped after.
  *
- *   npx tsx bench/writes-batch.ts [--server postgres://postgres@127.0.0.1:5432/postgres] [--creates 4000] [--batches 200] [--inproc 20000]
+ * B5's reference: a bare transaction doing the same inserts (contact, email and phone
+ * identifiers, starting consents, event, outbox row — one statement of data-modifying CTEs, as the
+ * app's single create) as the app's role with the workspace set, on 8 connections at 8 in flight,
+ * in the same run, so "single create ≥ 0.5× bare" compares like with like.
+ *
+ *   npx tsx bench/writes-batch.ts [--server postgres://postgres@127.0.0.1:5432/postgres] [--creates 4000] [--batches 200] [--inproc 20000] [--start "node dist/server/main.js serve"]
  */
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { makeDeps } from '../src/deps.ts';
 import { systemActor } from '../src/lib/actor.ts';
 import { openDatabase } from '../src/lib/db.ts';
+import { uuidv7 } from '../src/lib/ids.ts';
 import { migrate } from '../src/lib/migrate.ts';
+import { drive } from './outside/drive.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,6 +30,8 @@ const creates = Number(arg('creates', '4000'));
 const batches = Number(arg('batches', '200'));
 const inproc = Number(arg('inproc', '20000'));
 const INFLIGHT = 8;
+/** The server's command (default: the sources through tsx); e.g. "node dist/server/main.js serve", the production build. */
+const start = arg('start', `${process.execPath} --import tsx src/main.ts serve`).split(' ');
 
 // Round trips: every statement this process sends (BEGIN and COMMIT included) while `counting`.
 let counting = false;
@@ -60,30 +67,51 @@ const contact = () => {
   return { firstName: 'Lucía', lastName: 'García López', email: `bb.${run}.${i}@bench.example`, phone: `6${String(10_000_000 + i).slice(-8)}`, company: 'Bench SA' };
 };
 
-type Load = { requests: number; seconds: number; non2xx: number; tool: string };
+/** `count` POSTs of `body()` at `inflight`, from autocannon in this process (bench/outside/drive.ts): 2xx per second and p99. */
+async function load(base: string, path: string, apiKey: string, count: number, inflight: number, body: () => unknown) {
+  const d = await drive(base, apiKey, { method: 'POST', path, each: () => ({ body: JSON.stringify(body()), headers: { 'content-type': 'application/json' } }) }, inflight, count);
+  return { ok: d.n - d.errors, okPerSecond: d.perSecond * ((d.n - d.errors) / d.n), errors: d.errors, p99: d.p99 };
+}
 
-/** `count` POSTs of `body()` at `inflight` concurrency. */
-async function load(url: string, apiKey: string, count: number, inflight: number, body: () => unknown): Promise<Load> {
-  const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
-  const path = process.env.AUTOCANNON;
-  if (path) {
-    const autocannon = createRequire(import.meta.url)(path) as (opts: object) => Promise<{ duration: number; non2xx: number; requests: { total: number }; '2xx': number }>;
-    const t0 = performance.now();
-    const r = await autocannon({ url, method: 'POST', connections: inflight, amount: count, headers, requests: [{ setupRequest: (req: object) => ({ ...req, body: JSON.stringify(body()) }) }] });
-    // autocannon's own `duration` is whole seconds; time the run here.
-    return { requests: r['2xx'], seconds: (performance.now() - t0) / 1000, non2xx: r.non2xx, tool: 'autocannon' };
-  }
-  let next = 0;
-  let bad = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: inflight }, async () => {
-    while (next++ < count) {
-      const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body()) });
-      await res.text();
-      if (res.status >= 300) bad++;
-    }
+/** `count` bare transactions at `inflight` connections, each writing what one API create writes. */
+async function bareCreates(url: string, workspaceId: string, count: number, inflight: number): Promise<number> {
+  const clients = await Promise.all(Array.from({ length: inflight }, async () => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    return c;
   }));
-  return { requests: count - bad, seconds: (performance.now() - t0) / 1000, non2xx: bad, tool: 'fetch loop' };
+  const insert = `WITH c AS (
+      INSERT INTO contacts (workspace_id, id, first_name, last_name, email, phone, company, source, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, 'api', now(), now()) RETURNING *
+    ), ids AS (
+      INSERT INTO contact_identifiers (workspace_id, kind, value, contact_id)
+      VALUES ($1, 'email', $5, $2), ($1, 'phone', $6, $2) ON CONFLICT DO NOTHING RETURNING 1
+    ), cons AS (
+      INSERT INTO consent_starts (workspace_id, id, contact_id, ids, vals, explicit, changed_at, actor_type, actor_id, source)
+      VALUES ($1, $8, $2, ARRAY[$8, gen_random_uuid(), gen_random_uuid(), gen_random_uuid()], '{t,t,f,f}', '{f,f,f,f}', now(), 'api_key', 'bench', 'api')
+    ), ev AS (
+      INSERT INTO contact_events (workspace_id, id, contact_id, type, data, actor_type, actor_id, occurred_at)
+      VALUES ($1, $9, $2, 'contact.created', '{"source":"api"}', 'api_key', 'bench', now())
+    ), ob AS (
+      INSERT INTO outbox (workspace_id, id, topic, payload, created_at)
+      VALUES ($1, $10, 'contact.changed', jsonb_build_object('contactId', $2::text, 'change', 'created', 'workspaceId', $1::text), now())
+    )
+    SELECT (SELECT count(*) FROM ids)::int AS claimed, row_to_json(c.*) AS row FROM c`;
+  let next = 0;
+  const t0 = performance.now();
+  try {
+    await Promise.all(clients.map(async (client) => {
+      while (next++ < count) {
+        const body = contact();
+        await client.query(`BEGIN; SELECT set_config('role', 'vixiees_app', true), set_config('app.workspace_id', '${workspaceId}', true)`);
+        await client.query(insert, [workspaceId, uuidv7(), body.firstName, body.lastName, body.email, `+34${body.phone}`, body.company, uuidv7(), uuidv7(), uuidv7()]);
+        await client.query('COMMIT');
+      }
+    }));
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+  }
+  return count / ((performance.now() - t0) / 1000);
 }
 
 async function main() {
@@ -100,7 +128,7 @@ async function main() {
     const deps = await makeDeps(config, database);
     const ws = await deps.services.workspaces.create({ name: 'Bench', defaultCountry: 'ES' });
     const port = await freePort();
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
+    server = spawn(start[0]!, start.slice(1), {
       env: { ...process.env, DATABASE_URL: url, PORT: String(port), WORKERS: 'off', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -112,12 +140,14 @@ async function main() {
       await new Promise((r) => setTimeout(r, 100));
     }
     const key = ws.apiKey.secret;
-    await load(`${base}/v1/contacts`, key, 200, INFLIGHT, contact); // warm-up
-    const singles = await load(`${base}/v1/contacts`, key, creates, INFLIGHT, contact);
-    console.log(`single create, ${INFLIGHT} in flight (${singles.tool}): ${(singles.requests / singles.seconds).toFixed(0)} creates/s (${singles.requests} in ${singles.seconds.toFixed(1)} s, ${singles.non2xx} non-2xx)`);
+    const singles = await load(base, '/v1/contacts', key, creates, INFLIGHT, contact);
+    const singleRate = singles.okPerSecond;
+    console.log(`single create, ${INFLIGHT} in flight (autocannon): ${singleRate.toFixed(0)} creates/s counting 2xx only (${singles.ok} 2xx, ${singles.errors} not, p99 ${singles.p99.toFixed(1)} ms)`);
+    const bare = await bareCreates(url, ws.workspace.id, creates, INFLIGHT);
+    console.log(`bare transaction, same inserts, ${INFLIGHT} in flight: ${bare.toFixed(0)} creates/s; single create / bare = ${(singleRate / bare).toFixed(2)} (target ≥ 0.5, and ≥ 516/s)`);
     for (const inflight of [1, 2, 4]) {
-      const b = await load(`${base}/v1/contacts/batch/create`, key, batches, inflight, () => ({ items: Array.from({ length: 100 }, contact) }));
-      console.log(`batch API create, 100 a call, ${inflight} in flight (${b.tool}): ${((b.requests * 100) / b.seconds).toFixed(0)} contacts/s (${b.requests} calls in ${b.seconds.toFixed(1)} s, ${b.non2xx} non-2xx)`);
+      const b = await load(base, '/v1/contacts/batch/create', key, batches, inflight, () => ({ items: Array.from({ length: 100 }, contact) }));
+      console.log(`batch API create, 100 a call, ${inflight} in flight (autocannon): ${(b.okPerSecond * 100).toFixed(0)} contacts/s (${b.ok} calls 2xx, ${b.errors} not, p99 ${b.p99.toFixed(1)} ms)`);
     }
     const actor = systemActor(ws.workspace.id);
     const keyActor = { workspaceId: ws.workspace.id, role: 'owner' as const, userId: ws.owner.id, type: 'api_key' as const, principalId: ws.apiKey.id };
