@@ -6,7 +6,7 @@
  * admin URL, dropped after), one workspace with a WhatsApp Cloud integration, `--senders` existing
  * contacts (their phones typed in national form, as a CRM holds them) and as many new senders.
  * `--events` text messages from those senders (round robin, so each writes events/senders/2
- * times) are stored through `integrations.receive()` with signed bodies of `--per-job` messages
+ * times, each message a second after the one before) are stored through `integrations.receive()` with signed bodies of `--per-job` messages
  * each: one request is one stored outbox row, one job with that many event ids (what receive
  * publishes; a receive side that groups concurrent requests only makes jobs larger).
  *
@@ -19,8 +19,8 @@
  *   npx tsx bench/webhooks-processing.ts --backend pglite|postgres [--events 5000] [--per-job 50] [--path batched|one-by-one] [--server postgres://postgres@127.0.0.1:5432/postgres]
  *   (--keep leaves the PostgreSQL database for a look at its plans)
  *
- * Prints events/s and where the time goes: statements by kind with their client time (PostgreSQL:
- * every statement the pool sends; PGlite: the number of statements only).
+ * Prints events/s and where the time goes: statements by kind with their time (PostgreSQL:
+ * every statement the pool sends, timed by the client; PGlite: every protocol message, timed).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,14 +85,40 @@ const clientQuery = pg.Client.prototype.query;
   return p;
 };
 
-/** PGlite: counts the statements (each Parse or simple Query message of the protocol). */
+/**
+ * PGlite: counts the statements (each Parse or simple Query message of the protocol) and times
+ * them: every message until the next statement (Bind, Execute, Sync) counts toward the one
+ * parsed before it. PGlite runs one message at a time, so these times add up to its busy time.
+ */
 function countPglite(database: Database) {
   const client = database.pglite as unknown as Record<string, (m: Uint8Array, ...a: unknown[]) => Promise<unknown>>;
+  let current = '(PGlite statement)';
+  const textOf = (m: Uint8Array): string => {
+    // Query: 'Q', length, text\0. Parse: 'P', length, name\0, text\0, ….
+    let at = 5;
+    if (m[0] === 0x50) while (at < m.length && m[at] !== 0) at++;
+    if (m[0] === 0x50) at++;
+    let end = at;
+    while (end < m.length && m[end] !== 0) end++;
+    return new TextDecoder().decode(m.subarray(at, end));
+  };
   for (const name of ['execProtocol', 'execProtocolStream']) {
     const original = client[name]!.bind(client);
-    client[name] = (m: Uint8Array, ...a: unknown[]) => {
-      if (recording && (m[0] === 0x50 || m[0] === 0x51)) note('(PGlite statement)', 0);
-      return original(m, ...a);
+    client[name] = async (m: Uint8Array, ...a: unknown[]) => {
+      if (!recording) return original(m, ...a);
+      const statement = m[0] === 0x50 || m[0] === 0x51;
+      if (statement) current = textOf(m);
+      const t0 = performance.now();
+      try {
+        return await original(m, ...a);
+      } finally {
+        const ms = performance.now() - t0;
+        if (statement) note(current, ms);
+        else {
+          const s = stats.get(label(current));
+          if (s) s.ms += ms;
+        }
+      }
     };
   }
 }
@@ -140,7 +166,9 @@ async function main() {
 
     // Stored events: one signed request per job of `perJob` messages.
     const t0s = performance.now();
-    const ts = String(Math.floor(Date.now() / 1000) - 60);
+    // Each message a second after the one before, all in the past: a sender's later message moves
+    // its window (`last_inbound_whatsapp_at`) while its attention stays from the first, as in life.
+    const firstTs = Math.floor(Date.now() / 1000) - 60 - events;
     for (let j = 0; j < events; j += perJob) {
       const n = Math.min(perJob, events - j);
       const senderIds = Array.from({ length: n }, (_, k) => (j + k) % senders);
@@ -156,7 +184,7 @@ async function main() {
                   messaging_product: 'whatsapp',
                   metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
                   contacts: [...new Set(senderIds)].map((s) => ({ profile: { name: `Remitente ${s}` }, wa_id: waIdOf(s) })),
-                  messages: senderIds.map((s, k) => ({ from: waIdOf(s), id: `wamid.BENCH${j + k}`, timestamp: ts, type: 'text', text: { body: `Hola, mensaje ${j + k}` } })),
+                  messages: senderIds.map((s, k) => ({ from: waIdOf(s), id: `wamid.BENCH${j + k}`, timestamp: String(firstTs + j + k), type: 'text', text: { body: `Hola, mensaje ${j + k}` } })),
                 },
               },
             ],
@@ -209,8 +237,8 @@ async function main() {
       console.log('  MISMATCH: expected every event processed, one message each, one contact and one pending window per sender');
     }
     const total = [...stats.values()].reduce((a, s) => a + s.n, 0);
-    console.log(`  statements: ${total} (${(total / events).toFixed(1)} an event)${backend === 'postgres' ? '; client time by statement (top 15):' : ''}`);
-    if (backend === 'postgres') {
+    console.log(`  statements: ${total} (${(total / events).toFixed(1)} an event); ${backend === 'postgres' ? 'client' : 'PGlite'} time by statement (top 15):`);
+    {
       const rows = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15);
       for (const [k, s] of rows) console.log(`  ${s.ms.toFixed(0).padStart(7)} ms ${String(s.n).padStart(7)} × ${(s.ms / s.n).toFixed(2).padStart(6)} ms  ${k}`);
     }
