@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolationsOutsideShell, type Person } from './browser-helpers.ts';
+import type { TestApp, TestWorkspace } from '../harness.ts';
+import { closeBrowserWorld, startBrowserWorld, SHOTS, openSignedIn, seriousViolationsOutsideShell, type Person } from './browser-helpers.ts';
 
 /**
  * Contact attributes end to end in Debian's Chromium against the real server and database: an
@@ -39,20 +39,14 @@ async function contact(body: object): Promise<string> {
 }
 
 beforeAll(async () => {
-  ensureWebBuild();
-  t = await startTestApp();
-  base = await listen(t);
+  ({ t, base, browser } = await startBrowserWorld());
   a = await t.workspace({ name: 'Atributos Brisa' });
   owner = await ownerWithPassword(a, 'ines.atributos@brisa.example', 'Inés Atributos');
   ids.rocio = await contact({ firstName: 'Rocío', lastName: 'Quintana', email: 'rocio@brisa-atributos.example' });
   ids.tomas = await contact({ firstName: 'Tomás', lastName: 'Villar', email: 'tomas@brisa-atributos.example' });
-  browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-}, 120_000);
+afterAll(() => closeBrowserWorld(browser, t), 120_000);
 
 const signedIn = (who: Person) => openSignedIn(browser, base, who, { acceptDownloads: true });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolations, userWithPassword, type Person } from './browser-helpers.ts';
+import type { TestApp, TestWorkspace } from '../harness.ts';
+import { closeBrowserWorld, startBrowserWorld, SHOTS, openSignedIn, seriousViolations, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * The playbook board in Debian's Chromium against the real server and database: columns with the
@@ -31,9 +31,7 @@ async function putInStage(id: string, stageId: string): Promise<void> {
 const stageOf = async (id: string): Promise<string | undefined> => (await a.req('GET', `/v1/contacts/${id}`)).body.stage?.id;
 
 beforeAll(async () => {
-  ensureWebBuild();
-  t = await startTestApp();
-  base = await listen(t);
+  ({ t, base, browser } = await startBrowserWorld());
   a = await t.workspace({ name: 'Inmobiliaria Sol' });
   ana = await userWithPassword(a, 'ana.board@sol.example', 'Ana Ruiz');
   const pb = await a.req('POST', '/v1/playbooks', {
@@ -53,13 +51,9 @@ beforeAll(async () => {
   await putInStage(ids.pablo, stage.Contactado!);
   // Marta has waited in "Contactado" for 20 days, past its 7-day limit: stale.
   await t.database.raw(`UPDATE contacts SET stage_entered_at = now() - interval '20 days' WHERE id = $1`, [ids.marta]);
-  browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-}, 120_000);
+afterAll(() => closeBrowserWorld(browser, t), 120_000);
 
 const signedIn = (who: Person) => openSignedIn(browser, base, who);
 

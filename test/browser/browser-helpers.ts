@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import type { TestApp, TestWorkspace } from '../harness.ts';
+import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
 
 /** Where browser tests leave their screenshots (for people to look at; nothing compares them). */
 export const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'vixiees-screenshots');
@@ -31,6 +31,28 @@ export async function listen(t: TestApp): Promise<string> {
   const address = t.app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
   return `http://127.0.0.1:${address.port}`;
+}
+
+/**
+ * What every browser test starts from: the web app built, the test app listening on a loopback
+ * port and Debian's Chromium. Close it with closeBrowserWorld in afterAll.
+ */
+export async function startBrowserWorld(): Promise<{ t: TestApp; base: string; browser: Browser }> {
+  ensureWebBuild();
+  const t = await startTestApp();
+  try {
+    const base = await listen(t);
+    return { t, base, browser: await launchChromium() };
+  } catch (err) {
+    await t.close();
+    throw err;
+  }
+}
+
+/** Closes what startBrowserWorld started (either may be missing when beforeAll failed early). */
+export async function closeBrowserWorld(browser: Browser | undefined, t: TestApp | undefined): Promise<void> {
+  await browser?.close();
+  await t?.close();
 }
 
 export type Person = { email: string; password: string; userId: string };

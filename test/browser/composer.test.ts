@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, launchChromium, listen, openSignedIn, seriousViolationsOutsideShell, userWithPassword, type Person } from './browser-helpers.ts';
+import type { TestApp, TestWorkspace } from '../harness.ts';
+import { closeBrowserWorld, startBrowserWorld, SHOTS, openSignedIn, seriousViolationsOutsideShell, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * The contact page's composer in Debian's Chromium against the real server and database: an
@@ -24,9 +24,7 @@ let eva: Person;
 let lucia: string;
 
 beforeAll(async () => {
-  ensureWebBuild();
-  t = await startTestApp();
-  base = await listen(t);
+  ({ t, base, browser } = await startBrowserWorld());
   a = await t.workspace({ name: 'Pisos Mayor' });
   const ws = await a.req('PATCH', '/v1/workspace', { timeZone: ZONE, locale: 'es-ES' });
   expect(ws.status, ws.text).toBe(200);
@@ -34,13 +32,9 @@ beforeAll(async () => {
   const c = await a.req('POST', '/v1/contacts', { firstName: 'Lucía', lastName: 'Composer', email: 'lucia.composer@pisos-mayor.example', consents: { transactionalEmail: true } });
   expect(c.status, c.text).toBe(201);
   lucia = c.body.id as string;
-  browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-}, 120_000);
+afterAll(() => closeBrowserWorld(browser, t), 120_000);
 
 /** The browser in New York: typed times must still be read on the workspace's Madrid clock. */
 const signedIn = (viewport = { width: 1400, height: 900 }) => openSignedIn(browser, base, eva, { viewport, timezoneId: 'America/New_York' });

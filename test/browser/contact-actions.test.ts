@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolationsOutsideShell, userWithPassword, type Person } from './browser-helpers.ts';
+import type { TestApp, TestWorkspace } from '../harness.ts';
+import { closeBrowserWorld, startBrowserWorld, SHOTS, openSignedIn, seriousViolationsOutsideShell, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * The contact page's actions in Debian's Chromium against the real server and database: merge two
@@ -25,9 +25,7 @@ async function contact(body: object): Promise<string> {
 }
 
 beforeAll(async () => {
-  ensureWebBuild();
-  t = await startTestApp();
-  base = await listen(t);
+  ({ t, base, browser } = await startBrowserWorld());
   a = await t.workspace({ name: 'Reformas Acción' });
   eva = await userWithPassword(a, 'eva.acciones@reformas-accion.example', 'Eva Martín');
   // Two records of one person: typed by hand, then again from a web form with another email.
@@ -39,13 +37,9 @@ beforeAll(async () => {
   ids.luisDup = await contact({ firstName: 'Luis', lastName: 'Ortega Vidal', email: 'luis.vidal@pinturas-accion.example', company: 'Pinturas Ortega' });
   ids.bea = await contact({ firstName: 'Beatriz', lastName: 'Soler', email: 'bea.soler@reformas-accion.example' });
   ids.carlos = await contact({ firstName: 'Carlos', lastName: 'Peña', phone: '+34622333444' });
-  browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-}, 120_000);
+afterAll(() => closeBrowserWorld(browser, t), 120_000);
 
 
 async function openContact(page: Page, id: string, name: string): Promise<void> {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
+import type { TestApp, TestWorkspace } from '../harness.ts';
 import { jobHandlers } from '../../src/workers.ts';
 import { BULK_TOPIC } from '../../src/bulk/bulk.service.ts';
-import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolationsOutsideShell, userWithPassword, type Person } from './browser-helpers.ts';
+import { closeBrowserWorld, startBrowserWorld, SHOTS, openSignedIn, seriousViolationsOutsideShell, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * The contacts table in Debian's Chromium against the real server and database: filters on a
@@ -28,9 +28,7 @@ async function contact(body: object): Promise<string> {
 }
 
 beforeAll(async () => {
-  ensureWebBuild();
-  t = await startTestApp();
-  base = await listen(t);
+  ({ t, base, browser } = await startBrowserWorld());
   a = await t.workspace({ name: 'Fincas Vistas' });
   eva = await userWithPassword(a, 'eva.vistas@fincas-vistas.example', 'Eva Martín');
   bruno = await userWithPassword(a, 'bruno.vistas@fincas-vistas.example', 'Bruno Díaz');
@@ -42,13 +40,9 @@ beforeAll(async () => {
   ids.jorge = await contact({ firstName: 'Jorge', lastName: 'Gómez', company: 'Casas Norte', email: 'jorge@vistas.example', customAttributes: { interes: 'bajo' } });
   ids.marta = await contact({ firstName: 'Marta', lastName: 'Ibáñez', company: 'Ibáñez e Hijos', email: 'marta@vistas.example', customAttributes: { interes: 'alto' } });
   ids.pablo = await contact({ firstName: 'Pablo', lastName: 'Serrano', company: 'Casas Norte', email: 'pablo@vistas.example', customAttributes: { interes: 'alto' } });
-  browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-}, 120_000);
+afterAll(() => closeBrowserWorld(browser, t), 120_000);
 
 const signedIn = (who: Person) => openSignedIn(browser, base, who);
 

@@ -2,8 +2,8 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeImportsService } from '../../src/imports/imports.service.ts';
-import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolations, userWithPassword, type Person } from './browser-helpers.ts';
+import type { TestApp, TestWorkspace } from '../harness.ts';
+import { closeBrowserWorld, startBrowserWorld, SHOTS, openSignedIn, seriousViolations, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * The import wizard in Debian's Chromium against the real server and database: upload a Spanish
@@ -32,21 +32,15 @@ const CSV = iconv.encode(
 );
 
 beforeAll(async () => {
-  ensureWebBuild();
-  t = await startTestApp();
-  base = await listen(t);
+  ({ t, base, browser } = await startBrowserWorld());
   a = await t.workspace({ name: 'Inmobiliaria Sol' });
   ana = await userWithPassword(a, 'ana.import@sol.example', 'Ana Ruiz');
   const existing = await a.req('POST', '/v1/contacts', { firstName: 'Existente', lastName: 'Ibáñez', email: 'existente@importada.example', company: 'Vieja Empresa' });
   expect(existing.status, existing.text).toBe(201);
   existingId = existing.body.id;
-  browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-}, 120_000);
+afterAll(() => closeBrowserWorld(browser, t), 120_000);
 
 const signedIn = (who: Person) => openSignedIn(browser, base, who, { viewport: { width: 1280, height: 1000 } });
 

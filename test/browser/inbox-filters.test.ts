@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolations, userWithPassword, type Person } from './browser-helpers.ts';
+import type { TestApp, TestWorkspace } from '../harness.ts';
+import { closeBrowserWorld, startBrowserWorld, SHOTS, openSignedIn, seriousViolations, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * The inbox's channel chips in Debian's Chromium against the real server and database: three
@@ -29,9 +29,7 @@ async function record(path: string, body: object): Promise<void> {
 }
 
 beforeAll(async () => {
-  ensureWebBuild();
-  t = await startTestApp();
-  base = await listen(t);
+  ({ t, base, browser } = await startBrowserWorld());
   a = await t.workspace({ name: 'Pisos Canales' });
   eva = await userWithPassword(a, 'eva.canales@pisos-canales.example', 'Eva Canales');
   const lucia = await contact({ firstName: 'Lucía', lastName: 'Núñez', phone: '612340001', consents: { transactionalWhatsapp: true } });
@@ -41,13 +39,9 @@ beforeAll(async () => {
   await record(`/v1/contacts/${lucia}/whatsapp-messages`, { direction: 'inbound', body: '¿Sigue libre el piso?', sentAt: ago(1) });
   await record(`/v1/contacts/${jorge}/emails`, { direction: 'inbound', subject: 'Información', sentAt: ago(2) });
   await record(`/v1/contacts/${marta}/calls`, { direction: 'inbound', outcome: 'missed', startedAt: ago(3) });
-  browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-}, 120_000);
+afterAll(() => closeBrowserWorld(browser, t), 120_000);
 
 const names = async (page: Page) => (await page.getByTestId('queue').locator('.row-link').allTextContents()).map((s) => s.trim());
 const chip = (page: Page, name: string) => page.getByRole('radiogroup', { name: 'Filtrar por canal' }).getByRole('radio', { name, exact: true });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, launchChromium, listen, seriousViolations, signIn, userWithPassword, type Person } from './browser-helpers.ts';
+import type { TestApp, TestWorkspace } from '../harness.ts';
+import { closeBrowserWorld, startBrowserWorld, SHOTS, seriousViolations, signIn, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * Live updates and the command palette in Debian's Chromium against the real server: a WhatsApp
@@ -32,24 +32,18 @@ async function whatsappFrom(id: string, body: string): Promise<void> {
 const queue = () => page.getByTestId('queue');
 
 beforeAll(async () => {
-  ensureWebBuild();
-  t = await startTestApp();
-  base = await listen(t);
+  ({ t, base, browser } = await startBrowserWorld());
   ws = await t.workspace({ name: 'Clínica Levante' });
   rosa = await userWithPassword(ws, 'rosa.live@levante.example', 'Rosa Vidal');
   ids.pedro = await contact({ firstName: 'Pedro', lastName: 'Alba', phone: '+34611200001' });
   ids.lucia = await contact({ firstName: 'Lucía', lastName: 'Núñez Pérez', phone: '+34611200002', email: 'lucia@levante.example' });
   ids.tomas = await contact({ firstName: 'Tomás', lastName: 'Quesada', phone: '+34611200003' });
   await whatsappFrom(ids.pedro, 'Hola, ¿tenéis cita el lunes?');
-  browser = await launchChromium();
   context = await browser.newContext({ locale: 'es-ES', viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-}, 120_000);
+afterAll(() => closeBrowserWorld(browser, t), 120_000);
 
 describe('live updates', () => {
   it('shows a new WhatsApp message in the open inbox without a reload: behind the pill while the user is active, by itself once idle', async () => {

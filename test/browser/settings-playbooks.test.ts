@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolations, type Person } from './browser-helpers.ts';
+import type { TestApp, TestWorkspace } from '../harness.ts';
+import { closeBrowserWorld, startBrowserWorld, SHOTS, openSignedIn, seriousViolations, type Person } from './browser-helpers.ts';
 
 /**
  * Settings → Playbooks y etapas and Settings → Equipo in Debian's Chromium against the real server
@@ -32,22 +32,16 @@ async function ownerWithPassword(ws: TestWorkspace, email: string, name: string)
 }
 
 beforeAll(async () => {
-  ensureWebBuild();
-  t = await startTestApp();
-  base = await listen(t);
+  ({ t, base, browser } = await startBrowserWorld());
   a = await t.workspace({ name: 'Etapas Luna' });
   owner = await ownerWithPassword(a, `olga.${a.id.slice(-8)}@luna.example`, 'Olga Etapas');
   // The workspace's first owner steps down, so Olga is its only owner (the last-owner case below).
   const stepDown = await a.req('PATCH', `/v1/users/${a.ownerId}`, { role: 'admin' });
   if (stepDown.status !== 200) throw new Error(`step down: ${stepDown.status} ${stepDown.text}`);
   teammateId = (await a.req('POST', '/v1/users', { email: `tomas.${a.id.slice(-8)}@luna.example`, name: 'Tomás Equipo', role: 'member' })).body.id;
-  browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-}, 120_000);
+afterAll(() => closeBrowserWorld(browser, t), 120_000);
 
 const noSeriousViolations = async (page: Page) => expect((await seriousViolations(page)).join('\n')).toBe('');
 const stageNames = (page: Page) => page.getByTestId('stage-row').locator('td:nth-child(2) span').allTextContents();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { metaSignature } from '../../src/integrations/signatures.ts';
-import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolations, type Person } from './browser-helpers.ts';
+import type { TestApp, TestWorkspace } from '../harness.ts';
+import { closeBrowserWorld, startBrowserWorld, SHOTS, openSignedIn, seriousViolations, type Person } from './browser-helpers.ts';
 
 /**
  * Settings and the notifications bell in Debian's Chromium against the real server and database:
@@ -32,18 +32,12 @@ async function ownerWithPassword(ws: TestWorkspace, email: string, name: string)
 }
 
 beforeAll(async () => {
-  ensureWebBuild();
-  t = await startTestApp();
-  base = await listen(t);
+  ({ t, base, browser } = await startBrowserWorld());
   a = await t.workspace({ name: 'Ajustes Sol' });
   owner = await ownerWithPassword(a, 'olga.settings@sol.example', 'Olga Settings');
-  browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-}, 120_000);
+afterAll(() => closeBrowserWorld(browser, t), 120_000);
 
 const signedIn = (who: Person) => openSignedIn(browser, base, who);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp, type TestWorkspace } from '../harness.ts';
-import { SHOTS, ensureWebBuild, openSignedIn, launchChromium, listen, seriousViolations, signIn, userWithPassword, type Person } from './browser-helpers.ts';
+import type { TestApp, TestWorkspace } from '../harness.ts';
+import { closeBrowserWorld, startBrowserWorld, SHOTS, openSignedIn, seriousViolations, signIn, userWithPassword, type Person } from './browser-helpers.ts';
 
 /**
  * The web app in Debian's Chromium against the real server and database: sign-in and out, the
@@ -31,9 +31,7 @@ async function inbound(ws: TestWorkspace, id: string, text: string, at: Date): P
 }
 
 beforeAll(async () => {
-  ensureWebBuild();
-  t = await startTestApp();
-  base = await listen(t);
+  ({ t, base, browser } = await startBrowserWorld());
   a = await t.workspace({ name: 'Inmobiliaria Sol' });
   b = await t.workspace({ name: 'Otra Empresa' });
   ana = await userWithPassword(a, 'ana@sol.example', 'Ana Ruiz');
@@ -47,13 +45,9 @@ beforeAll(async () => {
   await inbound(b, ids.marta, 'Mensaje de otra empresa', new Date(Date.now() - HOUR));
   const tpl = await a.req('POST', '/v1/whatsapp-templates', { name: 'seguimiento_visita', language: 'es', category: 'utility', body: 'Hola {{1}}, ¿te viene bien una visita el {{2}}?' });
   expect(tpl.status).toBe(201);
-  browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-}, 120_000);
+afterAll(() => closeBrowserWorld(browser, t), 120_000);
 
 const signedIn = (who: Person, viewport = { width: 1280, height: 900 }) => openSignedIn(browser, base, who, { viewport });
 
