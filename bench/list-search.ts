@@ -77,17 +77,14 @@ export async function benchList(deps: Deps, w: World, api: Client, n: number, lo
   return rows;
 }
 
-/** B3: the search box, with queries built from names, emails and phones that exist in the data. */
-export async function benchSearch(deps: Deps, w: World, api: Client, n: number, log: (s: string) => void): Promise<Row[]> {
-  const { rows: sample } = await deps.database.raw(
-    `SELECT first_name, last_name, email, phone, company FROM contacts WHERE workspace_id = $1 AND email IS NOT NULL AND phone LIKE '+346%' AND company IS NOT NULL ORDER BY id LIMIT 1 OFFSET $2`,
-    [w.workspaceId, 1000],
-  );
-  const s = sample[0] as { first_name: string; last_name: string; email: string; phone: string; company: string } | undefined;
-  if (!s) return [{ id: 'B3', case: 'search', value: 'n/a', target: '', note: 'no sample contact' }];
+/** A contact of the data that B3's queries are made from (two surnames, an email, a Spanish mobile, a company). */
+export type SearchSample = { first_name: string; last_name: string; email: string; phone: string; company: string };
+
+/** B3's ten search-box queries, as a user types them, built from one contact that exists. */
+export function searchQueries(s: SearchSample): [label: string, q: string][] {
   const [first, second] = s.last_name.split(' ');
   const national = s.phone.slice(3);
-  const queries: [string, string][] = [
+  return [
     ['first name, no accent', s.first_name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().split(' ')[0]!],
     ['first surname', first!],
     ['second surname, accent-insensitive', second!.toUpperCase()],
@@ -99,6 +96,17 @@ export async function benchSearch(deps: Deps, w: World, api: Client, n: number, 
     ['phone 0034…', `0034${national}`],
     ['company fragment', s.company.split(' ')[1]!.slice(0, 6)],
   ];
+}
+
+/** B3: the search box, with queries built from names, emails and phones that exist in the data. */
+export async function benchSearch(deps: Deps, w: World, api: Client, n: number, log: (s: string) => void): Promise<Row[]> {
+  const { rows: sample } = await deps.database.raw(
+    `SELECT first_name, last_name, email, phone, company FROM contacts WHERE workspace_id = $1 AND email IS NOT NULL AND phone LIKE '+346%' AND company IS NOT NULL ORDER BY id LIMIT 1 OFFSET $2`,
+    [w.workspaceId, 1000],
+  );
+  const s = sample[0] as SearchSample | undefined;
+  if (!s) return [{ id: 'B3', case: 'search', value: 'n/a', target: '', note: 'no sample contact' }];
+  const queries = searchQueries(s);
   const rows: Row[] = [];
   for (const [label, q] of queries) {
     const { http, direct } = await measurePair(deps, w, api, { q, limit: 50 }, n);
