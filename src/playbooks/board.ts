@@ -11,23 +11,19 @@ import { presentStage } from './playbooks.service.ts';
  * The playbook as a board: per stage (in order) its live contact count, how many have been in it
  * longer than the stage's `staleAfterDays`, and its first contacts. Three statements whatever the
  * size — the playbook with its stages, the counts (one running total per stage and the days since
- * the stale cutoff) and every column's first page (one LATERAL) — in one transaction, so the
- * workspace is set once and a board is five round trips (each statement in a transaction of its
- * own was three apiece). The transaction also gives the three one snapshot: with the default
- * READ COMMITTED each statement still takes its own, so a count and a column may differ by a
- * move made between them, as before.
+ * the stale cutoff) and every column's first page (one LATERAL) — each a round trip of its own:
+ * a pooled connection already holds the caller's workspace (tenant-connection.ts), so a
+ * transaction around them would only add its BEGIN and COMMIT (five round trips instead of
+ * three) and no consistency: under READ COMMITTED each statement takes its own snapshot anyway,
+ * so a count and a column may differ by a move made between them.
  */
 export async function playbookBoard(deps: { db: Db; clock: Clock }, actor: Actor, playbookId: string, q: BoardQuery): Promise<Board> {
   const now = deps.clock.now();
-  const read = await deps.db.transaction(async (tx) => {
-    const found = await repo.findPlaybookWithStages(tx, actor.workspaceId, playbookId);
-    if (!found) return undefined;
-    const counts = await repo.stageCounts(tx, actor.workspaceId, playbookId, now, found.stages);
-    const rows = await repo.boardColumnRows(tx, actor.workspaceId, playbookId, q.sort, q.limit);
-    return { ...found, counts, rows };
-  });
-  if (!read) throw notFound('Playbook', playbookId);
-  const { playbook: p, stages, counts, rows } = read;
+  const found = await repo.findPlaybookWithStages(deps.db, actor.workspaceId, playbookId);
+  if (!found) throw notFound('Playbook', playbookId);
+  const { playbook: p, stages } = found;
+  const counts = await repo.stageCounts(deps.db, actor.workspaceId, playbookId, now, stages);
+  const rows = await repo.boardColumnRows(deps.db, actor.workspaceId, playbookId, q.sort, q.limit);
   const names = new Map(stages.map((s) => [s.id, s.name]));
   const byStage = new Map<string, Board['columns'][number]['contacts']>();
   for (const row of rows) {
