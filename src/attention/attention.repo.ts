@@ -43,7 +43,9 @@ const at = (v: unknown): Date | null => (v === null || v === undefined ? null : 
  * - The floor, and then each reason, is computed once per contact: the subqueries `s` and `t`
  *   are kept from being flattened (`OFFSET 0`), else the planner copies the floor's three
  *   subqueries into every place that reads it, and the reasons into both the SET list and the
- *   change test (86 subplans, most of the statement's time spent planning them).
+ *   change test (86 subplans, most of the statement's time spent planning them). And `r` is a
+ *   materialized CTE: as a subquery in FROM, PGlite's planner put it on the inner side of a
+ *   nested loop and ran it once per contact (32 × 32 recomputes, 260 ms a batch).
  * - The contacts are found by their ids (`= ANY`). (Driven from `unnest` of the ids instead,
  *   the planner joined back to the contacts by a hash over the workspace: 70-80 ms a batch.)
  */
@@ -62,13 +64,7 @@ export async function recomputeAttentionOf(db: Db, workspaceId: string, contactI
   const rows = await queryRows<Record<string, unknown>>(
     db,
     sql`
-    UPDATE contacts c SET
-      attention_whatsapp_since = r.whatsapp,
-      attention_call_since = r.call,
-      attention_email_since = r.email,
-      attention_since = r.since,
-      last_inbound_whatsapp_at = r.last_whatsapp_in
-    FROM (
+    WITH r AS MATERIALIZED (
       SELECT t.*, least(t.whatsapp, t.call, t.email) AS since FROM (
         SELECT
           s.id,
@@ -79,7 +75,14 @@ export async function recomputeAttentionOf(db: Db, workspaceId: string, contactI
         FROM (SELECT c.id, ${floor} AS floor, c.ignored_at IS NOT NULL AS ignored FROM contacts c WHERE c.workspace_id = ${workspaceId} AND c.id = ANY(${ids}) OFFSET 0) s
         OFFSET 0
       ) t
-    ) r
+    )
+    UPDATE contacts c SET
+      attention_whatsapp_since = r.whatsapp,
+      attention_call_since = r.call,
+      attention_email_since = r.email,
+      attention_since = r.since,
+      last_inbound_whatsapp_at = r.last_whatsapp_in
+    FROM r
     WHERE c.workspace_id = ${workspaceId} AND c.id = ANY(${ids}) AND c.id = r.id
       AND (c.attention_whatsapp_since, c.attention_call_since, c.attention_email_since, c.attention_since, c.last_inbound_whatsapp_at)
         IS DISTINCT FROM (r.whatsapp, r.call, r.email, r.since, r.last_whatsapp_in)
