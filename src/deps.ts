@@ -59,6 +59,7 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
     endUserAccess: async (tx, workspaceId, userId, now) => {
       await revokeUserSessions(tx, workspaceId, userId, now);
       await voidUserInvites(tx, workspaceId, userId, now);
+      services.apiKeys.forgetUserKeys(workspaceId, userId);
     },
   });
   const channels = makeChannels({ db, systemDb, clock, config, services: () => services });

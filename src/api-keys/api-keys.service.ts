@@ -126,6 +126,10 @@ export function makeApiKeysService(deps: { db: Db; systemDb: Db; clock: Clock })
       if (!existing) throw notFound('API key', id);
       return present(existing);
     },
+    /** A user left the workspace: this process stops accepting their keys at once (others within AUTH_CACHE_MS). */
+    forgetUserKeys(workspaceId: string, userId: string): void {
+      verified.deleteWhere((entry) => entry.actor.workspaceId === workspaceId && entry.actor.userId === userId);
+    },
     /**
      * Resolves a presented secret to the actor it stands for, or nothing. Only a secret shaped like
      * a key costs a hash and a query; failures are budgeted per IP before this is called.
