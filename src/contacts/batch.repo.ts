@@ -150,14 +150,16 @@ export async function insertContactEvents(db: Db, workspaceId: string, rows: Con
 }
 
 /**
- * A single create in one statement: the contact, its identifiers (claimed only if free), its
- * starting consents (one `consent_starts` row), its event and its outbox row, as data-modifying
- * CTEs. `claimed` below the number asked means an identifier is taken: the caller throws, and its
- * transaction rolls the whole statement back.
+ * A single create in one statement: the contact, its identifiers, its starting consents (one
+ * `consent_starts` row), its event and its outbox row, as data-modifying CTEs. A taken identifier
+ * either fails the statement with a unique violation, nothing written (`taken: 'fail'`, for an
+ * autocommitted create), or is left unclaimed (`'skip'`): `claimed` below the number asked, and the
+ * caller throws so its transaction rolls the whole statement back.
  */
 export async function insertContactWithTrail(
   db: Db,
   workspaceId: string,
+  taken: 'fail' | 'skip',
   input: { row: NewContactRow; identifiers: { kind: string; value: string }[]; consents: ConsentStart; event: ContactEventRow; outbox: OutboxRow },
 ): Promise<{ claimed: number; row: ContactRow }> {
   const { consents: start, event } = input;
@@ -170,7 +172,7 @@ export async function insertContactWithTrail(
       ), ids AS (
         INSERT INTO contact_identifiers (workspace_id, kind, value, contact_id)
         SELECT ${workspaceId}::uuid, kind, value, ${input.row.id}::uuid FROM jsonb_to_recordset(${json(input.identifiers)}) AS v(kind text, value text)
-        ON CONFLICT DO NOTHING RETURNING 1
+        ${taken === 'skip' ? sql`ON CONFLICT DO NOTHING` : sql``} RETURNING 1
       ), cons AS (
         INSERT INTO consent_starts (workspace_id, id, contact_id, ids, vals, explicit, changed_at, actor_type, actor_id, source)
         VALUES (${workspaceId}, ${start.ids[0]}, ${input.row.id}, ${pgArray(start.ids)}::uuid[], ${pgArray(start.vals)}::boolean[], ${pgArray(start.explicit)}::boolean[],

@@ -3,6 +3,8 @@ import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import { AppError, notFound, validationFailed, type FieldError } from '../lib/errors.ts';
 import { uuidv7 } from '../lib/ids.ts';
+import { isUniqueViolation } from '../lib/pg-errors.ts';
+import { currentTransaction } from '../lib/tenant-scope.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
 import { findWorkspaceUser } from '../workspaces/workspaces.service.ts';
 import { readWorkspaceSettings, type WorkspaceSettingsReader } from '../workspaces/workspace-settings.ts';
@@ -95,6 +97,55 @@ export function makeContactsService(deps: ContactsDeps) {
 
   const sourceFor = (actor: Actor): Source => (actor.type === 'api_key' ? 'api' : actor.type === 'system' ? 'api' : 'manual');
 
+  /**
+   * One create on `tx` (a transaction, or the pool for one autocommitted statement). `taken`:
+   * 'fail' makes a taken identifier fail the statement (unique violation, nothing written),
+   * 'skip' leaves it unclaimed so the holder can be named.
+   */
+  async function createContact(tx: Db, actor: Actor, input: ContactCreate, opts: { source?: Source }, taken: 'fail' | 'skip'): Promise<Contact> {
+    const now = clock.now();
+    const country = await defaultCountryOf(tx, actor.workspaceId);
+    const empty: IdentityFields = { email: null, phone: null, whatsappUserId: null, additionalEmails: [], additionalPhones: [] };
+    const { fields, errors, pointers } = resolveIdentity(input, empty, country);
+    await checkOwner(tx, actor, input.ownerId, errors);
+    const attrs = await validateAttributes(tx, actor.workspaceId, input.customAttributes ?? {}, { creating: true, automated: actor.type === 'system' });
+    errors.push(...attrs.errors);
+    if (errors.length) throw validationFailed(errors);
+
+    const id = uuidv7(now.getTime());
+    const at = now.toISOString();
+    const actorId = actor.userId ?? actor.principalId;
+    const externalRefId = input.externalRef?.id ?? null;
+    const consents: Consents = {
+      transactionalWhatsapp: input.consents?.transactionalWhatsapp ?? true,
+      transactionalEmail: input.consents?.transactionalEmail ?? true,
+      marketingWhatsapp: input.consents?.marketingWhatsapp ?? false,
+      marketingEmail: input.consents?.marketingEmail ?? false,
+    };
+    const source = input.source ?? opts.source ?? sourceFor(actor);
+    const wanted = identifiersOf(fields, externalRefId, pointers);
+    // One statement writes the row, its identifiers, consents (the starting value of every
+    // consent is part of the proof trail, defaults included: one consent_starts row), event and outbox row.
+    const { claimed, row } = await batchRepo.insertContactWithTrail(tx, actor.workspaceId, taken, {
+      row: newContactRow({ id, input, fields, source, sourceDetail: input.sourceDetail ?? null, consents, attributes: attrs.values, at }),
+      identifiers: wanted.map(({ kind, value }) => ({ kind, value })),
+      consents: {
+        ids: batchRepo.CREATED_CONSENTS.map(() => uuidv7(now.getTime())),
+        vals: batchRepo.CREATED_CONSENTS.map((c) => consents[c]),
+        explicit: batchRepo.CREATED_CONSENTS.map((c) => input.consents?.[c] !== undefined),
+        source,
+      },
+      event: { id: uuidv7(now.getTime()), contact_id: id, type: 'contact.created', data: { source }, actor_type: actor.type, actor_id: actorId, occurred_at: at },
+      outbox: { id: uuidv7(now.getTime()), topic: 'contact.changed', payload: { contactId: id, change: 'created' }, created_at: at },
+    });
+    if (claimed < wanted.length) {
+      // Taken ('skip'): name the holder; throwing rolls the caller's transaction back.
+      const holders = await repo.findIdentifierHolders(tx, actor.workspaceId, wanted, id);
+      if (holders.length > 0) throw identifierTaken(holders[0]!, wanted);
+    }
+    return present(tx, row);
+  }
+
   const batch = makeContactBatchService({ db, clock, validateAttributes, workspaceSettings, stageNames: deps.stageNames });
 
   return {
@@ -102,51 +153,22 @@ export function makeContactsService(deps: ContactsDeps) {
     writeBatch: batch.writeBatch,
     readBatch: batch.readBatch,
 
-    /** Creates a contact after applying the identity rules; records consents and a `created` event. */
+    /**
+     * Creates a contact after applying the identity rules; records consents and a `created` event.
+     * Outside a caller's transaction the write is one autocommitted statement that fails whole
+     * when an identifier is taken (two round trips with the attribute definitions' read, instead
+     * of four with BEGIN and COMMIT); then, and inside a caller's transaction, it runs in a
+     * transaction of its own that names the contact holding the identifier.
+     */
     async create(actor: Actor, input: ContactCreate, opts: { source?: Source } = {}): Promise<Contact> {
-      const now = clock.now();
-      return db.transaction(async (tx) => {
-        const country = await defaultCountryOf(tx, actor.workspaceId);
-        const empty: IdentityFields = { email: null, phone: null, whatsappUserId: null, additionalEmails: [], additionalPhones: [] };
-        const { fields, errors, pointers } = resolveIdentity(input, empty, country);
-        await checkOwner(tx, actor, input.ownerId, errors);
-        const attrs = await validateAttributes(tx, actor.workspaceId, input.customAttributes ?? {}, { creating: true, automated: actor.type === 'system' });
-        errors.push(...attrs.errors);
-        if (errors.length) throw validationFailed(errors);
-
-        const id = uuidv7(now.getTime());
-        const at = now.toISOString();
-        const actorId = actor.userId ?? actor.principalId;
-        const externalRefId = input.externalRef?.id ?? null;
-        const consents: Consents = {
-          transactionalWhatsapp: input.consents?.transactionalWhatsapp ?? true,
-          transactionalEmail: input.consents?.transactionalEmail ?? true,
-          marketingWhatsapp: input.consents?.marketingWhatsapp ?? false,
-          marketingEmail: input.consents?.marketingEmail ?? false,
-        };
-        const source = input.source ?? opts.source ?? sourceFor(actor);
-        const wanted = identifiersOf(fields, externalRefId, pointers);
-        // One statement writes the row, its identifiers, consents (the starting value of every
-        // consent is part of the proof trail, defaults included: one consent_starts row), event and outbox row.
-        const { claimed, row } = await batchRepo.insertContactWithTrail(tx, actor.workspaceId, {
-          row: newContactRow({ id, input, fields, source, sourceDetail: input.sourceDetail ?? null, consents, attributes: attrs.values, at }),
-          identifiers: wanted.map(({ kind, value }) => ({ kind, value })),
-          consents: {
-            ids: batchRepo.CREATED_CONSENTS.map(() => uuidv7(now.getTime())),
-            vals: batchRepo.CREATED_CONSENTS.map((c) => consents[c]),
-            explicit: batchRepo.CREATED_CONSENTS.map((c) => input.consents?.[c] !== undefined),
-            source,
-          },
-          event: { id: uuidv7(now.getTime()), contact_id: id, type: 'contact.created', data: { source }, actor_type: actor.type, actor_id: actorId, occurred_at: at },
-          outbox: { id: uuidv7(now.getTime()), topic: 'contact.changed', payload: { contactId: id, change: 'created' }, created_at: at },
-        });
-        if (claimed < wanted.length) {
-          // Taken: name the holder; throwing rolls the whole statement back.
-          const holders = await repo.findIdentifierHolders(tx, actor.workspaceId, wanted, id);
-          if (holders.length > 0) throw identifierTaken(holders[0]!, wanted);
+      if (!currentTransaction()) {
+        try {
+          return await createContact(db, actor, input, opts, 'fail');
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err;
         }
-        return present(tx, row);
-      });
+      }
+      return db.transaction((tx) => createContact(tx, actor, input, opts, 'skip'));
     },
 
     /** A live contact of the actor's workspace; `includeDeleted` also finds one in the trash. */
