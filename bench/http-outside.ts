@@ -137,7 +137,7 @@ async function main() {
       }
     }
     // B3: the search box, queries made from a contact found through the API (both backends).
-    const sample = ((await api('GET', '/v1/contacts?limit=200')) as { items: { firstName: string; lastName: string; email: string | null; phone: string | null; company: string | null }[] }).items
+    const sample = ((await api('GET', '/v1/contacts?limit=500')) as { data: { firstName: string; lastName: string; email: string | null; phone: string | null; company: string | null }[] }).data
       .find((x) => x.email && x.phone?.startsWith('+346') && x.company?.includes(' ') && x.lastName.includes(' '));
     if (sample) {
       for (const [label, q] of searchQueries({ first_name: sample.firstName, last_name: sample.lastName, email: sample.email!, phone: sample.phone!, company: sample.company! })) {
