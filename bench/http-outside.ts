@@ -154,7 +154,7 @@ async function main() {
       if (only && c.target !== 'bare' && !only.test(c.name)) continue;
       const one = await drive(server.base, world.apiKey, c.req, 1, n);
       const eight = await drive(server.base, world.apiKey, c.req, 8, n);
-      const sql = c.sql && here ? pgbenchTimes(url, await recordSql(() => c.sql!(here.deps)), n, APP_ROLE) : undefined;
+      const sql = c.sql && here ? pgbenchTimes(url, await recordSql(() => c.sql!(here.deps)), n, { role: APP_ROLE, workspaceId: world.workspaceId }) : undefined;
       results.push({ c, one, eight, sql });
       log(`  ${c.id} ${c.name}: p95 ${one.p95.toFixed(2)} ms, 8 in flight ${eight.perSecond.toFixed(0)}/s${sql ? `, SQL p95 ${sql.p95.toFixed(2)} ms` : ''}${one.errors + eight.errors ? `, ${one.errors + eight.errors} errors` : ''}`);
     }

@@ -42,8 +42,8 @@ console.log('| case | SQL p50 / p95 ms, parsed and planned each time (`-M extend
 console.log('|---|---|---|---|---|');
 for (const [name, run] of cases) {
   const statements = await recordSql(() => inWorkspace(world.workspaceId, run));
-  const extended = pgbenchTimes(url, statements, n, APP_ROLE, 'extended');
-  const prepared = pgbenchTimes(url, statements, n, APP_ROLE, 'prepared');
+  const extended = pgbenchTimes(url, statements, n, { role: APP_ROLE, workspaceId: world.workspaceId }, 'extended');
+  const prepared = pgbenchTimes(url, statements, n, { role: APP_ROLE, workspaceId: world.workspaceId }, 'prepared');
   const plans = await inWorkspace(world.workspaceId, () =>
     deps.database.db.transaction(async (tx) => {
       for (let i = 0; i < 20; i++) await inTransaction(tx, run);

@@ -58,15 +58,18 @@ export function pgbenchScript(statements: Statement[]): string {
 
 /**
  * The request's SQL, prepared (`-M prepared`), one client, `n` transactions, timed by pgbench in
- * PostgreSQL, as the app's role (the tenant pool's `SET ROLE`, here a connection option).
+ * PostgreSQL, as the app's role in the request's workspace (the tenant pool's `SET ROLE` and the
+ * workspace its connection holds, here connection options: a pooled connection that already held
+ * the workspace sent no `set_config` for the recorder to see, and without it row-level security
+ * would show the statement no rows at all).
  */
-export function pgbenchTimes(databaseUrl: string, statements: Statement[], n: number, role: string, mode: 'prepared' | 'extended' = 'prepared'): Stats {
+export function pgbenchTimes(databaseUrl: string, statements: Statement[], n: number, as: { role: string; workspaceId: string }, mode: 'prepared' | 'extended' = 'prepared'): Stats {
   const dir = mkdtempSync(join(tmpdir(), 'vixiees-pgbench-'));
   try {
     const file = join(dir, 'request.sql');
     writeFileSync(file, pgbenchScript(statements));
     const r = spawnSync('pgbench', ['-n', '-M', mode, '-c', '1', '-t', String(n), '-f', file, '-l', `--log-prefix=${join(dir, 'log')}`, databaseUrl], {
-      env: { ...process.env, PGOPTIONS: `-c role=${role}` },
+      env: { ...process.env, PGOPTIONS: `-c role=${as.role} -c app.workspace_id=${as.workspaceId}` },
       encoding: 'utf8',
     });
     if (r.status !== 0) throw new Error(`pgbench failed: ${r.stderr.slice(0, 400)}`);
