@@ -156,7 +156,7 @@ async function main() {
       const eight = await drive(server.base, world.apiKey, c.req, 8, n);
       const sql = c.sql && here ? pgbenchTimes(url, await recordSql(() => c.sql!(here.deps)), n, { role: APP_ROLE, workspaceId: world.workspaceId }) : undefined;
       results.push({ c, one, eight, sql });
-      log(`  ${c.id} ${c.name}: p95 ${one.p95.toFixed(2)} ms, 8 in flight ${eight.perSecond.toFixed(0)}/s${sql ? `, SQL p95 ${sql.p95.toFixed(2)} ms` : ''}${one.errors + eight.errors ? `, ${one.errors + eight.errors} errors` : ''}`);
+      log(`  ${c.id} ${c.name}: p50 / p95 / p99 ${one.p50.toFixed(2)} / ${one.p95.toFixed(2)} / ${one.p99.toFixed(2)} ms, 8 in flight ${eight.perSecond.toFixed(0)}/s (p95 ${eight.p95.toFixed(2)} ms)${sql ? `, SQL p50 / p95 ${sql.p50.toFixed(2)} / ${sql.p95.toFixed(2)} ms` : ''}${one.errors + eight.errors ? `, ${one.errors + eight.errors} errors` : ''}`);
     }
   } finally {
     await server.stop();
