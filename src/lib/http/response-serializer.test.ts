@@ -31,6 +31,10 @@ beforeAll(async () => {
     expect(c.status, c.text).toBe(201);
     ids.push(c.body.id);
   }
+  // Timeline items of several types: WhatsApp both ways, a merge.
+  expect((await w.req('POST', `/v1/contacts/${ids[1]}/whatsapp-messages`, { direction: 'inbound', body: 'Hola, ¿tenéis precios?' })).status).toBe(201);
+  expect((await w.req('POST', `/v1/contacts/${ids[1]}/whatsapp-messages`, { direction: 'outbound', purpose: 'transactional', text: '¡Hola! Te los envío hoy.' })).status).toBe(201);
+  expect((await w.req('POST', `/v1/contacts/${ids[1]}/merge`, { otherContactId: ids[2] })).status).toBe(200);
   expect((await w.req('PUT', `/v1/contacts/${ids[1]}/stage`, { playbookId: playbook.body.id, stageId: playbook.body.stages[0].id })).status).toBe(200);
   paths.push(
     ['GET', '/v1/contacts?limit=2'],
@@ -42,6 +46,8 @@ beforeAll(async () => {
     ['GET', '/v1/contact-attributes'],
     ['GET', '/v1/attention-queue?limit=10'],
     ['GET', `/v1/contacts/${ids[0]}/consents`],
+    // A union of item types (anyOf) whose branches have nullable fields.
+    ['GET', `/v1/contacts/${ids[1]}/timeline`],
     ['GET', '/v1/contacts/00000000-0000-7000-8000-000000000000'],
     ['POST', '/v1/contacts/search', { filter: { field: 'nope', op: 'eq', value: 1 } }],
   );

@@ -32,13 +32,28 @@ function compile(route: RouteSchema): (data: unknown) => string {
     const json = z.toJSONSchema(schema, { target: 'draft-7', io: 'output', unrepresentable: 'throw', reused: 'inline' });
     // A free-form value ({} or z.unknown()) is plain JSON.stringify anyway.
     if (Object.keys(json).filter((k) => k !== '$schema').length === 0) return (data: unknown) => JSON.stringify(data);
-    return fastJson(nullableInsteadOfAnyOf(json) as Parameters<typeof fastJson>[0]) as (data: unknown) => string;
+    return fastJson((hasRealUnion(json) ? json : nullableInsteadOfAnyOf(json)) as Parameters<typeof fastJson>[0]) as (data: unknown) => string;
   } catch {
     return validating;
   }
 }
 
 const isNullType = (s: unknown) => typeof s === 'object' && s !== null && (s as { type?: unknown }).type === 'null' && Object.keys(s).length === 1;
+
+/**
+ * Whether the schema has a union other than "something or null" (the timeline's item types).
+ * fast-json-stringify picks such a union's branch by validating the value with ajv, which does not
+ * know `nullable`: a branch rewritten by nullableInsteadOfAnyOf (even through a `$ref` to a
+ * definition) would match nothing. Such schemas are compiled as zod wrote them.
+ */
+export function hasRealUnion(schema: unknown): boolean {
+  if (Array.isArray(schema)) return schema.some(hasRealUnion);
+  if (typeof schema !== 'object' || schema === null) return false;
+  const node = schema as Record<string, unknown>;
+  if (node.oneOf !== undefined) return true;
+  if (Array.isArray(node.anyOf) && !(node.anyOf.length === 2 && node.anyOf.some(isNullType))) return true;
+  return Object.entries(node).some(([k, v]) => k !== 'enum' && k !== 'const' && hasRealUnion(v));
+}
 
 /**
  * zod writes a nullable field as `anyOf: [<schema>, { type: 'null' }]`, for which
