@@ -9,7 +9,8 @@ import { contacts, type ContactRow } from '../contacts/contacts.tables.ts';
 import { readWorkspaceSettings } from '../workspaces/workspace-settings.ts';
 import { listAttributes } from '../attributes/attributes.service.ts';
 import { compileFilter } from './compile-filter.ts';
-import { exactIdentifier, isWholeEmail, searchCondition, type FilterContext } from './filter-fields.ts';
+import { exactIdentifier, isWholeEmail, type FilterContext } from './filter-fields.ts';
+import { searchBoxCondition } from './search-box.ts';
 import { orderBy, partCondition, partsFor, resolveSort } from './keyset.ts';
 import { sortsWithValues } from './non-null.ts';
 
@@ -48,7 +49,7 @@ export async function compileWhere(db: Db, actor: Actor, req: ListRequest, place
   const where: SQL[] = [sql`contacts.workspace_id = ${actor.workspaceId}`];
   where.push(req.deleted ? sql`contacts.deleted_at IS NOT NULL` : sql`contacts.deleted_at IS NULL`);
   if (req.filter !== undefined) where.push(withStatus(() => compileFilter(req.filter, ctx, `${place.prefix}/filter`), place.status));
-  if (req.q) where.push(searchCondition(req.q, ctx));
+  if (req.q) where.push(await searchBoxCondition(db, req.q));
   return { where: sql.join(where, sql` AND `), ctx };
 }
 

@@ -49,23 +49,39 @@ const range = (column: string): FieldOps => ({
 });
 
 /**
- * One word of the search box. For an email the trigram index is given only the part before the
- * domain's first dot: ".com", ".es" trigrams are in nearly every row and would make the index read
- * most of the workspace; the full word is still required, checked on the few rows found.
+ * The search box as data: LIKE patterns the folded search text must all match, strings it must
+ * contain, or (a phone typed) a pattern on the phone digits that is enough alone. Every word must
+ * match. For an email the trigram index is given only the part before the domain's first dot:
+ * ".com", ".es" trigrams are in nearly every row and would make the index read most of the
+ * workspace; the full word is still required, checked on the few rows found.
  */
-function wordCondition(w: string): SQL {
-  const at = w.indexOf('@');
-  const dot = at >= 0 ? w.indexOf('.', at) : -1;
-  if (dot <= at + 1) return sql`contacts.search_text LIKE ${`%${escapeLike(w)}%`}`;
-  return sql`(contacts.search_text LIKE ${`%${escapeLike(w.slice(0, dot))}%`} AND strpos(contacts.search_text, ${w}) > 0)`;
+export type SearchTerms = { textPatterns: string[]; textContains: string[]; digitsPattern: string | null };
+
+export function searchTerms(q: string): SearchTerms {
+  const terms: SearchTerms = { textPatterns: [], textContains: [], digitsPattern: null };
+  for (const w of foldText(q).split(' ').filter(Boolean)) {
+    const at = w.indexOf('@');
+    const dot = at >= 0 ? w.indexOf('.', at) : -1;
+    terms.textPatterns.push(`%${escapeLike(dot <= at + 1 ? w : w.slice(0, dot))}%`);
+    if (dot > at + 1) terms.textContains.push(w);
+  }
+  const digits = phoneDigits(q);
+  if (digits) terms.digitsPattern = `%${digits}%`;
+  return terms;
+}
+
+/** The search box's terms as a condition on `contacts` (what `vx_search_contact_ids` runs too, migration 1350). */
+export function searchTermsCondition(terms: SearchTerms): SQL {
+  const text = sql.join(
+    [...terms.textPatterns.map((p) => sql`contacts.search_text LIKE ${p}`), ...terms.textContains.map((w) => sql`strpos(contacts.search_text, ${w}) > 0`)],
+    sql` AND `,
+  );
+  return terms.digitsPattern ? sql`(contacts.search_digits LIKE ${terms.digitsPattern} OR (${text}))` : sql`(${text})`;
 }
 
 /** The search box as a filter: name fragments (every word must match), email, phone digits, company. */
 export function searchCondition(q: string, _ctx: FilterContext): SQL {
-  const digits = phoneDigits(q);
-  const words = foldText(q).split(' ').filter(Boolean);
-  const text = sql.join(words.map(wordCondition), sql` AND `);
-  return digits ? sql`(contacts.search_digits LIKE ${`%${digits}%`} OR (${text}))` : sql`(${text})`;
+  return searchTermsCondition(searchTerms(q));
 }
 
 /** The search box holds one whole, valid email address (no spaces): an identifier lookup first. */

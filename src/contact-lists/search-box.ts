@@ -1,0 +1,31 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '../lib/db.ts';
+import { searchTerms, searchTermsCondition } from './filter-fields.ts';
+
+/** Up to this many matches a search is read by id; a commoner one keeps its LIKE conditions. */
+export const SEARCH_ID_CAP = 5_000;
+
+const textArray = (values: string[]) => (values.length ? sql`ARRAY[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]` : sql`ARRAY[]::text[]`);
+
+/**
+ * The search box's condition. Under row-level security the trigram `LIKE` cannot use its index
+ * (textlike is not leakproof), so the matches are first found by `vx_search_contact_ids`
+ * (migration 1350), which runs the same conditions as its owner within the caller's workspace.
+ * When there are at most SEARCH_ID_CAP of them the page reads them by id; the LIKE conditions stay
+ * beside the ids so a contact renamed in between is still judged as it is now. A commoner search
+ * (thousands of "Luis") keeps the LIKE alone: its matches are dense and the newest-first index
+ * finds a page of them early.
+ */
+export async function searchBoxCondition(db: Db, q: string, cap = SEARCH_ID_CAP): Promise<SQL> {
+  const terms = searchTerms(q);
+  const like = searchTermsCondition(terms);
+  const [found] = await queryRows<{ ids: string | null; n: number }>(
+    db,
+    sql`SELECT array_to_string(ids, ',') AS ids, cardinality(ids) AS n
+        FROM vx_search_contact_ids(${textArray(terms.textPatterns)}, ${textArray(terms.textContains)}, ${terms.digitsPattern}::text, ${cap}::int) AS ids`,
+  );
+  const n = Number(found?.n ?? 0);
+  if (n > cap) return like;
+  if (n === 0) return sql`false`;
+  return sql`(contacts.id = ANY(${`{${found!.ids}}`}::uuid[]) AND ${like})`;
+}
