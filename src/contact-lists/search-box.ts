@@ -13,19 +13,19 @@ const textArray = (values: string[]) => (values.length ? sql`ARRAY[${sql.join(va
  * (migration 1350), which runs the same conditions as its owner within the caller's workspace.
  * When there are at most SEARCH_ID_CAP of them the page reads them by id; the LIKE conditions stay
  * beside the ids so a contact renamed in between is still judged as it is now. A commoner search
- * (thousands of "Luis") keeps the LIKE alone: its matches are dense and the newest-first index
- * finds a page of them early.
+ * (thousands of "Luis": the function says so from the planner's estimate, without collecting them)
+ * keeps the LIKE alone: its matches are dense and the newest-first index finds a page early.
  */
 export async function searchBoxCondition(db: Db, q: string, cap = SEARCH_ID_CAP): Promise<SQL> {
   const terms = searchTerms(q);
   const like = searchTermsCondition(terms);
-  const [found] = await queryRows<{ ids: string | null; n: number }>(
+  const [found] = await queryRows<{ ids: string | null }>(
     db,
-    sql`SELECT array_to_string(ids, ',') AS ids, cardinality(ids) AS n
+    sql`SELECT array_to_string(ids, ',') AS ids
         FROM vx_search_contact_ids(${textArray(terms.textPatterns)}, ${textArray(terms.textContains)}, ${terms.digitsPattern}::text, ${cap}::int) AS ids`,
   );
-  const n = Number(found?.n ?? 0);
-  if (n > cap) return like;
-  if (n === 0) return sql`false`;
-  return sql`(contacts.id = ANY(${`{${found!.ids}}`}::uuid[]) AND ${like})`;
+  // NULL: more than `cap` match (or the planner expects so).
+  if (found?.ids == null) return like;
+  if (found.ids === '') return sql`false`;
+  return sql`(contacts.id = ANY(${`{${found.ids}}`}::uuid[]) AND ${like})`;
 }
