@@ -11,8 +11,12 @@ const textArray = (values: string[]) => (values.length ? sql`ARRAY[${sql.join(va
  * The search box's condition. Under row-level security the trigram `LIKE` cannot use its index
  * (textlike is not leakproof), so the matches are first found by `vx_search_contact_ids`
  * (migration 1350), which runs the same conditions as its owner within the caller's workspace.
- * When there are at most SEARCH_ID_CAP of them the page reads them by id; the LIKE conditions stay
- * beside the ids so a contact renamed in between is still judged as it is now. A commoner search
+ * When there are at most SEARCH_ID_CAP of them the page reads them by id, and by id alone: with the
+ * LIKE beside the ids the planner (which may not use the statistics of a non-leakproof condition
+ * under the policy) expected a handful of rows and read every match to sort them; with the ids
+ * alone it knows how many there are, and for a dense word walks the newest-first index until the
+ * page is full (3,842 matches on the embedded database: 16 → 1 ms). A contact renamed between the
+ * two statements is judged as it was a moment before, as any read racing a write. A commoner search
  * (thousands of "Luis": the function says so from the planner's estimate, without collecting them)
  * keeps the LIKE alone: its matches are dense and the newest-first index finds a page early.
  */
@@ -27,5 +31,5 @@ export async function searchBoxCondition(db: Db, q: string, cap = SEARCH_ID_CAP)
   // NULL: more than `cap` match (or the planner expects so).
   if (found?.ids == null) return like;
   if (found.ids === '') return sql`false`;
-  return sql`(contacts.id = ANY(${`{${found.ids}}`}::uuid[]) AND ${like})`;
+  return sql`contacts.id = ANY(${`{${found.ids}}`}::uuid[])`;
 }
