@@ -1,4 +1,5 @@
 import type { Actor } from '../lib/actor.ts';
+import type { Db } from '../lib/db.ts';
 import { inTransaction, currentWorkspaceId, inWorkspace } from '../lib/tenant-scope.ts';
 import { openCsv, type CsvEncoding } from './csv/open-csv.ts';
 import type { ImportFiles } from './import-files.ts';
@@ -153,7 +154,7 @@ export function makeImportJobs(deps: ImportsDeps, files: ImportFiles) {
       let holding!: () => void;
       before = { n: turn, holding: new Promise<void>((resolve) => (holding = resolve)) };
       expected = batchLast;
-      const takeCheckpoint = async (tx: Parameters<Parameters<typeof db.transaction>[0]>[0]) => {
+      const takeCheckpoint = async (tx: Db) => {
         const current = await repo.findImport(tx, row.workspace_id, row.id, { lock: true });
         if (!current || current.status !== 'running') throw new Superseded();
         if (current.last_committed_row !== checkpointBefore) throw depth > 1 && previous ? new PipelineBroken() : new Superseded();
