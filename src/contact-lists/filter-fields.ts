@@ -70,13 +70,18 @@ export function searchTerms(q: string): SearchTerms {
   return terms;
 }
 
-/** The search box's terms as a condition on `contacts` (what `vx_search_contact_ids` runs too, migration 1350). */
-export function searchTermsCondition(terms: SearchTerms): SQL {
+/**
+ * The search box's terms as a condition on `contacts` (what `vx_search_contact_ids` runs too,
+ * migration 1350). `common`: the terms are known to match thousands, and the LIKEs go through
+ * `vx_like` (migration 1370), which the planner cannot see into, so it plans for many matches.
+ */
+export function searchTermsCondition(terms: SearchTerms, common = false): SQL {
+  const like = (column: SQL, pattern: string) => (common ? sql`vx_like(${column}, ${pattern})` : sql`${column} LIKE ${pattern}`);
   const text = sql.join(
-    [...terms.textPatterns.map((p) => sql`contacts.search_text LIKE ${p}`), ...terms.textContains.map((w) => sql`strpos(contacts.search_text, ${w}) > 0`)],
+    [...terms.textPatterns.map((p) => like(sql`contacts.search_text`, p)), ...terms.textContains.map((w) => sql`strpos(contacts.search_text, ${w}) > 0`)],
     sql` AND `,
   );
-  return terms.digitsPattern ? sql`(contacts.search_digits LIKE ${terms.digitsPattern} OR (${text}))` : sql`(${text})`;
+  return terms.digitsPattern ? sql`(${like(sql`contacts.search_digits`, terms.digitsPattern)} OR (${text}))` : sql`(${text})`;
 }
 
 /** The search box as a filter: name fragments (every word must match), email, phone digits, company. */

@@ -18,18 +18,18 @@ const textArray = (values: string[]) => (values.length ? sql`ARRAY[${sql.join(va
  * page is full (3,842 matches on the embedded database: 16 → 1 ms). A contact renamed between the
  * two statements is judged as it was a moment before, as any read racing a write. A commoner search
  * (thousands of "Luis": the function says so from the planner's estimate, without collecting them)
- * keeps the LIKE alone: its matches are dense and the newest-first index finds a page early.
+ * keeps the LIKE alone, written so the planner expects many matches (migration 1370): they are
+ * dense, and the page's own index (newest first, by default) fills a page early.
  */
 export async function searchBoxCondition(db: Db, q: string, cap = SEARCH_ID_CAP): Promise<SQL> {
   const terms = searchTerms(q);
-  const like = searchTermsCondition(terms);
   const [found] = await queryRows<{ ids: string | null }>(
     db,
     sql`SELECT array_to_string(ids, ',') AS ids
         FROM vx_search_contact_ids(${textArray(terms.textPatterns)}, ${textArray(terms.textContains)}, ${terms.digitsPattern}::text, ${cap}::int) AS ids`,
   );
   // NULL: more than `cap` match (or the planner expects so).
-  if (found?.ids == null) return like;
+  if (found?.ids == null) return searchTermsCondition(terms, true);
   if (found.ids === '') return sql`false`;
   return sql`contacts.id = ANY(${`{${found.ids}}`}::uuid[])`;
 }
