@@ -56,22 +56,22 @@ describe('the search box under row-level security', () => {
   });
 
   it('finds only the calling workspace’s contacts, and none outside a workspace', async () => {
-    const ids = (workspace: string | undefined) =>
-      (workspace ? (f: () => Promise<string[]>) => inWorkspace(workspace, f) : (f: () => Promise<string[]>) => f())(async () => {
-        const [row] = await queryRows<{ ids: string | null }>(
-          t.database.db,
-          sql`SELECT array_to_string(vx_search_contact_ids(ARRAY['%luis%']::text[], ARRAY[]::text[], NULL::text, 100), ',') AS ids`,
-        );
-        return (row?.ids ?? '').split(',').filter(Boolean).sort();
-      });
-    const mine = await ids(ws.id);
-    const theirs = await ids(other.id);
+    /** The ids the function answers for "luis" in the current scope. */
+    const luisIds = async () => {
+      const [row] = await queryRows<{ ids: string | null }>(
+        t.database.db,
+        sql`SELECT array_to_string(vx_search_contact_ids(ARRAY['%luis%']::text[], ARRAY[]::text[], NULL::text, 100), ',') AS ids`,
+      );
+      return (row?.ids ?? '').split(',').filter(Boolean).sort();
+    };
+    const mine = await inWorkspace(ws.id, luisIds);
+    const theirs = await inWorkspace(other.id, luisIds);
     expect(mine).toHaveLength(3);
     expect(theirs).toHaveLength(3);
     expect(mine.filter((id) => theirs.includes(id))).toEqual([]);
     const { rows } = await t.database.raw(`SELECT workspace_id FROM contacts WHERE id = ANY($1::uuid[])`, [`{${mine.join(',')}}`]);
     expect(rows.map((r) => r.workspace_id)).toEqual([ws.id, ws.id, ws.id]);
-    expect(await ids(undefined)).toEqual([]);
+    expect(await luisIds()).toEqual([]);
   });
 
   it('falls back to the LIKE conditions past the cap, with the same page from the API', async () => {

@@ -3,7 +3,7 @@ import { queryRows, type Db } from '../lib/db.ts';
 import { searchTerms, searchTermsCondition } from './filter-fields.ts';
 
 /** Up to this many matches a search is read by id; a commoner one keeps its LIKE conditions. */
-export const SEARCH_ID_CAP = 5_000;
+const SEARCH_ID_CAP = 5_000;
 
 const textArray = (values: string[]) => (values.length ? sql`ARRAY[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]` : sql`ARRAY[]::text[]`);
 
