@@ -21,6 +21,14 @@ describe('naming hot reads', () => {
     for (let i = 0; i < 3; i++) expect(hotStatementName(text)).toBeUndefined();
   });
 
+  it('never names a read by an array of ids (planned with the list, so its length is known and it is hashed)', () => {
+    const text = `select "id" from "contacts" where ("contacts"."workspace_id" = $1 and contacts.id = ANY($2::uuid[])) -- ${Math.random()}`;
+    for (let i = 0; i < 3; i++) expect(hotStatementName(text)).toBeUndefined();
+    const plain = `select "id" from "contacts" where "contacts"."owner_id" = ANY($2::text[]) -- ${Math.random()}`;
+    hotStatementName(plain);
+    expect(hotStatementName(plain)).toMatch(/^v_/);
+  });
+
   it('leaves writes, statements without parameters and named queries as they came', async () => {
     const sent: unknown[][] = [];
     const query = preparingHotReads(async (...args) => sent.push(args));

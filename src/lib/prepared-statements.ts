@@ -17,7 +17,21 @@ const READ = /^\s*(select|with)\b/i;
  * (bench/webhooks-processing.ts, PostgreSQL), so they stay unnamed.
  */
 const PARAM_LIST = /\bin \(\$\d/i;
+/**
+ * A list of ids as one array parameter (`id = ANY($5::uuid[])`): the search box's matches, a
+ * batch's rows. A generic plan knows neither the list's length nor its values: PostgreSQL guesses
+ * one row and reads every listed contact to sort them, where a plan made with the list walks the
+ * page's index and checks each row against it, hashed. Measured at 1M contacts with the 2,654
+ * matches of "Luis López": 13.8 ms generic against 7.0 ms (plus 3 ms of planning) with the list,
+ * so these stay unnamed too.
+ */
+const ID_ARRAY = /= any\(\$\d+::uuid\[\]\)/i;
 const seen = new Map<string, { uses: number; name: string }>();
+
+/** Whether a statement of this text is worth a server-side plan (what the app ever names). */
+function isPreparable(text: string): boolean {
+  return text.length <= MAX_TEXT && READ.test(text) && !PARAM_LIST.test(text) && !ID_ARRAY.test(text);
+}
 
 /**
  * The statement's name once its text has been seen twice in this process: a read with
@@ -25,7 +39,7 @@ const seen = new Map<string, { uses: number; name: string }>();
  * so any connection prepares it under the same name and a name never meets another text.
  */
 export function hotStatementName(text: string): string | undefined {
-  if (text.length > MAX_TEXT || !READ.test(text) || PARAM_LIST.test(text)) return undefined;
+  if (!isPreparable(text)) return undefined;
   let entry = seen.get(text);
   if (!entry) {
     if (seen.size >= MAX_TEXTS) return undefined;
