@@ -35,8 +35,8 @@ export function shapes(w: World): Shape[] {
  */
 async function measurePair(deps: Deps, w: World, api: Client, req: ListRequest, n: number) {
   const http = await timeMany(n, 10, () => api('POST', '/v1/contacts/search', req));
-  const { query, exactQuery, exactOnly } = await inWorkspace(w.actor.workspaceId, () => prepareList(deps.db, deps.cursors, w.actor, req, { prefix: '', status: 422 }, deps.clock.now()));
-  const page = query.toSQL();
+  const { pageQueries, exactQuery, exactOnly } = await inWorkspace(w.actor.workspaceId, () => prepareList(deps.db, deps.cursors, w.actor, req, { prefix: '', status: 422 }, deps.clock.now()));
+  const page = (await inWorkspace(w.actor.workspaceId, pageQueries)).queries[0]!.toSQL();
   const exact = exactQuery?.toSQL();
   const direct = await timeMany(n, 10, async () => {
     const found = exact ? (await deps.database.raw(exact.sql, exact.params)).rows.length : 0;

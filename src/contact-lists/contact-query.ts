@@ -43,17 +43,25 @@ export async function contextFor(db: Db, actor: Actor, req: Pick<ListRequest, 'f
   return { workspaceId: actor.workspaceId, country, now, attributes };
 }
 
-/** The WHERE of a request without the cursor: tenant, trash, filter tree and search box. */
-export async function compileWhere(db: Db, actor: Actor, req: ListRequest, place: RequestPlace, now: Date) {
+/** The WHERE of a request without the cursor and the search box: tenant, trash and filter tree. */
+async function compileBase(db: Db, actor: Actor, req: ListRequest, place: RequestPlace, now: Date) {
   const ctx = await contextFor(db, actor, req, now);
   const where: SQL[] = [sql`contacts.workspace_id = ${actor.workspaceId}`];
   where.push(req.deleted ? sql`contacts.deleted_at IS NOT NULL` : sql`contacts.deleted_at IS NULL`);
   if (req.filter !== undefined) where.push(withStatus(() => compileFilter(req.filter, ctx, `${place.prefix}/filter`), place.status));
-  if (req.q) where.push(await searchBoxCondition(db, req.q));
   return { where: sql.join(where, sql` AND `), ctx };
 }
 
-/** Builds the page query (also run directly by the benchmarks to measure API overhead). */
+/** `where` and the search box's condition (which costs a statement of its own: search-box.ts). */
+const withSearch = async (db: Db, where: SQL, q: string | undefined) => (q ? sql`${where} AND ${await searchBoxCondition(db, q)}` : where);
+
+/** The WHERE of a request without the cursor: tenant, trash, filter tree and search box. */
+export async function compileWhere(db: Db, actor: Actor, req: ListRequest, place: RequestPlace, now: Date) {
+  const { where, ctx } = await compileBase(db, actor, req, place, now);
+  return { where: await withSearch(db, where, req.q), ctx };
+}
+
+/** Builds the page's queries (also run directly by the benchmarks to measure API overhead). */
 export async function prepareList(db: Db, cursors: CursorCodec, actor: Actor, req: ListRequest, place: RequestPlace, now: Date) {
   if (req.limit > MAX_PAGE_SIZE || req.limit < 1) {
     throw new AppError('validation_failed', `limit must be between 1 and ${MAX_PAGE_SIZE}`, {
@@ -61,13 +69,12 @@ export async function prepareList(db: Db, cursors: CursorCodec, actor: Actor, re
       errors: [{ pointer: `${place.prefix}/limit`, code: 'too_big', message: `at most ${MAX_PAGE_SIZE} contacts per page` }],
     });
   }
-  const { where, ctx } = await compileWhere(db, actor, req, place, now);
+  const { where: filtered, ctx } = await compileBase(db, actor, req, place, now);
   const sortText = req.sort ?? (req.q ? 'relevance' : '-createdAt');
   const { spec, desc, name } = withStatus(() => resolveSort(sortText, `${place.prefix}/sort`, ctx, !!req.q), place.status);
   // Relevance: exact identifier matches head the first page; the rest pages newest first.
   const exact = name === 'relevance' && req.q ? exactIdentifier(req.q, ctx) : undefined;
   const binding = `${actor.workspaceId}|${name}|${JSON.stringify({ f: req.filter ?? null, q: req.q ?? null, d: !!req.deleted })}`;
-  const base = exact ? sql`${where} AND NOT ${exact}` : where;
   const key = req.cursor ? withCursorPointer(() => cursors.decode(req.cursor!, binding), `${place.prefix}/cursor`) : undefined;
   const columns = {
     ...getTableColumns(contacts),
@@ -76,43 +83,51 @@ export async function prepareList(db: Db, cursors: CursorCodec, actor: Actor, re
     stageName: sql<string | null>`(SELECT s.name FROM playbook_stages s WHERE s.workspace_id = contacts.workspace_id AND s.id = contacts.stage_id)`,
   };
   const valuesOnly = sortsWithValues(req.filter).has(name.replace(/^-/, ''));
-  const queries = partsFor(spec, key, valuesOnly).map((part) => {
-    const after = partCondition(spec, desc, part, key);
-    return db
-      .select(columns)
-      .from(contacts)
-      .where(after ? sql`${base} AND ${after}` : base)
-      .orderBy(orderBy(spec, desc, part))
-      .limit(req.limit + 1);
-  });
-  const query = queries[0]!;
-  const exactQuery = exact && !req.cursor ? db.select({ ...columns, sortKey: sql<string | null>`NULL` }).from(contacts).where(sql`${where} AND ${exact}`).limit(req.limit) : undefined;
+  // The contacts holding the identifier typed (by key, whatever the search text says).
+  const exactQuery = exact && !req.cursor ? db.select({ ...columns, sortKey: sql<string | null>`NULL` }).from(contacts).where(sql`${filtered} AND ${exact}`).limit(req.limit) : undefined;
   // A whole email that is some contact's identifier is that contact alone (at most one per
-  // workspace): the substring scan for longer emails containing it is skipped. One that matches
-  // no identifier (still being typed, say) is searched as a fragment like any other input.
+  // workspace): the search box's own statement and the substring scan for longer emails
+  // containing it are skipped. One that matches no identifier (still being typed, say) is
+  // searched as a fragment like any other input.
   const exactOnly = !!exactQuery && isWholeEmail(req.q!);
-  return { query, queries, exactQuery, exactOnly, where, binding, spec, sortName: name };
+  /** The page's queries (values first, then the contacts without one), once the search box is asked. */
+  const pageQueries = async () => {
+    const where = await withSearch(db, filtered, req.q);
+    const base = exact ? sql`${where} AND NOT ${exact}` : where;
+    const queries = partsFor(spec, key, valuesOnly).map((part) => {
+      const after = partCondition(spec, desc, part, key);
+      return db
+        .select(columns)
+        .from(contacts)
+        .where(after ? sql`${base} AND ${after}` : base)
+        .orderBy(orderBy(spec, desc, part))
+        .limit(req.limit + 1);
+    });
+    return { queries, where };
+  };
+  return { exactQuery, exactOnly, pageQueries, binding, spec, sortName: name };
 }
 
 /** A page of contacts: keyset over (sort key, id), so inserts elsewhere never repeat or skip a row. */
 export async function listPage(db: Db, cursors: CursorCodec, actor: Actor, req: ListRequest, place: RequestPlace, now: Date): Promise<Page<Contact>> {
-  const { queries, exactQuery, exactOnly, where, binding } = await prepareList(db, cursors, actor, req, place, now);
+  const { pageQueries, exactQuery, exactOnly, binding } = await prepareList(db, cursors, actor, req, place, now);
   type Row = ContactRow & { sortKey: string | null; stageName: string | null };
   const first = exactQuery ? ((await exactQuery) as Row[]) : [];
   const rows = [...first];
   const done = exactOnly && first.length > 0;
+  const rest = done ? undefined : await pageQueries();
   // Values first, then (only if the page is not full yet) the contacts without a value.
-  if (!done) for (const q of queries) if (rows.length <= req.limit) rows.push(...((await q) as Row[]));
+  for (const q of rest?.queries ?? []) if (rows.length <= req.limit) rows.push(...((await q) as Row[]));
   const more = rows.length > req.limit;
-  const page = more ? rows.slice(0, req.limit) : rows;
-  const last = page.at(-1);
-  const stageNames = new Map(page.filter((r) => r.stageId && r.stageName !== null).map((r) => [r.stageId!, r.stageName!]));
+  const shown = more ? rows.slice(0, req.limit) : rows;
+  const last = shown.at(-1);
+  const stageNames = new Map(shown.filter((r) => r.stageId && r.stageName !== null).map((r) => [r.stageId!, r.stageName!]));
   const result: Page<Contact> = {
-    data: page.map(({ sortKey: _k, stageName: _s, ...row }) => presentContact(row as ContactRow, { now, stageNames })),
+    data: shown.map(({ sortKey: _k, stageName: _s, ...row }) => presentContact(row as ContactRow, { now, stageNames })),
     // After an exact match (first page only) the next page starts at the top of the rest.
     nextCursor: more && last ? cursors.encode(last.sortKey === null && first.includes(last) ? { v: 'infinity', id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' } : { v: last.sortKey, id: last.id }, binding) : null,
   };
-  if (req.count) result.count = done ? { value: first.length, exact: true } : await countMatching(db, where);
+  if (req.count) result.count = rest ? await countMatching(db, rest.where) : { value: first.length, exact: true };
   return result;
 }
 
