@@ -2,13 +2,12 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { parseArgs } from 'node:util';
 import type { Deps } from '../deps.ts';
 import type { Actor } from '../lib/actor.ts';
 import { isUuid } from '../lib/ids.ts';
 import { inWorkspace } from '../lib/tenant-scope.ts';
 import { csvStream, csvText, DELIMITERS, type Cell, type Delimiter } from '../exports/csv-writer.ts';
-import { fail, ok, type CommandResult } from './command-result.ts';
+import { fail, ok, parseCommandArgs, type CommandResult } from './command-result.ts';
 
 const USAGE = `  export contacts --workspace ID [--view VIEW_ID] [--columns a,b,…] [--delimiter ','|';'|tab] [--output FILE]
                                               CSV (UTF-8 with BOM, formula-safe); stdout without --output`;
@@ -25,19 +24,9 @@ export const exportCommand = {
   usage: USAGE,
   async run(deps: Deps, argv: string[]): Promise<CommandResult | undefined> {
     if (argv[0] !== 'export') return undefined;
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv.slice(1),
-        options: { workspace: { type: 'string' }, view: { type: 'string' }, columns: { type: 'string' }, delimiter: { type: 'string' }, output: { type: 'string' }, help: { type: 'boolean' } },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (err) {
-      return fail(`${(err as Error).message}\n\nUsage:\n${USAGE}`, 2);
-    }
-    const { values: o, positionals } = parsed;
-    if (o.help) return ok(`Usage:\n${USAGE}`);
+    const args = parseCommandArgs(argv.slice(1), { workspace: { type: 'string' }, view: { type: 'string' }, columns: { type: 'string' }, delimiter: { type: 'string' }, output: { type: 'string' } }, USAGE);
+    if ('answer' in args) return args.answer;
+    const { values: o, positionals } = args.parsed;
     if (positionals.length !== 1 || positionals[0] !== 'contacts') return fail(`Unknown export: ${positionals.join(' ') || '(none)'}\n\nUsage:\n${USAGE}`, 2);
     const workspaceId = o.workspace;
     if (!workspaceId || !isUuid(workspaceId)) return fail('--workspace must be a workspace id (UUID)', 2);

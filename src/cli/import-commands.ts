@@ -2,14 +2,13 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { parseArgs } from 'node:util';
 import type { Deps } from '../deps.ts';
 import type { Actor } from '../lib/actor.ts';
 import { isUuid } from '../lib/ids.ts';
 import { inWorkspace } from '../lib/tenant-scope.ts';
 import { makeImportsService } from '../imports/imports.service.ts';
 import { IMPORT_DELIMITERS, IMPORT_ENCODINGS, MATCH_KEYS, type Import, type ImportOptionsInput } from '../imports/imports.schema.ts';
-import { fail, ok, type CommandResult } from './command-result.ts';
+import { fail, ok, parseCommandArgs, type CommandResult } from './command-result.ts';
 
 const USAGE = `  import contacts FILE.csv --workspace ID [--match-by email,phone,externalRef|none] [--dry-run] [--delimiter ';'|tab]
                  [--encoding utf-8|windows-1252|utf-16le|utf-16be] [--mode partial|atomic] [--duplicates merge|report] [--json]
@@ -39,22 +38,16 @@ export const importCommand = {
   usage: USAGE,
   async run(deps: Deps, argv: string[]): Promise<CommandResult | undefined> {
     if (argv[0] !== 'import') return undefined;
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv.slice(1),
-        options: {
-          workspace: { type: 'string' }, 'match-by': { type: 'string' }, 'dry-run': { type: 'boolean' }, delimiter: { type: 'string' },
-          encoding: { type: 'string' }, mode: { type: 'string' }, duplicates: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
-        },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (err) {
-      return fail(`${(err as Error).message}\n\nUsage:\n${USAGE}`, 2);
-    }
-    const { values: o, positionals } = parsed;
-    if (o.help) return ok(`Usage:\n${USAGE}`);
+    const args = parseCommandArgs(
+      argv.slice(1),
+      {
+        workspace: { type: 'string' }, 'match-by': { type: 'string' }, 'dry-run': { type: 'boolean' }, delimiter: { type: 'string' },
+        encoding: { type: 'string' }, mode: { type: 'string' }, duplicates: { type: 'string' }, json: { type: 'boolean' },
+      },
+      USAGE,
+    );
+    if ('answer' in args) return args.answer;
+    const { values: o, positionals } = args.parsed;
     if (positionals[0] !== 'contacts' || positionals.length !== 2) return fail(`Usage:\n${USAGE}`, 2);
     const file = positionals[1]!;
     const workspaceId = o.workspace;

@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import type { Deps } from '../deps.ts';
 import type { Actor } from '../lib/actor.ts';
 import { AppError } from '../lib/errors.ts';
 import { isUuid } from '../lib/ids.ts';
 import { inWorkspace } from '../lib/tenant-scope.ts';
-import { fail, ok, type CommandResult } from './command-result.ts';
+import { fail, ok, parseCommandArgs, type CommandResult } from './command-result.ts';
 
 const USAGE = `  user create --owner --email E --name N [--workspace ID | --workspace-name N] [--password-stdin] [--json]
                                               the first owner (and a workspace unless --workspace); without
@@ -41,22 +40,16 @@ export const userCommand = {
   usage: USAGE,
   async run(deps: Deps, argv: string[]): Promise<CommandResult | undefined> {
     if (argv[0] !== 'user') return undefined;
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv.slice(1),
-        options: {
-          owner: { type: 'boolean' }, email: { type: 'string' }, name: { type: 'string' }, workspace: { type: 'string' }, 'workspace-name': { type: 'string' },
-          'password-stdin': { type: 'boolean' }, 'password-from-stdin': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
-        },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (err) {
-      return fail(`${(err as Error).message}\n\nUsage:\n${USAGE}`, 2);
-    }
-    const { values: o, positionals } = parsed;
-    if (o.help) return ok(`Usage:\n${USAGE}`);
+    const args = parseCommandArgs(
+      argv.slice(1),
+      {
+        owner: { type: 'boolean' }, email: { type: 'string' }, name: { type: 'string' }, workspace: { type: 'string' }, 'workspace-name': { type: 'string' },
+        'password-stdin': { type: 'boolean' }, 'password-from-stdin': { type: 'string' }, json: { type: 'boolean' },
+      },
+      USAGE,
+    );
+    if ('answer' in args) return args.answer;
+    const { values: o, positionals } = args.parsed;
     const password = o['password-from-stdin'];
     if (o['password-stdin'] && password === undefined) return fail('--password-stdin: no password was read from standard input', 2);
     if (!o.email) return fail('--email is required', 2);
