@@ -149,7 +149,18 @@ async function* decodeAndReencode(chunks: AsyncIterable<Buffer | string>, encodi
   // split across two chunks comes out whole.
   const decoder = iconv.getDecoder(encoding);
   let first = true;
-  const encode = (text: string): Buffer | null => {
+  // The decoder may end a chunk's text on the first half of a surrogate pair (a character outside
+  // the BMP, cut between chunks in UTF-16). Re-encoded alone it would become U+FFFD, so it waits
+  // for the next chunk's text, which starts with the other half.
+  let heldHalf = '';
+  const encode = (decoded: string, last: boolean): Buffer | null => {
+    let text = heldHalf + decoded;
+    heldHalf = '';
+    const end = text.charCodeAt(text.length - 1);
+    if (!last && end >= 0xd800 && end <= 0xdbff) {
+      heldHalf = text.slice(-1);
+      text = text.slice(0, -1);
+    }
     if (first && text.length > 0) {
       first = false;
       // An overridden encoding may leave a BOM the codec does not strip; it is never data.
@@ -159,9 +170,9 @@ async function* decodeAndReencode(chunks: AsyncIterable<Buffer | string>, encodi
     return text.length > 0 ? Buffer.from(text, 'utf8') : null;
   };
   for await (const chunk of chunks) {
-    const out = encode(decoder.write(asBuffer(chunk)));
+    const out = encode(decoder.write(asBuffer(chunk)), false);
     if (out) yield out;
   }
-  const out = encode(decoder.end() ?? '');
+  const out = encode(decoder.end() ?? '', true);
   if (out) yield out;
 }
