@@ -145,8 +145,8 @@ async function* passUtf8(chunks: AsyncIterable<Buffer | string>): AsyncGenerator
 }
 
 async function* decodeAndReencode(chunks: AsyncIterable<Buffer | string>, encoding: CsvEncoding): AsyncGenerator<Buffer> {
-  // getDecoder strips a BOM for the BOM-aware codecs (UTF-16); it is stateful, so a character
-  // split across two chunks comes out whole.
+  // getDecoder strips a BOM for the BOM-aware codecs (UTF-16); it is stateful, so a byte sequence
+  // split across two chunks decodes whole (a surrogate pair may still be cut: see heldHalf).
   const decoder = iconv.getDecoder(encoding);
   let first = true;
   // The decoder may end a chunk's text on the first half of a surrogate pair (a character outside
