@@ -242,3 +242,23 @@ export async function insertCreatedTrail(
     INSERT INTO outbox (workspace_id, id, topic, payload, created_at)
     SELECT ${workspaceId}::uuid, v.oid, 'contact.changed', jsonb_build_object('contactId', v.contact_id, 'change', 'created', 'workspaceId', ${workspaceId}::text), ${trail.at}::timestamptz FROM v`);
 }
+
+/** Where each of these contacts stands in its playbook, locked for update in id order (one query). */
+export type StageState = { id: string; playbook_id: string | null; stage_id: string | null; stage_entered_at: string | null; deleted: boolean; version: number };
+
+export async function lockStageStates(db: Db, workspaceId: string, ids: string[]): Promise<StageState[]> {
+  if (ids.length === 0) return [];
+  return queryRows<StageState>(db, sql`SELECT id, playbook_id, stage_id, stage_entered_at::text, deleted_at IS NOT NULL AS deleted, version::int AS version
+    FROM contacts WHERE workspace_id = ${workspaceId} AND id = ANY(${`{${ids.join(',')}}`}::uuid[]) ORDER BY id FOR UPDATE`);
+}
+
+/** Puts each contact in its stage as of `at` (entering it now) and bumps its version; one statement for the batch. */
+export async function writeContactStages(db: Db, workspaceId: string, moves: { id: string; playbook_id: string; stage_id: string }[], at: string): Promise<Map<string, number>> {
+  if (moves.length === 0) return new Map();
+  const rows = await queryRows<{ id: string; version: number }>(db, sql`UPDATE contacts c SET
+      playbook_id = v.playbook_id, stage_id = v.stage_id, stage_entered_at = ${at}::timestamptz, updated_at = ${at}::timestamptz, version = c.version + 1
+    FROM jsonb_to_recordset(${json(moves)}) AS v(id uuid, playbook_id uuid, stage_id uuid)
+    WHERE c.workspace_id = ${workspaceId} AND c.id = v.id
+    RETURNING c.id, c.version::int AS version`);
+  return new Map(rows.map((r) => [r.id, Number(r.version)]));
+}

@@ -25,6 +25,8 @@ import { makeContactBatchService } from './batch.service.ts';
  * come through the contacts service, never contacts.repo.ts, which may change behind them.
  */
 export { findContactRow, lockContactRow, recordContactEvent, updateContactRow } from './contacts.repo.ts';
+// Set-based stage moves (an import's batch): playbooks writes the contacts' side through these.
+export { insertContactEvents, lockStageStates, writeContactStages, type ContactEventRow, type StageState } from './batch.repo.ts';
 /** The contact row those operations take and return. */
 export type { ContactRow } from './contacts.tables.ts';
 

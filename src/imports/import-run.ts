@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../lib/actor.ts';
-import { AppError } from '../lib/errors.ts';
 import type { ImportOptions, ColumnTarget } from './imports.schema.ts';
 import type { RowOutcome } from './imports.repo.ts';
 import { mapRow, type MappedRow, type MappingContext, type RowProblem } from './map-row.ts';
@@ -16,7 +15,8 @@ export type BatchWriter = (actor: Actor, items: unknown[], opts: {
   mode: 'create' | 'upsert' | 'update'; matchBy?: ('email' | 'phone' | 'externalRef')[]; source?: 'csv'; sourceDetail?: string;
 }) => Promise<{ index: number; status: RowOutcome['status']; contactId?: string; version?: number; previous?: Record<string, unknown>; problem?: { code: string; message: string; errors?: { pointer: string; code: string; message: string }[] } }[]>;
 
-export type StageSetter = (actor: Actor, contactId: string, stage: { playbookId: string; stageId: string }) => Promise<{ version: number }>;
+/** Puts the batch's contacts in the stages their rows name (one call per batch); gives each contact's version after. */
+export type StageSetter = (actor: Actor, moves: { contactId: string; playbookId: string; stageId: string }[]) => Promise<Map<string, number>>;
 
 type Pending = { row: number; line: number; cells: string[] | null; mapped?: MappedRow; problem?: RowProblem };
 
@@ -28,7 +28,7 @@ export type RunPlan = {
   options: ImportOptions;
   context: MappingContext;
   writeBatch: BatchWriter;
-  setStage: StageSetter;
+  setStages: StageSetter;
 };
 
 /** A 48-bit hash of a duplicate key: memory per row seen stays a number, not the string. */
@@ -148,6 +148,7 @@ async function applyRows(plan: RunPlan, rows: Pending[]): Promise<RowOutcome[]> 
     const results = await plan.writeBatch(plan.actor, toWrite.map((p) => p.mapped!.item), {
       mode, ...(mode === 'upsert' ? { matchBy } : {}), source: 'csv', sourceDetail: `import:${plan.importId}`,
     });
+    const written: { p: Pending; r: (typeof results)[number] }[] = [];
     for (const r of results) {
       const p = toWrite[r.index]!;
       if (r.status === 'error' || r.status === 'conflict') {
@@ -156,18 +157,15 @@ async function applyRows(plan: RunPlan, rows: Pending[]): Promise<RowOutcome[]> 
           row: p.row, line: p.line, status: r.status, column: columnOfPointer(first?.pointer, p.mapped!),
           code: first?.code ?? r.problem?.code ?? r.status, message: first?.message ?? r.problem?.message ?? r.status, cells: p.cells,
         });
-        continue;
-      }
-      let version = r.version ?? null;
-      if (p.mapped!.stage && r.contactId) {
-        try {
-          version = (await plan.setStage(plan.actor, r.contactId, p.mapped!.stage)).version;
-        } catch (err) {
-          if (!(err instanceof AppError)) throw err;
-        }
-      }
+      } else written.push({ p, r });
+    }
+    // The stages the rows name, for the whole batch at once, after the contacts exist. A stage that
+    // cannot take contacts (archived since the mapping was made) leaves the row's contact where it is.
+    const moves = written.filter(({ p, r }) => p.mapped!.stage && r.contactId).map(({ p, r }) => ({ contactId: r.contactId!, ...p.mapped!.stage! }));
+    const versions = moves.length ? await plan.setStages(plan.actor, moves) : new Map<string, number>();
+    for (const { p, r } of written) {
       outcomes.set(p.row, {
-        row: p.row, line: p.line, status: r.status, contactId: r.contactId ?? null, contactVersion: version,
+        row: p.row, line: p.line, status: r.status, contactId: r.contactId ?? null, contactVersion: (r.contactId ? versions.get(r.contactId) : undefined) ?? r.version ?? null,
         previous: r.status === 'updated' ? (r.previous ?? {}) : null,
       });
     }

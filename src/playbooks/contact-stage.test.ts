@@ -2,7 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
 import { contactEvents } from '../contacts/contacts.tables.ts';
+import { systemActor } from '../lib/actor.ts';
 import { fixedClock } from '../lib/clock.ts';
+import { inWorkspace } from '../lib/tenant-scope.ts';
 import { stageDurations } from './contact-stage.ts';
 
 const clock = fixedClock('2026-11-24T08:00:00.000Z');
@@ -156,6 +158,62 @@ describe('moving a contact through stages', () => {
     expect(merged.body.stage).toMatchObject({ id: p.stages[1]!.id, name: 'Qualified', enteredAt: '2026-11-25T10:00:00.000Z', secondsInStage: 10 });
     const durations = await ws.req('GET', `/v1/contacts/${survivor.id}/stage-durations`);
     expect(durations.body.data).toEqual([expect.objectContaining({ stageId: p.stages[1]!.id, seconds: 10, current: true })]);
+  });
+});
+
+describe('moving many contacts at once (an import batch)', () => {
+  type Seen = { stage: unknown; version: number; history: unknown[]; events: number; outbox: number };
+  /** What a contact shows after its moves: its stage and version, its history, its stage events and outbox rows. */
+  const seen = async (id: string): Promise<Seen> => {
+    const c = (await ws.req('GET', `/v1/contacts/${id}`)).body;
+    const history = (await ws.req('GET', `/v1/contacts/${id}/stage-history`)).body.data.map((h: Record<string, unknown>) => [h.from, h.to, h.changedAt, h.source]);
+    const { rows: [ev] } = await t.database.raw(`SELECT count(*)::int AS n FROM contact_events WHERE workspace_id = $1 AND contact_id = $2 AND type = 'contact.stage_changed'`, [ws.id, id]);
+    const { rows: [ob] } = await t.database.raw(`SELECT count(*)::int AS n FROM outbox WHERE workspace_id = $1 AND payload->>'contactId' = $2 AND payload->>'change' = 'stage_changed'`, [ws.id, id]);
+    return { stage: c.stage, version: c.version, history, events: Number(ev!.n), outbox: Number(ob!.n) };
+  };
+
+  it('records the same as moving them one by one, skips what setStage would refuse, and keeps the board counts', async () => {
+    clock.set('2026-12-10T00:00:00.000Z');
+    const p = await playbook();
+    const [s1, s2, s3] = p.stages;
+    const archived = await playbook();
+    await ws.req('PATCH', `/v1/playbooks/${archived.id}/stages/${archived.stages[0]!.id}`, { archived: true });
+    const theirs = await playbook(other);
+    // Pairs of twins: one moved by setStages, one by setStage, from the same starting point.
+    const twins = async () => [await contact(), await contact()] as const;
+    const fresh = await twins();
+    const moving = await twins();
+    const staying = await twins();
+    const toArchived = await twins();
+    const toForeign = await twins();
+    const deleted = await twins();
+    for (const c of [...moving, ...staying]) await put(c.id, p.id, s1!.id);
+    for (const c of deleted) await ws.req('DELETE', `/v1/contacts/${c.id}`);
+    clock.advance(45 * SEC);
+    const actor = systemActor(ws.id);
+    const wanted = [
+      [fresh, s2!.id, p.id], [moving, s3!.id, p.id], [staying, s1!.id, p.id],
+      [toArchived, archived.stages[0]!.id, archived.id], [toForeign, theirs.stages[0]!.id, theirs.id], [deleted, s2!.id, p.id],
+    ] as const;
+    const versions = await inWorkspace(ws.id, () => t.deps.services.contactStages.setStages(actor, wanted.map(([pair, stageId, playbookId]) => ({ contactId: pair[0].id, playbookId, stageId })), { source: 'import' }));
+    for (const [pair, stageId, playbookId] of wanted) {
+      await inWorkspace(ws.id, () => t.deps.services.contactStages.setStage(actor, pair[1].id, { playbookId, stageId }, { source: 'import' })).catch(() => undefined);
+    }
+    for (const [pair] of wanted.filter(([pair]) => pair !== deleted)) {
+      const [batch, single] = [await seen(pair[0].id), await seen(pair[1].id)];
+      expect(batch).toEqual(single);
+      expect(versions.get(pair[0].id)).toBe(batch.version);
+    }
+    expect((await seen(fresh[0].id)).stage).toMatchObject({ id: s2!.id, enteredAt: '2026-12-10T00:00:45.000Z' });
+    expect((await seen(moving[0].id)).history).toHaveLength(2);
+    expect((await seen(staying[0].id)).history).toHaveLength(1);
+    expect((await seen(toArchived[0].id)).stage).toBeNull();
+    expect((await seen(toForeign[0].id)).stage).toBeNull();
+    const { rows: [gone] } = await t.database.raw(`SELECT stage_id FROM contacts WHERE workspace_id = $1 AND id = $2`, [ws.id, deleted[0].id]);
+    expect(gone!.stage_id).toBeNull();
+    const board = await ws.req('GET', `/v1/playbooks/${p.id}/board`);
+    // The trigger-kept counts: the staying pair in the first stage, the fresh pair in the second, the moving pair in the third.
+    expect(board.body.columns.map((c: { count: number }) => c.count)).toEqual([2, 2, 2]);
   });
 });
 

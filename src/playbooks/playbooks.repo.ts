@@ -106,6 +106,12 @@ export async function insertStageHistory(db: Db, row: typeof contactStageHistory
   await db.insert(contactStageHistory).values(row);
 }
 
+/** Many history rows in one statement (an import's batch of moves). */
+export async function insertStageHistoryRows(db: Db, rows: (typeof contactStageHistory.$inferInsert)[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insert(contactStageHistory).values(rows);
+}
+
 export async function listStageHistory(db: Db, workspaceId: string, contactId: string): Promise<StageHistoryRow[]> {
   return db
     .select()
