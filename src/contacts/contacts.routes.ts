@@ -31,7 +31,9 @@ export const contactsRoutes =
       const page = await deps.services.contactLists.listContacts(actorOf(request), request.query);
       const schema = request.query.fields === undefined ? pageOf(Contact) : pageOf(ContactFields);
       reply.serializer(reply.compileSerializationSchema(schema as unknown as Record<string, unknown>, '200'));
-      return page;
+      // A reply with its own serializer gets no content type from Fastify: say it, or clients
+      // that go by the header (most generated ones) do not read the page as JSON.
+      return reply.type('application/json; charset=utf-8').send(page);
     });
 
     app.get('/v1/contacts/:id', {
