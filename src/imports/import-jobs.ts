@@ -4,7 +4,7 @@ import { inTransaction, currentWorkspaceId, inWorkspace } from '../lib/tenant-sc
 import { openCsv, type CsvEncoding } from './csv/open-csv.ts';
 import type { ImportFiles } from './import-files.ts';
 import { loadMappingContext } from './import-context.ts';
-import { mapsStages, streamBatches, type BatchWriter, type RunPlan } from './import-run.ts';
+import { streamBatches, type BatchWriter, type RunPlan } from './import-run.ts';
 import { sqlStateOf } from '../lib/pg-errors.ts';
 import * as repo from './imports.repo.ts';
 import type { ColumnTarget, ImportDryRun, ImportOptions } from './imports.schema.ts';
@@ -90,7 +90,7 @@ export function makeImportJobs(deps: ImportsDeps, files: ImportFiles) {
       await db.transaction(async (tx) => inTransaction(tx, async () => {
         const plan = await planFor(actor, row);
         lastRow = await streamBatches(plan, await records(row), 0, async (work, batchLast) => {
-          const outcomes = await work();
+          const outcomes = await (await work()).moveStages();
           t.add(outcomes);
           await repo.commitBatch(tx, row.workspace_id, row.id, outcomes, batchLast, clock.now());
         });
@@ -122,18 +122,18 @@ export function makeImportJobs(deps: ImportsDeps, files: ImportFiles) {
    * Partial mode: each batch commits with its rows' outcomes and the checkpoint, under the import
    * row's lock; a batch whose checkpoint moved meanwhile (a second worker) is not applied again.
    *
-   * On PostgreSQL, when no row sets a stage, two batches are applied at once (the writer's work is
-   * the database's, and a second connection uses the second core) but commit in file order, so the
-   * checkpoint still means "every row up to here is applied". Rows of the two batches never share
-   * an email or phone (streamBatches waits for the earlier batch first); should they still meet on
-   * a lock (an upsert matching one contact by two keys), the server breaks the cycle and the run
-   * goes on one batch at a time from the checkpoint. Per-stage count rows would make every pair of
-   * batches of a staged import meet, so those run one at a time from the start.
+   * On PostgreSQL up to three batches are applied at once (the writer's work is the database's,
+   * and a second connection uses the second core) but commit in file order, so the checkpoint
+   * still means "every row up to here is applied". Rows of batches in flight never share an email
+   * or phone (streamBatches waits for the earlier batch first); should they still meet on a lock
+   * (an upsert matching one contact by two keys), the server breaks the cycle and the run goes on
+   * one batch at a time from the checkpoint. A batch moves its contacts' stages only once the
+   * batch before committed: the per-stage count rows those moves update are shared by every batch.
    */
   async function runPartial(row: repo.ImportRow): Promise<void> {
     const actor = row.actor as unknown as Actor;
     const plan = await planFor(actor, row);
-    const pipelined = Boolean(deps.config.databaseUrl) && !mapsStages(plan.mapping);
+    const pipelined = Boolean(deps.config.databaseUrl);
     try {
       await runBatches(row, plan, pipelined ? PIPELINE_DEPTH : 1);
     } catch (err) {
@@ -163,7 +163,7 @@ export function makeImportJobs(deps: ImportsDeps, files: ImportFiles) {
         await db.transaction(async (tx) => inTransaction(tx, async () => {
           if (depth === 1) {
             await takeCheckpoint(tx);
-            await repo.commitBatch(tx, row.workspace_id, row.id, await work(), batchLast, clock.now());
+            await repo.commitBatch(tx, row.workspace_id, row.id, await (await work()).moveStages(), batchLast, clock.now());
             return;
           }
           await repo.holdBatchTurn(tx, row.id, turn);
@@ -171,8 +171,11 @@ export function makeImportJobs(deps: ImportsDeps, files: ImportFiles) {
           // The batch before has its turn lock by now (it takes it first thing), so waiting for it
           // below is a wait the database sees.
           if (previous) await previous.holding;
-          const outcomes = await work();
+          const written = await work();
           if (previous) await repo.awaitBatchTurn(tx, row.id, previous.n);
+          // Stage moves only now, the batch before committed: they update per-stage count rows
+          // every batch of a staged file shares, which two open batches would take in turn.
+          const outcomes = await written.moveStages();
           await takeCheckpoint(tx);
           await repo.commitBatch(tx, row.workspace_id, row.id, outcomes, batchLast, clock.now());
         }));

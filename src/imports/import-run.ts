@@ -52,11 +52,19 @@ function columnOfPointer(pointer: string | undefined, mapped: MappedRow): string
  * email or phone is already in the batch starts a new batch, so the earlier row's contact exists
  * when the later one is matched (`duplicates: merge`) and never is created twice.
  */
+/**
+ * A batch whose contacts are written and whose stage moves are not yet: `moveStages` makes them
+ * and gives every row's outcome. Two steps, so a pipelined run can write its batch beside the
+ * one before and move stages only after that one committed (stage moves update per-stage count
+ * rows that every batch of a staged file shares).
+ */
+export type WrittenBatch = { moveStages: () => Promise<RowOutcome[]> };
+
 export async function streamBatches(
   plan: RunPlan,
   records: AsyncIterable<CsvRecord>,
   fromRow: number,
-  apply: (work: () => Promise<RowOutcome[]>, lastRow: number) => Promise<void>,
+  apply: (work: () => Promise<WrittenBatch>, lastRow: number) => Promise<void>,
   maxInFlight = 1,
 ): Promise<number> {
   const seen = plan.options.duplicates === 'report' ? new Map<number, number>() : undefined;
@@ -125,13 +133,10 @@ export async function streamBatches(
   return lastRow;
 }
 
-/** Whether rows set a playbook or stage (their moves update the same per-stage count rows). */
-export const mapsStages = (mapping: ColumnTarget[]): boolean =>
-  mapping.some((t) => t.kind === 'field' && (t.field === 'playbook' || t.field === 'stage'));
-
-/** Applies one batch through the writer (in the caller's transaction) and gives each row's outcome. */
-async function applyRows(plan: RunPlan, rows: Pending[]): Promise<RowOutcome[]> {
+/** Writes one batch through the writer (in the caller's transaction); its stage moves wait for `moveStages`. */
+async function applyRows(plan: RunPlan, rows: Pending[]): Promise<WrittenBatch> {
   const outcomes = new Map<number, RowOutcome>();
+  let moveStages = async () => {};
   const toWrite: Pending[] = [];
   for (const p of rows) {
     const problem = p.problem ?? p.mapped?.problems[0];
@@ -162,13 +167,20 @@ async function applyRows(plan: RunPlan, rows: Pending[]): Promise<RowOutcome[]> 
     // The stages the rows name, for the whole batch at once, after the contacts exist. A stage that
     // cannot take contacts (archived since the mapping was made) leaves the row's contact where it is.
     const moves = written.filter(({ p, r }) => p.mapped!.stage && r.contactId).map(({ p, r }) => ({ contactId: r.contactId!, ...p.mapped!.stage! }));
-    const versions = moves.length ? await plan.setStages(plan.actor, moves) : new Map<string, number>();
-    for (const { p, r } of written) {
-      outcomes.set(p.row, {
-        row: p.row, line: p.line, status: r.status, contactId: r.contactId ?? null, contactVersion: (r.contactId ? versions.get(r.contactId) : undefined) ?? r.version ?? null,
-        previous: r.status === 'updated' ? (r.previous ?? {}) : null,
-      });
-    }
+    moveStages = async () => {
+      const versions = moves.length ? await plan.setStages(plan.actor, moves) : new Map<string, number>();
+      for (const { p, r } of written) {
+        outcomes.set(p.row, {
+          row: p.row, line: p.line, status: r.status, contactId: r.contactId ?? null, contactVersion: (r.contactId ? versions.get(r.contactId) : undefined) ?? r.version ?? null,
+          previous: r.status === 'updated' ? (r.previous ?? {}) : null,
+        });
+      }
+    };
   }
-  return rows.map((p) => outcomes.get(p.row) ?? { row: p.row, line: p.line, status: 'error', code: 'not_applied', message: 'The writer gave no result for this row', cells: p.cells });
+  return {
+    moveStages: async () => {
+      await moveStages();
+      return rows.map((p) => outcomes.get(p.row) ?? { row: p.row, line: p.line, status: 'error', code: 'not_applied', message: 'The writer gave no result for this row', cells: p.cells });
+    },
+  };
 }

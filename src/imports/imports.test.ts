@@ -241,6 +241,46 @@ describe('owner, playbook and stage by name, attributes by label', () => {
   });
 });
 
+describe('a staged file of several batches', () => {
+  it('puts every contact in its stage with one history row and event per move, batch after batch, and keeps the board counts', async () => {
+    const w = await t.workspace();
+    const playbook = await w.req('POST', '/v1/playbooks', { name: 'Embudo', stages: [{ name: 'Nuevo' }, { name: 'Contactado' }, { name: 'Ganado', kind: 'won' }] });
+    expect(playbook.status, playbook.text).toBe(201);
+    const stageIds: string[] = playbook.body.stages.map((s: { id: string }) => s.id);
+    const names = ['Nuevo', 'Contactado', ''];
+    // 2,500 rows: three batches (pipelined on PostgreSQL), a third of them without a stage.
+    const lines = Array.from({ length: 2500 }, (_, i) => `etapa${i}@example.es,${names[i % 3]}`);
+    const first = await upload(w, 'etapas.csv', Buffer.from(`Email,Etapa\n${lines.join('\n')}\n`));
+    expect(first.status, first.text).toBe(201);
+    expect((await runImport(w, first.body.id)).counts).toMatchObject({ created: 2500, failed: 0 });
+    // The same contacts again, the first 1,200 moved on to "Ganado": updates whose stage moves.
+    const again = Array.from({ length: 1200 }, (_, i) => `etapa${i}@example.es,Ganado`);
+    const second = await upload(w, 'ganados.csv', Buffer.from(`Email,Etapa\n${again.join('\n')}\n`));
+    expect(second.status, second.text).toBe(201);
+    expect((await runImport(w, second.body.id)).counts).toMatchObject({ failed: 0, conflict: 0 });
+
+    const { rows: staged } = await t.database.raw(`SELECT stage_id, count(*)::int AS n FROM contacts WHERE workspace_id = $1 AND deleted_at IS NULL GROUP BY stage_id`, [w.id]);
+    const byStage = new Map(staged.map((r) => [r.stage_id as string | null, Number(r.n)]));
+    // Rows 0–1199 are won; of 1200–2499, i % 3 = 0 are new, 1 contacted, 2 unstaged.
+    const rest = Array.from({ length: 1300 }, (_, k) => (k + 1200) % 3);
+    expect(byStage.get(stageIds[2]!)).toBe(1200);
+    expect(byStage.get(stageIds[0]!)).toBe(rest.filter((m) => m === 0).length);
+    expect(byStage.get(stageIds[1]!)).toBe(rest.filter((m) => m === 1).length);
+    expect(byStage.get(null)).toBe(rest.filter((m) => m === 2).length);
+    const board = await w.req('GET', `/v1/playbooks/${playbook.body.id}/board?limit=1`);
+    expect(board.body.columns.map((c: { count: number }) => c.count)).toEqual(stageIds.map((id) => byStage.get(id) ?? 0));
+    // One history row and one event per move: the first import puts 1,667 contacts in a stage (the
+    // rows with one), the second moves all 1,200 (none of them was won yet).
+    const moves = (await t.database.raw(`SELECT count(*)::int AS n FROM contact_stage_history WHERE workspace_id = $1`, [w.id])).rows[0]!.n;
+    const events = (await t.database.raw(`SELECT count(*)::int AS n FROM contact_events WHERE workspace_id = $1 AND type = 'contact.stage_changed'`, [w.id])).rows[0]!.n;
+    const firstMoves = Array.from({ length: 2500 }, (_, i) => i % 3 !== 2).filter(Boolean).length;
+    expect(Number(moves)).toBe(firstMoves + 1200);
+    expect(Number(events)).toBe(Number(moves));
+    const twice = (await w.req('GET', `/v1/contacts/${(await t.database.raw(`SELECT id FROM contacts WHERE workspace_id = $1 AND email = 'etapa0@example.es'`, [w.id])).rows[0]!.id}/stage-history`)).body.data;
+    expect(twice.map((h: { to: { stageId: string } }) => h.to.stageId)).toEqual([stageIds[0], stageIds[2]]);
+  });
+});
+
 describe('duplicates inside the file', () => {
   it('`report` gives a later row with an email or phone seen earlier as a conflict, never a second contact', async () => {
     const file = Buffer.from('Email,Phone,Company\ndup-a@example.com,,A1\ndup-b@example.com,611222333,B\nDUP-A@example.com,,A2\ndup-c@example.com,+34 611 222 333,C\n');
