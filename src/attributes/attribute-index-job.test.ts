@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
 import { inWorkspace } from '../lib/tenant-scope.ts';
+import { PROJECT_ROOT } from '../lib/project-root.ts';
 import { jobHandlers } from '../workers.ts';
-import { attributeIndexName } from './attributes.repo.ts';
+import { attributeIndexName, attributeStatisticsName } from './attributes.repo.ts';
 import { ATTRIBUTE_INDEX_TOPIC } from './attributes.service.ts';
 
 let t: TestApp;
@@ -58,9 +61,28 @@ describe(`attribute index builds run as a job (${backend()})`, () => {
     // Only contacts with a value are in it (index budget, migration 1000).
     const { rows: def } = await t.database.raw(`SELECT pg_get_indexdef($1::oid) AS def`, [built!.oid]);
     expect(String(def[0]?.def)).toMatch(new RegExp(`WHERE \\(\\(deleted_at IS NULL\\) AND \\(\\(custom_attributes -> '${key}'::text\\) IS NOT NULL\\)\\)`));
+    // The planner knows the attribute's values: statistics on the expression, gathered after the
+    // build (a partial index's own statistics are not used for the table's estimates).
+    const { rows: stats } = await t.database.raw(`SELECT most_common_vals::text AS mcv, histogram_bounds::text AS bounds FROM pg_stats_ext_exprs WHERE statistics_name = $1`, [attributeStatisticsName(key)]);
+    expect(stats).toHaveLength(1);
+    expect(`${stats[0]!.mcv ?? ''}${stats[0]!.bounds ?? ''}`).toMatch(/[123]/);
     // Run again (a retry, a second worker): the valid index is kept, not rebuilt.
     await runJob(jobs[0]!.payload);
     expect(await indexOf(key)).toEqual(built);
+  });
+
+  it('gives an index built before the expression statistics existed its statistics (migration 1400)', async () => {
+    const key = freshKey('idx_stats');
+    expect((await ws.req('POST', '/v1/contact-attributes', { key, label: 'Nivel', type: 'number' })).status).toBe(201);
+    expect((await ws.req('POST', '/v1/contacts', { email: `${key}@example.com`, customAttributes: { [key]: 7 } })).status).toBe(201);
+    const [job] = await jobsFor(key);
+    await runJob(job!.payload);
+    // As an index built by an earlier version left it: no statistics object.
+    await t.database.raw(`DROP STATISTICS ${attributeStatisticsName(key)}`, []);
+    const statsOf = async () => (await t.database.raw(`SELECT null_frac IS NOT NULL AS gathered FROM pg_stats_ext_exprs WHERE statistics_name = $1`, [attributeStatisticsName(key)])).rows;
+    expect(await statsOf()).toHaveLength(0);
+    await t.database.raw(readFileSync(join(PROJECT_ROOT, 'src/db/migrations/1400_attribute_expression_statistics.sql'), 'utf8'), []);
+    expect(await statsOf()).toEqual([{ gathered: true }]);
   });
 
   it('rebuilds an index a failed build left invalid', async () => {

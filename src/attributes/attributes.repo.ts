@@ -92,15 +92,31 @@ export async function rewriteAttributeValues(db: Db, workspaceId: string, key: s
 export async function ensureAttributeIndex(db: Db, key: string): Promise<void> {
   if (!ATTRIBUTE_KEY_RE.test(key)) throw new Error(`not an attribute key: ${key}`);
   const name = attributeIndexName(key);
-  const [existing] = await queryRows<{ valid: boolean }>(db, sql`SELECT i.indisvalid AS valid FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relname = ${name}`);
-  if (existing?.valid) return;
+  const [existing] = await queryRows<{ valid: boolean; stats: boolean }>(db, sql`SELECT i.indisvalid AS valid,
+      EXISTS (SELECT 1 FROM pg_statistic_ext WHERE stxname = ${attributeStatisticsName(key)}) AS stats
+    FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relname = ${name}`);
+  if (existing?.valid && existing.stats) return;
   try {
-    if (existing) await db.execute(sql.raw(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`));
+    if (existing && !existing.valid) await db.execute(sql.raw(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`));
     await db.execute(sql.raw(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON contacts (workspace_id, (custom_attributes -> '${key}'), id) WHERE deleted_at IS NULL AND (custom_attributes -> '${key}') IS NOT NULL`));
   } catch (err) {
     // Another server building the same index at the same moment: theirs serves both.
     if (!['23505', '42P07'].includes(sqlStateOf(err) ?? '')) throw err;
   }
+  // The planner does not read a partial index's statistics for the whole table, so it guessed
+  // 0.5% of the rows for any condition on the attribute: at 100k, 500 for 26,630 "enterprise"
+  // plans, and the first page read them all through this index and sorted them (19 ms) instead of
+  // walking the newest contacts first (0.3 ms). Statistics on the expression itself, gathered
+  // now rather than at autovacuum's next ANALYZE (after a tenth of the table changed), give it
+  // the values. ANALYZE samples a fixed number of rows, whatever the table's size.
+  try {
+    await db.execute(sql.raw(`CREATE STATISTICS IF NOT EXISTS ${attributeStatisticsName(key)} ON ((custom_attributes -> '${key}')) FROM contacts`));
+  } catch (err) {
+    if (!['23505', '42P07', '42710'].includes(sqlStateOf(err) ?? '')) throw err;
+  }
+  await db.execute(sql.raw('ANALYZE contacts'));
 }
 
 export const attributeIndexName = (key: string) => `contacts_attr_${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
+/** The attribute's expression statistics, beside its index. */
+export const attributeStatisticsName = (key: string) => `${attributeIndexName(key)}_values`;
