@@ -3,7 +3,7 @@ import type { Config } from './config.ts';
 import { makeContactsService } from './contacts/contacts.service.ts';
 import { makeContactMergeService } from './contacts/merge-contacts.ts';
 import { makeSavedViewsService } from './saved-views/saved-views.service.ts';
-import { makeAttributesService, validateContactAttributes } from './attributes/attributes.service.ts';
+import { contactAttributeChecker, makeAttributesService, validateContactAttributes } from './attributes/attributes.service.ts';
 import { loadStageNames, makePlaybooksService } from './playbooks/playbooks.service.ts';
 import { makeContactStageService } from './playbooks/contact-stage.ts';
 import { makeContactListsService } from './contact-lists/contact-lists.service.ts';
@@ -69,7 +69,7 @@ function makeServices(db: Db, clock: Clock, cursors: CursorCodec, config: Config
     sessions: makeSessionsService({ db, systemDb, clock, workspaces }),
     savedViews: makeSavedViewsService({ db, clock }),
     apiKeys: makeApiKeysService({ db, systemDb, clock }),
-    contacts: makeContactsService({ db, clock, validateCustomAttributes: validateContactAttributes, stageNames: loadStageNames, workspaceSettings: workspaces.settings.get }),
+    contacts: makeContactsService({ db, clock, validateCustomAttributes: validateContactAttributes, customAttributeChecker: contactAttributeChecker, stageNames: loadStageNames, workspaceSettings: workspaces.settings.get }),
     contactMerge: makeContactMergeService({ db, clock, refreshAttention, stageNames: loadStageNames }),
     playbooks: makePlaybooksService({ db, clock }),
     contactStages: makeContactStageService({ db, clock }),

@@ -6,7 +6,7 @@ import { uuidv7 } from '../lib/ids.ts';
 import { recordOutbox } from '../lib/jobs/outbox.ts';
 import type { JobPayload } from '../lib/jobs/queue.ts';
 import { isUniqueViolation } from '../lib/pg-errors.ts';
-import type { CustomAttributeValidator } from '../contacts/contacts.service.ts';
+import type { CustomAttributeChecker, CustomAttributeValidator } from '../contacts/contacts.service.ts';
 import { checkAttributeValues } from './attribute-values.ts';
 import * as repo from './attributes.repo.ts';
 import type { Attribute, AttributeCreate, AttributeUpdate, ChangeMode } from './attributes.schema.ts';
@@ -58,6 +58,13 @@ export const validateContactAttributes: CustomAttributeValidator = async (db, wo
   await repo.lockAttributeKeys(db, workspaceId, keys);
   const defs = await repo.listAttributeRows(db, workspaceId);
   return checkAttributeValues(defs, values, ctx);
+};
+
+/** The batch writer's checker: the keys locked and the definitions read once, each item checked in memory. */
+export const contactAttributeChecker: CustomAttributeChecker = async (db, workspaceId, keys) => {
+  await repo.lockAttributeKeys(db, workspaceId, keys);
+  const defs = await repo.listAttributeRows(db, workspaceId);
+  return (values, ctx) => checkAttributeValues(defs, values, ctx);
 };
 
 /** The workspace's definitions by key: what `attributeCondition` and `attributeSortExpression` take. */

@@ -39,7 +39,10 @@ type AttributeValidator = (
   context?: { creating: boolean; automated: boolean },
 ) => Promise<{ values: Record<string, unknown>; errors: FieldError[] }>;
 
-export type BatchWriterDeps = { db: Db; clock: Clock; validateAttributes: AttributeValidator; workspaceSettings: WorkspaceSettingsReader };
+type AttributeChecker = (db: Db, workspaceId: string, keys: string[]) => Promise<(values: Record<string, unknown>, context: { creating: boolean; automated: boolean }) => Awaited<ReturnType<AttributeValidator>>>;
+
+/** `attributeChecker`, when given, reads the definitions once per batch; without it each item asks `validateAttributes`. */
+export type BatchWriterDeps = { db: Db; clock: Clock; validateAttributes: AttributeValidator; attributeChecker?: AttributeChecker; workspaceSettings: WorkspaceSettingsReader };
 
 type Input = ContactCreate | ContactBatchUpdateItem;
 type Key = { kind: IdentifierKind; value: string; pointer: string };
@@ -146,10 +149,15 @@ export function makeBatchWriter(deps: BatchWriterDeps) {
       const rows = new Map((await repo.lockContactRows(tx, ws, targetIds)).map((r) => [r.id, r]));
 
       const automated = actor.type === 'system';
+      // One read of the definitions (and one lock of the keys named) for the round's items.
+      const keys = [...new Set(picked.flatMap((w) => Object.keys(w.input.customAttributes ?? {})))];
+      const check = deps.attributeChecker ? await deps.attributeChecker(tx, ws, keys) : undefined;
       let emptyCreateCheck: Awaited<ReturnType<AttributeValidator>> | undefined;
       const checkAttributes = async (values: Record<string, unknown> | undefined, creating: boolean) => {
-        if (values && Object.keys(values).length > 0) return deps.validateAttributes(tx, ws, values, { creating, automated });
-        if (!creating) return { values: {}, errors: [] };
+        const given = values && Object.keys(values).length > 0;
+        if (!given && !creating) return { values: {}, errors: [] };
+        if (check) return check(values ?? {}, { creating, automated });
+        if (given) return deps.validateAttributes(tx, ws, values, { creating, automated });
         // Required attributes: the answer for "no values" is the same for every created item.
         emptyCreateCheck ??= await deps.validateAttributes(tx, ws, {}, { creating: true, automated });
         return emptyCreateCheck;

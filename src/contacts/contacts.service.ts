@@ -45,7 +45,13 @@ export type CustomAttributeValidator = (
 export type StageNameLoader = (db: Db, workspaceId: string, stageIds: string[]) => Promise<ReadonlyMap<string, string>>;
 
 /** `workspaceSettings`: the workspaces service's cached reader; uncached when absent. */
-export type ContactsDeps = { db: Db; clock: Clock; validateCustomAttributes?: CustomAttributeValidator; stageNames?: StageNameLoader; workspaceSettings?: WorkspaceSettingsReader };
+/**
+ * For a batch: locks the attribute keys the batch names and reads the definitions once, then
+ * checks each item's values in memory (per item, the definitions were read once per row).
+ */
+export type CustomAttributeChecker = (db: Db, workspaceId: string, keys: string[]) => Promise<(values: Record<string, unknown>, context: { creating: boolean; automated: boolean }) => { values: Record<string, unknown>; errors: FieldError[] }>;
+
+export type ContactsDeps = { db: Db; clock: Clock; validateCustomAttributes?: CustomAttributeValidator; customAttributeChecker?: CustomAttributeChecker; stageNames?: StageNameLoader; workspaceSettings?: WorkspaceSettingsReader };
 
 const rejectAllAttributes: CustomAttributeValidator = async (_db, _ws, values) => ({
   values: {},
@@ -148,7 +154,7 @@ export function makeContactsService(deps: ContactsDeps) {
     return present(tx, row);
   }
 
-  const batch = makeContactBatchService({ db, clock, validateAttributes, workspaceSettings, stageNames: deps.stageNames });
+  const batch = makeContactBatchService({ db, clock, validateAttributes, attributeChecker: deps.customAttributeChecker, workspaceSettings, stageNames: deps.stageNames });
 
   return {
     /** Set-based writes and reads (batch API, import, CRM sync): see batch.service.ts. */
