@@ -15,15 +15,21 @@ export type MailServers = { host: string; imapPort: number; smtpPort: number; di
 
 const HOST = '127.0.0.1';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
+/**
+ * `n` distinct free loopback ports: every listener is held open until all are known. Asked one
+ * at a time (each closed before the next), the system could hand out the same port twice, and
+ * Dovecot refused its configuration ("duplicate listener").
+ */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = Array.from({ length: n }, () => createServer());
+  try {
+    return await Promise.all(servers.map((srv) => new Promise<number>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(0, HOST, () => resolve((srv.address() as { port: number }).port));
+    })));
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise<void>((resolve) => (srv.listening ? srv.close(() => resolve()) : resolve()))));
+  }
 }
 
 async function waitForPort(port: number, proc: ChildProcess, log: () => string, what: string): Promise<void> {
@@ -190,7 +196,8 @@ export async function startMailServers(users: MailUser[], opts: { smtp?: boolean
   for (const sub of ['run', 'state', 'mail']) mkdirSync(join(dir, sub), { recursive: true });
   chownSync(join(dir, 'mail'), owner.uid, owner.gid);
   writeFileSync(join(dir, 'users'), users.map((u) => `${u.address}:{PLAIN}${u.password}::::::`).join('\n') + '\n', { mode: 0o644 });
-  const ports = { imap: await freePort(), lmtp: await freePort(), auth: await freePort(), smtp: await freePort() };
+  const [imap, lmtp, auth, smtp] = await freePorts(4);
+  const ports = { imap: imap!, lmtp: lmtp!, auth: auth!, smtp: smtp! };
   writeFileSync(join(dir, 'dovecot.conf'), dovecotConfig(dir, ports, owner));
   const dovecot = spawn('/usr/sbin/dovecot', ['-F', '-c', join(dir, 'dovecot.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let dovecotOut = '';
