@@ -46,13 +46,6 @@ function columnOfPointer(pointer: string | undefined, mapped: MappedRow): string
 }
 
 /**
- * Reads records, maps them and hands batches to `apply` (which runs the batch's work in its
- * transaction), in file order. Rows up to `fromRow` were committed by an earlier run: they are
- * read (the file has no index) but not applied. A row whose email or phone is already in the
- * batch is matched to the contact the earlier row wrote (`duplicates: merge`) by the writer's
- * rounds, never created twice; one whose key is in a batch still in flight waits for it.
- */
-/**
  * A batch whose contacts are written and whose stage moves are not yet: `moveStages` makes them
  * and gives every row's outcome. Two steps, so a pipelined run can write its batch beside the
  * one before and move stages only after that one committed (stage moves update per-stage count
@@ -60,6 +53,13 @@ function columnOfPointer(pointer: string | undefined, mapped: MappedRow): string
  */
 export type WrittenBatch = { moveStages: () => Promise<RowOutcome[]> };
 
+/**
+ * Reads records, maps them and hands batches to `apply` (which runs the batch's work in its
+ * transaction), in file order. Rows up to `fromRow` were committed by an earlier run: they are
+ * read (the file has no index) but not applied. A row whose email or phone is already in the
+ * batch is matched to the contact the earlier row wrote (`duplicates: merge`) by the writer's
+ * rounds, never created twice; one whose key is in a batch still in flight waits for it.
+ */
 export async function streamBatches(
   plan: RunPlan,
   records: AsyncIterable<CsvRecord>,

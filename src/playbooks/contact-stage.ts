@@ -2,7 +2,7 @@ import type { Actor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import { notFound, validationFailed } from '../lib/errors.ts';
-import { uuidv7 } from '../lib/ids.ts';
+import { uuidv7, uuidv7Source } from '../lib/ids.ts';
 import { insertOutboxRows, recordOutbox, type OutboxRow } from '../lib/jobs/outbox.ts';
 import { findContactRow, insertContactEvents, lockContactRow, lockStageStates, recordContactEvent, updateContactRow, writeContactStages, type ContactEventRow } from '../contacts/contacts.service.ts';
 import { presentContact } from '../contacts/contacts.present.ts';
@@ -137,13 +137,14 @@ export function makeContactStageService(deps: { db: Db; clock: Clock }) {
         const history: Parameters<typeof repo.insertStageHistoryRows>[1] = [];
         const events: ContactEventRow[] = [];
         const outbox: OutboxRow[] = [];
+        const newId = uuidv7Source(now.getTime());
         for (const s of moving) {
           const to = { playbookId: wanted.get(s.id)!.playbookId, stageId: wanted.get(s.id)!.stageId };
           const from = s.stage_id ? { playbookId: s.playbook_id!, stageId: s.stage_id } : null;
           const secondsInPrevious = s.stage_entered_at ? Math.floor((now.getTime() - new Date(s.stage_entered_at).getTime()) / 1000) : null;
-          history.push({ workspaceId: ws, id: uuidv7(now.getTime()), contactId: s.id, fromPlaybookId: from?.playbookId ?? null, fromStageId: from?.stageId ?? null, toPlaybookId: to.playbookId, toStageId: to.stageId, changedAt: now, actorType: actor.type, actorId, source });
-          events.push({ id: uuidv7(now.getTime()), contact_id: s.id, type: 'contact.stage_changed', data: { from, to, source, secondsInPrevious }, actor_type: actor.type, actor_id: actorId, occurred_at: at });
-          outbox.push({ id: uuidv7(now.getTime()), topic: 'contact.changed', payload: { contactId: s.id, change: 'stage_changed', from, to }, created_at: at });
+          history.push({ workspaceId: ws, id: newId(), contactId: s.id, fromPlaybookId: from?.playbookId ?? null, fromStageId: from?.stageId ?? null, toPlaybookId: to.playbookId, toStageId: to.stageId, changedAt: now, actorType: actor.type, actorId, source });
+          events.push({ id: newId(), contact_id: s.id, type: 'contact.stage_changed', data: { from, to, source, secondsInPrevious }, actor_type: actor.type, actor_id: actorId, occurred_at: at });
+          outbox.push({ id: newId(), topic: 'contact.changed', payload: { contactId: s.id, change: 'stage_changed', from, to }, created_at: at });
         }
         await repo.insertStageHistoryRows(tx, history);
         await insertContactEvents(tx, ws, events);
