@@ -225,7 +225,10 @@ describe('settings and notifications', { timeout: 90_000 }, () => {
     // Everything: the count and the title's prefix go (once the contact page has settled).
     await page.getByRole('heading', { name: /Laura Campana/ }).first().waitFor(P);
     await bell.click(P);
+    // The bell clears optimistically, before the server has answered: the API is asked only once it has.
+    const markedAll = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/v1/notifications/read-all'), P);
     await panel.getByRole('button', { name: 'Marcar todo como leído' }).click();
+    expect((await markedAll).status()).toBe(200);
     await expect.poll(() => bell.getAttribute('aria-label'), P).toBe('Notificaciones');
     await expect.poll(() => page.title(), P).not.toMatch(/^\(/);
     expect((await a.req('GET', '/v1/notifications?unread=true')).body.data).toEqual([]);
