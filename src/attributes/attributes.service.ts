@@ -51,20 +51,18 @@ function checkVersion(row: AttributeRow, ifMatch: number | undefined) {
   }
 }
 
-/** The contacts service's validator: values of a create or update against the definitions. */
-export const validateContactAttributes: CustomAttributeValidator = async (db, workspaceId, values, ctx = { creating: false, automated: false }) => {
-  const keys = Object.keys(values);
-  if (keys.length === 0 && !ctx.creating) return { values: {}, errors: [] };
-  await repo.lockAttributeKeys(db, workspaceId, keys);
-  const defs = await repo.listAttributeRows(db, workspaceId);
-  return checkAttributeValues(defs, values, ctx);
-};
-
 /** The batch writer's checker: the keys locked and the definitions read once, each item checked in memory. */
 export const contactAttributeChecker: CustomAttributeChecker = async (db, workspaceId, keys) => {
   await repo.lockAttributeKeys(db, workspaceId, keys);
   const defs = await repo.listAttributeRows(db, workspaceId);
   return (values, ctx) => checkAttributeValues(defs, values, ctx);
+};
+
+/** The contacts service's validator: values of a create or update against the definitions (a checker of one). */
+export const validateContactAttributes: CustomAttributeValidator = async (db, workspaceId, values, ctx = { creating: false, automated: false }) => {
+  const keys = Object.keys(values);
+  if (keys.length === 0 && !ctx.creating) return { values: {}, errors: [] };
+  return (await contactAttributeChecker(db, workspaceId, keys))(values, ctx);
 };
 
 /** The workspace's definitions by key: what `attributeCondition` and `attributeSortExpression` take. */
