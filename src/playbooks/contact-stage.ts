@@ -136,14 +136,11 @@ export function makeContactStageService(deps: { db: Db; clock: Clock }) {
         const states = await lockStageStates(tx, ws, [...new Set(moves.map((m) => m.contactId))]);
         const versions = new Map(states.map((s) => [s.id, Number(s.version)]));
         const moving = states.filter((s) => !s.deleted && wanted.has(s.id) && wanted.get(s.id)!.stageId !== s.stage_id);
-        // Created in a stage: the entry counts unless that stage can no longer take contacts. A
-        // later row of the batch may move the contact on (`moving`), from there or, refused, from none.
         const entries = states.filter((s) => opts.entered?.has(s.id) && !s.deleted && s.stage_id !== null);
-        const refused = new Set(entries.filter((s) => !allowed.has(`${s.playbook_id}|${s.stage_id}`)).map((s) => s.id));
-        const takenOut = entries.filter((s) => refused.has(s.id) && !moving.includes(s));
+        const refused = entries.filter((s) => wanted.get(s.id)?.stageId !== s.stage_id);
         const written = await writeContactStages(tx, ws, [
           ...moving.map((s) => ({ id: s.id, playbook_id: wanted.get(s.id)!.playbookId, stage_id: wanted.get(s.id)!.stageId })),
-          ...takenOut.map((s) => ({ id: s.id, playbook_id: null, stage_id: null })),
+          ...refused.map((s) => ({ id: s.id, playbook_id: null, stage_id: null })),
         ], at);
         const source = opts.source ?? sourceFor(actor);
         const actorId = actor.userId ?? actor.principalId;
@@ -156,14 +153,12 @@ export function makeContactStageService(deps: { db: Db; clock: Clock }) {
           events.push({ id: newId(), contact_id: contactId, type: 'contact.stage_changed', data: { from, to, source, secondsInPrevious }, actor_type: actor.type, actor_id: actorId, occurred_at: when.toISOString() });
           outbox.push({ id: newId(), topic: 'contact.changed', payload: { contactId, change: 'stage_changed', from, to }, created_at: at });
         };
-        // Entries first: a contact created in one stage and moved on by a later row has both, in that order.
-        for (const s of entries) if (!refused.has(s.id)) record(s.id, null, { playbookId: s.playbook_id!, stageId: s.stage_id! }, null, new Date(s.stage_entered_at!));
         for (const s of moving) {
-          const inStage = s.stage_id !== null && !refused.has(s.id);
-          const from = inStage ? { playbookId: s.playbook_id!, stageId: s.stage_id! } : null;
-          const secondsInPrevious = inStage && s.stage_entered_at ? Math.floor((now.getTime() - new Date(s.stage_entered_at).getTime()) / 1000) : null;
+          const from = s.stage_id ? { playbookId: s.playbook_id!, stageId: s.stage_id } : null;
+          const secondsInPrevious = s.stage_entered_at ? Math.floor((now.getTime() - new Date(s.stage_entered_at).getTime()) / 1000) : null;
           record(s.id, from, { playbookId: wanted.get(s.id)!.playbookId, stageId: wanted.get(s.id)!.stageId }, secondsInPrevious, now);
         }
+        for (const s of entries) if (!refused.includes(s)) record(s.id, null, { playbookId: s.playbook_id!, stageId: s.stage_id! }, null, new Date(s.stage_entered_at!));
         await repo.insertStageHistoryRows(tx, history);
         await insertContactEvents(tx, ws, events);
         await insertOutboxRows(tx, ws, outbox);
