@@ -298,7 +298,6 @@ export function makeBatchWriter(deps: BatchWriterDeps) {
         id, input, fields, consents, attributes, at,
         source: input.source ?? opts.source ?? sourceFor(actor),
         sourceDetail: input.sourceDetail ?? opts.sourceDetail ?? null,
-        stage: opts.initialStages?.get(w.index),
       });
       const idents = w.keys.map(({ kind, value }) => ({ kind, value, contactId: id }));
       return { w, row, idents, consents, explicit };

@@ -74,21 +74,16 @@ export type NewContactRow = {
   custom_attributes: Record<string, unknown>;
   created_at: string;
   updated_at: string;
-  /** The stage a created contact starts in (an import row naming its stage); absent: none. */
-  playbook_id?: string;
-  stage_id?: string;
-  stage_entered_at?: string;
 };
 
 const CONTACT_COLUMNS = `id uuid, first_name text, last_name text, email text, phone text, whatsapp_user_id text, company text,
   additional_emails text[], additional_phones text[], owner_id uuid, source text, source_detail text, external_ref_id text,
   external_ref_url text, consent_transactional_whatsapp boolean, consent_transactional_email boolean,
-  consent_marketing_whatsapp boolean, consent_marketing_email boolean, custom_attributes jsonb, created_at timestamptz, updated_at timestamptz,
-  playbook_id uuid, stage_id uuid, stage_entered_at timestamptz`;
+  consent_marketing_whatsapp boolean, consent_marketing_email boolean, custom_attributes jsonb, created_at timestamptz, updated_at timestamptz`;
 
 const INSERT_LIST = `id, first_name, last_name, email, phone, whatsapp_user_id, company, additional_emails, additional_phones, owner_id,
   source, source_detail, external_ref_id, external_ref_url, consent_transactional_whatsapp, consent_transactional_email,
-  consent_marketing_whatsapp, consent_marketing_email, custom_attributes, created_at, updated_at, playbook_id, stage_id, stage_entered_at`;
+  consent_marketing_whatsapp, consent_marketing_email, custom_attributes, created_at, updated_at`;
 
 /** Inserts new contacts (version 1), one statement. */
 export async function insertContactRows(db: Db, workspaceId: string, rows: NewContactRow[]): Promise<void> {
@@ -257,12 +252,11 @@ export async function lockStageStates(db: Db, workspaceId: string, ids: string[]
     FROM contacts WHERE workspace_id = ${workspaceId} AND id = ANY(${`{${ids.join(',')}}`}::uuid[]) ORDER BY id FOR UPDATE`);
 }
 
-/** Puts each contact in its stage as of `at` (entering it now), or in none (`null`), and bumps its version; one statement for the batch. */
-export async function writeContactStages(db: Db, workspaceId: string, moves: { id: string; playbook_id: string | null; stage_id: string | null }[], at: string): Promise<Map<string, number>> {
+/** Puts each contact in its stage as of `at` (entering it now) and bumps its version; one statement for the batch. */
+export async function writeContactStages(db: Db, workspaceId: string, moves: { id: string; playbook_id: string; stage_id: string }[], at: string): Promise<Map<string, number>> {
   if (moves.length === 0) return new Map();
   const rows = await queryRows<{ id: string; version: number }>(db, sql`UPDATE contacts c SET
-      playbook_id = v.playbook_id, stage_id = v.stage_id, stage_entered_at = CASE WHEN v.stage_id IS NULL THEN NULL ELSE ${at}::timestamptz END,
-      updated_at = ${at}::timestamptz, version = c.version + 1
+      playbook_id = v.playbook_id, stage_id = v.stage_id, stage_entered_at = ${at}::timestamptz, updated_at = ${at}::timestamptz, version = c.version + 1
     FROM jsonb_to_recordset(${json(moves)}) AS v(id uuid, playbook_id uuid, stage_id uuid)
     WHERE c.workspace_id = ${workspaceId} AND c.id = v.id
     RETURNING c.id, c.version::int AS version`);

@@ -20,12 +20,6 @@ export type BatchOptions = {
   sourceDetail?: string;
   /** Computes every outcome exactly as a real write would, then rolls it back: nothing is written. */
   dryRun?: boolean;
-  /**
-   * By item index: the stage a contact the item creates starts in, written by the INSERT itself
-   * (the import's "Etapa" column). An item that updates a contact ignores it. The caller then
-   * records the entry (history, event, outbox) with `contactStages.setStages(…, { entered })`.
-   */
-  initialStages?: ReadonlyMap<number, { playbookId: string; stageId: string }>;
 };
 
 const FieldError = z.object({ pointer: z.string(), code: z.string(), message: z.string() });

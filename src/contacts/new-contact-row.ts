@@ -16,8 +16,6 @@ export function newContactRow(p: {
   consents: Consents;
   attributes: Record<string, unknown>;
   at: string;
-  /** A stage to start in, entered at `at` (its history and event are the stage writer's: `setStages`' `entered`). */
-  stage?: { playbookId: string; stageId: string };
 }): NewContactRow {
   const { input, fields, consents } = p;
   return {
@@ -42,6 +40,5 @@ export function newContactRow(p: {
     custom_attributes: p.attributes,
     created_at: p.at,
     updated_at: p.at,
-    ...(p.stage ? { playbook_id: p.stage.playbookId, stage_id: p.stage.stageId, stage_entered_at: p.at } : {}),
   };
 }

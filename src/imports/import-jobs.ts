@@ -69,7 +69,7 @@ export function makeImportJobs(deps: ImportsDeps, files: ImportFiles) {
       options: row.options as ImportOptions,
       context,
       writeBatch: ((a, items, o) => contacts.writeBatch(a, items, o)) as BatchWriter,
-      setStages: (a, moves, entered) => contactStages.setStages(a, moves, { source: 'import', entered }),
+      setStages: (a, moves) => contactStages.setStages(a, moves, { source: 'import' }),
     };
   }
 

@@ -13,14 +13,10 @@ export type CsvRecord = { row: number; line: number; values: string[] } | { row:
 /** The writer on the contacts service (joins the caller's open transaction). */
 export type BatchWriter = (actor: Actor, items: unknown[], opts: {
   mode: 'create' | 'upsert' | 'update'; matchBy?: ('email' | 'phone' | 'externalRef')[]; source?: 'csv'; sourceDetail?: string;
-  initialStages?: ReadonlyMap<number, { playbookId: string; stageId: string }>;
 }) => Promise<{ index: number; status: RowOutcome['status']; contactId?: string; version?: number; previous?: Record<string, unknown>; problem?: { code: string; message: string; errors?: { pointer: string; code: string; message: string }[] } }[]>;
 
-/**
- * Puts the batch's contacts in the stages their rows name (one call per batch); gives each
- * contact's version after. `entered`: the contacts the batch created already in their stage.
- */
-export type StageSetter = (actor: Actor, moves: { contactId: string; playbookId: string; stageId: string }[], entered: ReadonlySet<string>) => Promise<Map<string, number>>;
+/** Puts the batch's contacts in the stages their rows name (one call per batch); gives each contact's version after. */
+export type StageSetter = (actor: Actor, moves: { contactId: string; playbookId: string; stageId: string }[]) => Promise<Map<string, number>>;
 
 type Pending = { row: number; line: number; cells: string[] | null; mapped?: MappedRow; problem?: RowProblem };
 
@@ -157,11 +153,8 @@ async function applyRows(plan: RunPlan, rows: Pending[]): Promise<WrittenBatch> 
     void rest;
     const updating = plan.mapping.some((t) => t.kind === 'field' && t.field === 'id');
     const mode = updating ? 'update' : matchBy.length ? 'upsert' : 'create';
-    // A contact the file creates is inserted in its stage (an UPDATE per staged row was the largest
-    // statement of a staged batch); its entry in the stage is recorded with the moves below.
-    const initialStages = new Map(toWrite.flatMap((p, i) => (p.mapped!.stage ? [[i, p.mapped!.stage] as const] : [])));
     const results = await plan.writeBatch(plan.actor, toWrite.map((p) => p.mapped!.item), {
-      mode, ...(mode === 'upsert' ? { matchBy } : {}), source: 'csv', sourceDetail: `import:${plan.importId}`, initialStages,
+      mode, ...(mode === 'upsert' ? { matchBy } : {}), source: 'csv', sourceDetail: `import:${plan.importId}`,
     });
     const written: { p: Pending; r: (typeof results)[number] }[] = [];
     for (const r of results) {
@@ -177,9 +170,8 @@ async function applyRows(plan: RunPlan, rows: Pending[]): Promise<WrittenBatch> 
     // The stages the rows name, for the whole batch at once, after the contacts exist. A stage that
     // cannot take contacts (archived since the mapping was made) leaves the row's contact where it is.
     const moves = written.filter(({ p, r }) => p.mapped!.stage && r.contactId).map(({ p, r }) => ({ contactId: r.contactId!, ...p.mapped!.stage! }));
-    const entered = new Set(written.filter(({ p, r }) => p.mapped!.stage && r.status === 'created').map(({ r }) => r.contactId!));
     moveStages = async () => {
-      const versions = moves.length ? await plan.setStages(plan.actor, moves, entered) : new Map<string, number>();
+      const versions = moves.length ? await plan.setStages(plan.actor, moves) : new Map<string, number>();
       for (const { p, r } of written) {
         outcomes.set(p.row, {
           row: p.row, line: p.line, status: r.status, contactId: r.contactId ?? null, contactVersion: (r.contactId ? versions.get(r.contactId) : undefined) ?? r.version ?? null,

@@ -215,43 +215,6 @@ describe('moving many contacts at once (an import batch)', () => {
     // The trigger-kept counts: the staying pair in the first stage, the fresh pair in the second, the moving pair in the third.
     expect(board.body.columns.map((c: { count: number }) => c.count)).toEqual([2, 2, 2]);
   });
-
-  it('contacts created in their stage (an import) get the records of a create then a move; one in an archived stage is taken out', async () => {
-    clock.set('2026-12-11T00:00:00.000Z');
-    const p = await playbook();
-    const [s1, s2] = p.stages;
-    const archived = await playbook();
-    await ws.req('PATCH', `/v1/playbooks/${archived.id}/stages/${archived.stages[0]!.id}`, { archived: true });
-    const actor = systemActor(ws.id);
-    const named = [[s1!.id, p.id], [s2!.id, p.id], [archived.stages[0]!.id, archived.id]] as const;
-    // The batch writer inserts them in their stages; setStages records the entries (no UPDATE).
-    const created = await inWorkspace(ws.id, () =>
-      t.deps.services.contacts.writeBatch(actor, named.map((_, i) => ({ email: `entered${i}-${++n}@example.com` })), {
-        mode: 'create', initialStages: new Map(named.map(([stageId, playbookId], i) => [i, { playbookId, stageId }])),
-      }),
-    );
-    const ids = created.map((r) => r.contactId!);
-    const versions = await inWorkspace(ws.id, () =>
-      t.deps.services.contactStages.setStages(actor, named.map(([stageId, playbookId], i) => ({ contactId: ids[i]!, playbookId, stageId })), { source: 'import', entered: new Set(ids) }),
-    );
-    // Twins: created, then moved by setStage at the same instant.
-    for (const [i, [stageId, playbookId]] of named.entries()) {
-      const twin = await contact();
-      await inWorkspace(ws.id, () => t.deps.services.contactStages.setStage(actor, twin.id, { playbookId, stageId }, { source: 'import' })).catch(() => undefined);
-      const [entered, moved] = [await seen(ids[i]!), await seen(twin.id)];
-      expect({ ...entered, version: undefined }).toEqual({ ...moved, version: undefined });
-      expect(versions.get(ids[i]!)).toBe(entered.version);
-    }
-    expect((await seen(ids[0]!)).history).toEqual([[null, { playbookId: p.id, stageId: s1!.id }, '2026-12-11T00:00:00.000Z', 'import']]);
-    const { rows: [event] } = await t.database.raw(`SELECT data, occurred_at FROM contact_events WHERE workspace_id = $1 AND contact_id = $2 AND type = 'contact.stage_changed'`, [ws.id, ids[1]]);
-    expect(event!.data).toEqual({ from: null, to: { playbookId: p.id, stageId: s2!.id }, source: 'import', secondsInPrevious: null });
-    expect((await seen(ids[2]!)).stage).toBeNull();
-    // The trigger-kept counts: each twin pair once in its stage; nobody left in the archived one.
-    const board = await ws.req('GET', `/v1/playbooks/${p.id}/board`);
-    expect(board.body.columns.map((c: { count: number }) => c.count)).toEqual([2, 2, 0]);
-    const { rows: [left] } = await t.database.raw(`SELECT coalesce(sum(n), 0)::int AS n FROM playbook_stage_counts WHERE workspace_id = $1 AND stage_id = $2`, [ws.id, archived.stages[0]!.id]);
-    expect(left!.n).toBe(0);
-  });
 });
 
 describe('the board', () => {

@@ -112,13 +112,8 @@ export function makeContactStageService(deps: { db: Db; clock: Clock }) {
      * staged import twelve times slower than one without stages. A move to an unknown or archived
      * stage, or to a stage of another playbook, is left out, as is a contact already in its stage
      * or deleted. Gives the version of every contact named (moved or not).
-     *
-     * `entered`: contacts the batch writer has just created in the stage named here
-     * (`BatchOptions.initialStages`, so their INSERT wrote the stage and no UPDATE rewrites them).
-     * Their entry is recorded as a move from no stage, at the time they entered; one whose stage
-     * cannot take contacts (archived meanwhile) is taken out of it instead, as if never put in.
      */
-    async setStages(actor: Actor, moves: StageMove[], opts: Pick<MoveOptions, 'source'> & { entered?: ReadonlySet<string> } = {}): Promise<Map<string, number>> {
+    async setStages(actor: Actor, moves: StageMove[], opts: Pick<MoveOptions, 'source'> = {}): Promise<Map<string, number>> {
       if (moves.length === 0) return new Map();
       return db.transaction(async (tx) => {
         const ws = actor.workspaceId;
@@ -136,29 +131,21 @@ export function makeContactStageService(deps: { db: Db; clock: Clock }) {
         const states = await lockStageStates(tx, ws, [...new Set(moves.map((m) => m.contactId))]);
         const versions = new Map(states.map((s) => [s.id, Number(s.version)]));
         const moving = states.filter((s) => !s.deleted && wanted.has(s.id) && wanted.get(s.id)!.stageId !== s.stage_id);
-        const entries = states.filter((s) => opts.entered?.has(s.id) && !s.deleted && s.stage_id !== null);
-        const refused = entries.filter((s) => wanted.get(s.id)?.stageId !== s.stage_id);
-        const written = await writeContactStages(tx, ws, [
-          ...moving.map((s) => ({ id: s.id, playbook_id: wanted.get(s.id)!.playbookId, stage_id: wanted.get(s.id)!.stageId })),
-          ...refused.map((s) => ({ id: s.id, playbook_id: null, stage_id: null })),
-        ], at);
+        const written = await writeContactStages(tx, ws, moving.map((s) => ({ id: s.id, playbook_id: wanted.get(s.id)!.playbookId, stage_id: wanted.get(s.id)!.stageId })), at);
         const source = opts.source ?? sourceFor(actor);
         const actorId = actor.userId ?? actor.principalId;
         const history: Parameters<typeof repo.insertStageHistoryRows>[1] = [];
         const events: ContactEventRow[] = [];
         const outbox: OutboxRow[] = [];
         const newId = uuidv7Source(now.getTime());
-        const record = (contactId: string, from: { playbookId: string; stageId: string } | null, to: { playbookId: string; stageId: string }, secondsInPrevious: number | null, when: Date) => {
-          history.push({ workspaceId: ws, id: newId(), contactId, fromPlaybookId: from?.playbookId ?? null, fromStageId: from?.stageId ?? null, toPlaybookId: to.playbookId, toStageId: to.stageId, changedAt: when, actorType: actor.type, actorId, source });
-          events.push({ id: newId(), contact_id: contactId, type: 'contact.stage_changed', data: { from, to, source, secondsInPrevious }, actor_type: actor.type, actor_id: actorId, occurred_at: when.toISOString() });
-          outbox.push({ id: newId(), topic: 'contact.changed', payload: { contactId, change: 'stage_changed', from, to }, created_at: at });
-        };
         for (const s of moving) {
+          const to = { playbookId: wanted.get(s.id)!.playbookId, stageId: wanted.get(s.id)!.stageId };
           const from = s.stage_id ? { playbookId: s.playbook_id!, stageId: s.stage_id } : null;
           const secondsInPrevious = s.stage_entered_at ? Math.floor((now.getTime() - new Date(s.stage_entered_at).getTime()) / 1000) : null;
-          record(s.id, from, { playbookId: wanted.get(s.id)!.playbookId, stageId: wanted.get(s.id)!.stageId }, secondsInPrevious, now);
+          history.push({ workspaceId: ws, id: newId(), contactId: s.id, fromPlaybookId: from?.playbookId ?? null, fromStageId: from?.stageId ?? null, toPlaybookId: to.playbookId, toStageId: to.stageId, changedAt: now, actorType: actor.type, actorId, source });
+          events.push({ id: newId(), contact_id: s.id, type: 'contact.stage_changed', data: { from, to, source, secondsInPrevious }, actor_type: actor.type, actor_id: actorId, occurred_at: at });
+          outbox.push({ id: newId(), topic: 'contact.changed', payload: { contactId: s.id, change: 'stage_changed', from, to }, created_at: at });
         }
-        for (const s of entries) if (!refused.includes(s)) record(s.id, null, { playbookId: s.playbook_id!, stageId: s.stage_id! }, null, new Date(s.stage_entered_at!));
         await repo.insertStageHistoryRows(tx, history);
         await insertContactEvents(tx, ws, events);
         await insertOutboxRows(tx, ws, outbox);
