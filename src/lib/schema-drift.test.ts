@@ -25,6 +25,7 @@ const ALLOW: DriftAllowances = {
     idempotency_keys: 'stored responses of idempotent requests, raw SQL in src/lib/http/idempotency.ts',
     outbox: 'the transactional outbox, raw SQL in src/lib/jobs/outbox.ts and outbox-relay.ts',
     playbook_stage_day_counts: 'board counters kept by a trigger (migrations 0420–0422), read with raw SQL',
+    stage_count_moves: "a statement's pending stage moves, written and removed by the counters' triggers (migration 1410)",
     bulk_jobs: 'bulk actions, raw SQL in src/bulk/bulk.repo.ts',
     bulk_job_items: 'items of a bulk action, raw SQL in src/bulk/bulk.repo.ts',
     rate_limits: 'request budgets across processes, not tenant data, raw SQL in src/lib/http/rate-limit.ts',
