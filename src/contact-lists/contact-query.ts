@@ -3,8 +3,8 @@ import type { Actor } from '../lib/actor.ts';
 import { queryRows, type Db } from '../lib/db.ts';
 import { AppError } from '../lib/errors.ts';
 import type { CursorCodec, Page } from '../lib/pagination.ts';
-import { presentContact } from '../contacts/contacts.present.ts';
-import type { Contact } from '../contacts/contacts.schema.ts';
+import { CONTACT_MEMBERS, presentContact, presentMembers } from '../contacts/contacts.present.ts';
+import type { Contact, ContactFields } from '../contacts/contacts.schema.ts';
 import { contacts, type ContactRow } from '../contacts/contacts.tables.ts';
 import { readWorkspaceSettings } from '../workspaces/workspace-settings.ts';
 import { listAttributes } from '../attributes/attributes.service.ts';
@@ -26,6 +26,11 @@ export type ListRequest = {
   cursor?: string;
   count?: boolean;
   deleted?: boolean;
+  /**
+   * A light page (`fields=`): only these members, in this order (the contact's own, `id` first),
+   * and only the columns they read are selected.
+   */
+  fields?: readonly (keyof Contact)[];
 };
 
 /** Where errors point: `/query/…` for GET, `/…` for a JSON body; and the status they carry. */
@@ -77,10 +82,12 @@ export async function prepareList(db: Db, cursors: CursorCodec, actor: Actor, re
   const binding = `${actor.workspaceId}|${name}|${JSON.stringify({ f: req.filter ?? null, q: req.q ?? null, d: !!req.deleted })}`;
   const key = req.cursor ? withCursorPointer(() => cursors.decode(req.cursor!, binding), `${place.prefix}/cursor`) : undefined;
   const columns = {
-    ...getTableColumns(contacts),
+    ...columnsFor(req.fields),
     sortKey: sql<string | null>`(${spec.expr})::text`,
     // The stage's name in the same round trip (a page needs it for every contact in a stage).
-    stageName: sql<string | null>`(SELECT s.name FROM playbook_stages s WHERE s.workspace_id = contacts.workspace_id AND s.id = contacts.stage_id)`,
+    ...(!req.fields || req.fields.includes('stage')
+      ? { stageName: sql<string | null>`(SELECT s.name FROM playbook_stages s WHERE s.workspace_id = contacts.workspace_id AND s.id = contacts.stage_id)` }
+      : {}),
   };
   const valuesOnly = sortsWithValues(req.filter).has(name.replace(/^-/, ''));
   // The contacts holding the identifier typed (by key, whatever the search text says).
@@ -108,8 +115,18 @@ export async function prepareList(db: Db, cursors: CursorCodec, actor: Actor, re
   return { exactQuery, exactOnly, pageQueries, binding, spec, sortName: name };
 }
 
+/** Every column of a contact, or (a light page) the id and the columns the members named read. */
+function columnsFor(fields: readonly (keyof Contact)[] | undefined) {
+  const all = getTableColumns(contacts);
+  if (!fields) return all;
+  const keys = new Set<keyof typeof all>(['id', ...fields.flatMap((f) => CONTACT_MEMBERS[f]!.reads)]);
+  return Object.fromEntries([...keys].map((k) => [k, all[k]])) as Partial<typeof all>;
+}
+
 /** A page of contacts: keyset over (sort key, id), so inserts elsewhere never repeat or skip a row. */
-export async function listPage(db: Db, cursors: CursorCodec, actor: Actor, req: ListRequest, place: RequestPlace, now: Date): Promise<Page<Contact>> {
+export async function listPage(db: Db, cursors: CursorCodec, actor: Actor, req: ListRequest & { fields?: undefined }, place: RequestPlace, now: Date): Promise<Page<Contact>>;
+export async function listPage(db: Db, cursors: CursorCodec, actor: Actor, req: ListRequest, place: RequestPlace, now: Date): Promise<Page<Contact> | Page<ContactFields>>;
+export async function listPage(db: Db, cursors: CursorCodec, actor: Actor, req: ListRequest, place: RequestPlace, now: Date): Promise<Page<Contact> | Page<ContactFields>> {
   const { pageQueries, exactQuery, exactOnly, binding } = await prepareList(db, cursors, actor, req, place, now);
   type Row = ContactRow & { sortKey: string | null; stageName: string | null };
   const first = exactQuery ? ((await exactQuery) as Row[]) : [];
@@ -121,9 +138,12 @@ export async function listPage(db: Db, cursors: CursorCodec, actor: Actor, req: 
   const more = rows.length > req.limit;
   const shown = more ? rows.slice(0, req.limit) : rows;
   const last = shown.at(-1);
-  const stageNames = new Map(shown.filter((r) => r.stageId && r.stageName !== null).map((r) => [r.stageId!, r.stageName!]));
-  const result: Page<Contact> = {
-    data: shown.map(({ sortKey: _k, stageName: _s, ...row }) => presentContact(row as ContactRow, { now, stageNames })),
+  const stageNames = new Map(shown.filter((r) => r.stageId && r.stageName != null).map((r) => [r.stageId!, r.stageName!]));
+  const fields = req.fields;
+  const result: Page<Contact> | Page<ContactFields> = {
+    data: shown.map(({ sortKey: _k, stageName: _s, ...row }) =>
+      fields ? (presentMembers(row as ContactRow, fields, { now, stageNames }) as ContactFields) : presentContact(row as ContactRow, { now, stageNames }),
+    ) as Contact[] | ContactFields[],
     // After an exact match (first page only) the next page starts at the top of the rest.
     nextCursor: more && last ? cursors.encode(last.sortKey === null && first.includes(last) ? { v: 'infinity', id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' } : { v: last.sortKey, id: last.id }, binding) : null,
   };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestWorkspace } from '../../test/harness.ts';
 import { buildApp } from '../app.ts';
 import { fixedClock } from '../lib/clock.ts';
+import { CONTACT_FIELD_NAMES } from '../contacts/contacts.schema.ts';
 
 // Many contacts share a timestamp, so the id tie-break does real work.
 const clock = fixedClock('2026-11-01T10:00:00.000Z');
@@ -110,6 +111,34 @@ describe('fields= for light pages', () => {
     for (const c of light as unknown as Record<string, unknown>[]) {
       const whole = byId.get(c.id as string)!;
       expect(c).toEqual({ id: whole.id, firstName: whole.firstName, phone: whole.phone });
+    }
+  });
+
+  it('each member alone, and a mix, equals that member of the whole contact (the light page reads only its columns)', async () => {
+    const w = await t.workspace();
+    const playbook = await w.req('POST', '/v1/playbooks', { name: 'Ventas', stages: [{ name: 'Nuevo' }, { name: 'Ganado', kind: 'won' }] });
+    expect((await w.req('POST', '/v1/contact-attributes', { key: 'plan', label: 'Plan', type: 'text' })).status).toBe(201);
+    const rich = await w.req('POST', '/v1/contacts', {
+      firstName: 'Inés', lastName: 'Núñez Ávila', email: 'ines@example.es', phone: '+34 611 000 111', company: 'Olivos SL',
+      additionalEmails: ['ines.otra@example.es'], externalRef: { id: 'crm-7', url: 'https://crm.example.es/7' },
+      consents: { marketingEmail: true }, customAttributes: { plan: 'pro' },
+    });
+    expect(rich.status, rich.text).toBe(201);
+    clock.advance(1000);
+    expect((await w.req('PUT', `/v1/contacts/${rich.body.id}/stage`, { playbookId: playbook.body.id, stageId: playbook.body.stages[1].id })).status).toBe(200);
+    expect((await w.req('POST', `/v1/contacts/${rich.body.id}/whatsapp-messages`, { direction: 'inbound', body: 'Hola' })).status).toBe(201);
+    const ignored = await create(w, { firstName: 'Ignacio' });
+    expect((await w.req('POST', `/v1/contacts/${ignored.body.id}/ignore`, {})).status).toBeLessThan(300);
+    await create(w);
+    clock.advance(5000);
+    const full = (await w.req('GET', '/v1/contacts?limit=50')).body.data as Record<string, unknown>[];
+    expect(full.length).toBe(3);
+    const asked = [...CONTACT_FIELD_NAMES.map((name) => [name]), ['stage', 'consents', 'pendingAttention', 'whatsappWindow', 'version'], ['lastName', 'customAttributes', 'createdAt']];
+    for (const names of asked) {
+      const light = await w.req('GET', `/v1/contacts?limit=50&fields=${names.join(',')}`);
+      expect(light.status, light.text).toBe(200);
+      const order = CONTACT_FIELD_NAMES.filter((name) => name === 'id' || names.includes(name));
+      expect(light.body.data, names.join(',')).toEqual(full.map((c) => Object.fromEntries(order.map((name) => [name, c[name]]))));
     }
   });
 

@@ -8,41 +8,66 @@ import type { ContactRow } from './contacts.tables.ts';
  */
 export type PresentContext = { now?: Date; stageNames?: ReadonlyMap<string, string> };
 
+type Member<K extends keyof Contact> = { reads: readonly (keyof ContactRow)[]; present: (row: ContactRow, ctx: PresentContext) => Contact[K] };
+
+const iso = (d: Date) => d.toISOString();
+
+/**
+ * Each member of a contact: the row columns it reads and how it is written, in the schema's order.
+ * `reads` lets a light list page (`fields=`) select only the columns its members need.
+ */
+export const CONTACT_MEMBERS: { [K in keyof Contact]-?: Member<K> } = {
+  id: { reads: ['id'], present: (r) => r.id },
+  firstName: { reads: ['firstName'], present: (r) => r.firstName },
+  lastName: { reads: ['lastName'], present: (r) => r.lastName },
+  email: { reads: ['email'], present: (r) => r.email },
+  phone: { reads: ['phone'], present: (r) => r.phone },
+  whatsappUserId: { reads: ['whatsappUserId'], present: (r) => r.whatsappUserId },
+  company: { reads: ['company'], present: (r) => r.company },
+  additionalEmails: { reads: ['additionalEmails'], present: (r) => r.additionalEmails },
+  additionalPhones: { reads: ['additionalPhones'], present: (r) => r.additionalPhones },
+  ownerId: { reads: ['ownerId'], present: (r) => r.ownerId },
+  source: { reads: ['source'], present: (r) => r.source as Contact['source'] },
+  sourceDetail: { reads: ['sourceDetail'], present: (r) => r.sourceDetail },
+  externalRef: { reads: ['externalRefId', 'externalRefUrl'], present: (r) => (r.externalRefId ? { id: r.externalRefId, url: r.externalRefUrl } : null) },
+  crmLinks: { reads: ['crmLinks'], present: (r) => r.crmLinks },
+  consents: {
+    reads: ['consentTransactionalWhatsapp', 'consentTransactionalEmail', 'consentMarketingWhatsapp', 'consentMarketingEmail'],
+    present: (r) => ({
+      transactionalWhatsapp: r.consentTransactionalWhatsapp,
+      transactionalEmail: r.consentTransactionalEmail,
+      marketingWhatsapp: r.consentMarketingWhatsapp,
+      marketingEmail: r.consentMarketingEmail,
+    }),
+  },
+  customAttributes: { reads: ['customAttributes'], present: (r) => r.customAttributes ?? {} },
+  stage: { reads: ['stageId', 'playbookId', 'stageEnteredAt'], present: (r, ctx) => presentStage(r, ctx) },
+  pendingAttention: { reads: ['attentionWhatsappSince', 'attentionCallSince', 'attentionEmailSince'], present: (r) => presentAttention(r) },
+  ignored: { reads: ['ignoredAt'], present: (r) => Boolean(r.ignoredAt) },
+  // Without the service's clock (merge, bulk paths) the window falls back to the system time.
+  whatsappWindow: { reads: ['lastInboundWhatsappAt'], present: (r, ctx) => whatsappWindow(r.lastInboundWhatsappAt, ctx.now ?? new Date()) },
+  mergedIntoId: { reads: ['mergedIntoId'], present: (r) => r.mergedIntoId },
+  createdAt: { reads: ['createdAt'], present: (r) => iso(r.createdAt) },
+  updatedAt: { reads: ['updatedAt'], present: (r) => iso(r.updatedAt) },
+  deletedAt: { reads: ['deletedAt'], present: (r) => (r.deletedAt ? iso(r.deletedAt) : null) },
+  version: { reads: ['version'], present: (r) => Number(r.version) },
+};
+
+const CONTACT_MEMBER_NAMES = Object.keys(CONTACT_MEMBERS) as (keyof Contact)[];
+
 /** The API shape of a contact; never a raw row. */
 export function presentContact(row: ContactRow, ctx: PresentContext = {}): Contact {
-  return {
-    id: row.id,
-    firstName: row.firstName,
-    lastName: row.lastName,
-    email: row.email,
-    phone: row.phone,
-    whatsappUserId: row.whatsappUserId,
-    company: row.company,
-    additionalEmails: row.additionalEmails,
-    additionalPhones: row.additionalPhones,
-    ownerId: row.ownerId,
-    source: row.source as Contact['source'],
-    sourceDetail: row.sourceDetail,
-    externalRef: row.externalRefId ? { id: row.externalRefId, url: row.externalRefUrl } : null,
-    crmLinks: row.crmLinks,
-    consents: {
-      transactionalWhatsapp: row.consentTransactionalWhatsapp,
-      transactionalEmail: row.consentTransactionalEmail,
-      marketingWhatsapp: row.consentMarketingWhatsapp,
-      marketingEmail: row.consentMarketingEmail,
-    },
-    customAttributes: row.customAttributes ?? {},
-    stage: presentStage(row, ctx),
-    pendingAttention: presentAttention(row),
-    ignored: Boolean(row.ignoredAt),
-    // Without the service's clock (merge, bulk paths) the window falls back to the system time.
-    whatsappWindow: whatsappWindow(row.lastInboundWhatsappAt, ctx.now ?? new Date()),
-    mergedIntoId: row.mergedIntoId,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-    deletedAt: row.deletedAt ? row.deletedAt.toISOString() : null,
-    version: Number(row.version),
-  };
+  return presentMembers(row, CONTACT_MEMBER_NAMES, ctx) as Contact;
+}
+
+/**
+ * Only the members named, in the order given (a `fields=` page passes them in the contact's own
+ * order, `id` first): the row needs only their `reads`.
+ */
+export function presentMembers(row: ContactRow, names: readonly (keyof Contact)[], ctx: PresentContext = {}): Partial<Contact> {
+  const out: Record<string, unknown> = {};
+  for (const name of names) out[name] = CONTACT_MEMBERS[name]!.present(row, ctx);
+  return out as Partial<Contact>;
 }
 
 function presentStage(row: ContactRow, ctx: PresentContext): Contact['stage'] {
