@@ -15,7 +15,7 @@ import { useBoard, useMoveCard, usePlaybooks, type Card, type Column, type MoveI
 export function PlaybookIndex() {
   const { t } = useTranslation();
   const playbooks = usePlaybooks();
-  if (playbooks.isPending) return <Center h="40vh"><Loader aria-label={t('common.loading')} /></Center>;
+  if (playbooks.isPending) return <Center h="40vh"><Loader role="status" aria-label={t('common.loading')} /></Center>;
   if (playbooks.isError) return <Alert color="red" title={t('common.loadError')} role="alert">{playbooks.error.message}</Alert>;
   const first = playbooks.data[0];
   if (!first) {
@@ -117,7 +117,7 @@ export default function BoardPage() {
           {failure}
         </Alert>
       )}
-      {board.isPending && <Center h="40vh"><Loader aria-label={t('common.loading')} /></Center>}
+      {board.isPending && <Center h="40vh"><Loader role="status" aria-label={t('common.loading')} /></Center>}
       {board.isError && (
         <Alert color="red" title={t('common.loadError')} role="alert">
           <Group><Text size="sm">{board.error.message}</Text><Button size="xs" variant="light" onClick={() => void board.refetch()}>{t('common.retry')}</Button></Group>

@@ -84,7 +84,7 @@ export default function PaletteModal({ opened, onClose }: { opened: boolean; onC
             placeholder={t('palette.placeholder')}
             value={text}
             onChange={(e) => setText(e.currentTarget.value)}
-            rightSection={search.searching && text.trim() ? <Loader size="xs" aria-label={t('palette.searching')} /> : null}
+            rightSection={search.searching && text.trim() ? <Loader size="xs" role="status" aria-label={t('palette.searching')} /> : null}
             onKeyDown={(e) => {
               newTab.current = e.ctrlKey || e.metaKey;
               if (e.key === 'Escape') onClose();
