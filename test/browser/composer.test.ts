@@ -214,7 +214,8 @@ describe('contact composer: email, task, meeting, deal, document', { timeout: 90
     await box.getByRole('combobox', { name: 'Canal' }).waitFor({ state: 'visible', ...P });
     expect(await box.getByRole('radio').count()).toBe(0);
     await box.getByRole('combobox', { name: 'Canal' }).click();
-    expect(await page.getByRole('option').allTextContents()).toEqual(['WhatsApp', 'Email', 'Llamada', 'Nota interna', 'Tarea', 'Reunión', 'Oportunidad', 'Documento']);
+    // The dropdown opens on a later frame, so poll: reading the options at once can find none yet.
+    await expect.poll(() => page.getByRole('option').allTextContents(), P).toEqual(['WhatsApp', 'Email', 'Llamada', 'Nota interna', 'Tarea', 'Reunión', 'Oportunidad', 'Documento']);
     await page.keyboard.press('Escape');
     await pick(page, 'Reunión');
     await box.getByLabel('Empieza').waitFor({ state: 'visible', ...P });
