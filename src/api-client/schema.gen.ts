@@ -652,7 +652,7 @@ export interface paths {
         put?: never;
         /**
          * List contacts matching a JSON filter tree (AND / OR / NOT), with search, any sort and keyset pagination
-         * @description The same list as `GET /v1/contacts`, filtered by a JSON filter tree (`ContactFilter`: `and`/`or`/`not` groups over `{ field, op, value }` conditions, within the limits that schema states). Errors point at the node at fault (`/filter/and/1/op`). Page with `cursor`, like the GET.
+         * @description The same list as `GET /v1/contacts` (`fields` gives the same light pages), filtered by a JSON filter tree (`ContactFilter`: `and`/`or`/`not` groups over `{ field, op, value }` conditions, within the limits that schema states). Errors point at the node at fault (`/filter/and/1/op`). Page with `cursor`, like the GET.
          */
         post: operations["searchContacts"];
         delete?: never;
@@ -2413,6 +2413,8 @@ export interface components {
             count: boolean;
             /** @default false */
             deleted: boolean;
+            /** @description A light page, as `fields=` of `GET /v1/contacts`: each contact carries only these members (and `id`); items are then `ContactFields` */
+            fields?: ("id" | "firstName" | "lastName" | "email" | "phone" | "whatsappUserId" | "company" | "additionalEmails" | "additionalPhones" | "ownerId" | "source" | "sourceDetail" | "externalRef" | "crmLinks" | "consents" | "customAttributes" | "stage" | "pendingAttention" | "ignored" | "whatsappWindow" | "mergedIntoId" | "createdAt" | "updatedAt" | "deletedAt" | "version")[];
         };
         /** @enum {string} */
         ContactSource: "manual" | "csv" | "api" | "call" | "whatsapp" | "email" | "crm" | "web" | "typeform" | "calendly" | "meta_ads" | "bankflip";
@@ -6071,7 +6073,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ContactPage"];
+                    "application/json": components["schemas"]["ContactPage"] | components["schemas"]["ContactFieldsPage"];
                 };
             };
             400: components["responses"]["BadRequest"];

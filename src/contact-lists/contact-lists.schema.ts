@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONTACT_FIELD_NAMES, type Contact } from '../contacts/contacts.schema.ts';
 import { MAX_PAGE_SIZE } from './contact-query.ts';
 import { filterLimitError } from './filter-limits.ts';
 
@@ -32,6 +33,12 @@ export const ContactSearch = z
     cursor: z.string().max(2000).optional(),
     count: z.boolean().default(false),
     deleted: z.boolean().default(false),
+    fields: z
+      .array(z.enum(CONTACT_FIELD_NAMES as [keyof Contact, ...(keyof Contact)[]]))
+      .min(1)
+      .max(CONTACT_FIELD_NAMES.length)
+      .optional()
+      .meta({ description: 'A light page, as `fields=` of `GET /v1/contacts`: each contact carries only these members (and `id`); items are then `ContactFields`' }),
   })
   .strict()
   .meta({

@@ -142,6 +142,20 @@ describe('fields= for light pages', () => {
     }
   });
 
+  it('POST /v1/contacts/search takes `fields` too: the same light page as the GET, filtered by the tree', async () => {
+    const get = await ws.req('GET', '/v1/contacts?limit=500&sort=createdAt&fields=phone,firstName,firstName');
+    const post = await ws.req('POST', '/v1/contacts/search', { limit: 500, sort: 'createdAt', filter: { field: 'email', op: 'contains', value: 'example' }, fields: ['phone', 'firstName', 'firstName'] });
+    expect(post.status, post.text).toBe(200);
+    expect(post.body.data.length).toBeGreaterThanOrEqual(30);
+    expect(post.body).toEqual(get.body);
+    for (const c of post.body.data) expect(Object.keys(c)).toEqual(['id', 'firstName', 'phone']);
+    const bad = await ws.req('POST', '/v1/contacts/search', { fields: ['firstName', 'favouriteColour'] });
+    expect(bad.status).toBe(422);
+    expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(bad.body.errors[0]).toMatchObject({ pointer: '/fields/1' });
+    expect((await ws.req('POST', '/v1/contacts/search', { fields: [] })).body.errors[0]).toMatchObject({ pointer: '/fields' });
+  });
+
   it('keeps the cursor of the same filters and sort: a light page continues a full one', async () => {
     const first = await ws.req('GET', '/v1/contacts?limit=3&sort=createdAt');
     const next = await ws.req('GET', `/v1/contacts?limit=3&sort=createdAt&fields=id,createdAt&cursor=${encodeURIComponent(first.body.nextCursor)}`);
@@ -164,8 +178,10 @@ describe('fields= for light pages', () => {
   it('writes the same bytes in production (no response validation) as the validating test app', async () => {
     const prod = await buildApp({ ...t.deps, config: { ...t.deps.config, validateResponses: false } }, { logger: false });
     try {
-      for (const url of ['/v1/contacts?limit=5&fields=firstName,lastName,phone', '/v1/contacts?limit=5&fields=stage,consents,pendingAttention&count=true', '/v1/contacts?limit=5']) {
-        const inject = (app: typeof prod) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${ws.apiKey}` } });
+      for (const url of ['/v1/contacts?limit=5&fields=firstName,lastName,phone', '/v1/contacts?limit=5&fields=stage,consents,pendingAttention&count=true', '/v1/contacts?limit=5', 'POST {"limit":5,"fields":["email","ownerId"]}', 'POST {"limit":5}']) {
+        const [method, payload] = url.startsWith('POST') ? (['POST', JSON.parse(url.slice(5))] as const) : (['GET', undefined] as const);
+        const inject = (app: typeof prod) =>
+          app.inject({ method, url: method === 'POST' ? '/v1/contacts/search' : url, payload, headers: { authorization: `Bearer ${ws.apiKey}` } });
         const [a, b] = [await inject(t.app), await inject(prod)];
         expect(a.statusCode, url).toBe(200);
         expect(b.headers['content-type'], url).toBe(a.headers['content-type']);

@@ -58,7 +58,7 @@ export async function listContacts(db: Db, cursors: CursorCodec, actor: Actor, q
       cursor: q.cursor,
       count: q.count === 'true',
       deleted: q.deleted === 'true',
-      ...(q.fields === undefined ? {} : { fields: fieldNames(q.fields) }),
+      ...(q.fields === undefined ? {} : { fields: orderedFields(q.fields.split(',')) }),
     },
     { prefix: '/query', status: 400 },
     now,
@@ -67,10 +67,10 @@ export async function listContacts(db: Db, cursors: CursorCodec, actor: Actor, q
 }
 
 /**
- * `fields=`: the members named (and `id`), in the contact's own order so both serializers write
- * the same bytes. The page then selects only the columns these members read.
+ * `fields`: the members named (and `id`), once each, in the contact's own order so both
+ * serializers write the same bytes. The page then selects only the columns these members read.
  */
-export function fieldNames(fields: string): (keyof Contact)[] {
-  const wanted = new Set(['id', ...fields.split(',')]);
+export function orderedFields(fields: readonly string[]): (keyof Contact)[] {
+  const wanted = new Set(['id', ...fields]);
   return CONTACT_FIELD_NAMES.filter((name) => wanted.has(name));
 }

@@ -113,7 +113,13 @@ describe('contacts: filters, views, bulk actions, edit', { timeout: 90_000 }, ()
 
   it('sorts by a column (aria-sort, URL), chooses columns, and moves through rows from the keyboard', async () => {
     const { context, page } = await signedIn(eva);
+    const search = (extra: (body: string) => boolean = () => true) => page.waitForResponse((r) => r.url().endsWith('/v1/contacts/search') && extra(r.request().postData() ?? ''), P);
+    const firstPage = search();
     await page.goto(`${base}/contacts`);
+    // Light pages: the row's own members and those of the shown columns, not whole contacts.
+    const light = await firstPage;
+    expect(JSON.parse(light.request().postData()!).fields).toEqual(['company', 'email', 'firstName', 'lastName', 'ownerId', 'pendingAttention', 'phone', 'stage', 'version', 'whatsappUserId']);
+    expect(Object.keys((await light.json()).data[0])).toEqual(['id', 'firstName', 'lastName', 'email', 'phone', 'whatsappUserId', 'company', 'ownerId', 'stage', 'pendingAttention', 'version']);
     await expect.poll(() => rowCount(page), P).toBe(5);
     await page.getByRole('button', { name: 'Nombre' }).click();
     await page.waitForURL(/sort=lastName/);
@@ -125,7 +131,9 @@ describe('contacts: filters, views, bulk actions, edit', { timeout: 90_000 }, ()
     expect(await page.getByRole('columnheader', { name: 'Nombre' }).getAttribute('aria-sort')).toBe('descending');
 
     await page.getByRole('button', { name: 'Columnas' }).click();
+    const withAttributes = search((body) => body.includes('customAttributes'));
     await page.getByRole('checkbox', { name: 'Interés' }).click();
+    expect((await (await withAttributes).json()).data.map((c: { customAttributes: object }) => c.customAttributes)).toContainEqual({ interes: 'alto' });
     await page.waitForURL(/cols=[^&]*attributes\.interes/);
     await expect.poll(() => table(page).getByRole('columnheader', { name: 'Interés' }).count(), P).toBe(1);
     await page.keyboard.press('Escape');

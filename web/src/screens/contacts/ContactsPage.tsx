@@ -2,13 +2,12 @@ import { Alert, Button, Group, Modal, Stack, Text, TextInput, Title } from '@man
 import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Contact } from '../../lib/api.ts';
 import { useFormat } from '../../lib/format.ts';
 import { BulkBar } from './bulk/BulkBar.tsx';
 import { BulkDialog, type BulkKind } from './bulk/BulkDialog.tsx';
 import type { BulkSelection } from './bulk/useBulkJob.ts';
 import { ColumnPicker } from './ColumnPicker.tsx';
-import { DEFAULT_COLUMNS, attributeColumns, builtInColumns } from './columns.tsx';
+import { DEFAULT_COLUMNS, attributeColumns, builtInColumns, fieldsFor, type TableContact } from './columns.tsx';
 import { ContactsTable } from './ContactsTable.tsx';
 import { CreateContactForm } from './CreateContactForm.tsx';
 import { EditContactModal } from './EditContactModal.tsx';
@@ -31,22 +30,23 @@ export default function ContactsPage() {
   const { state: url, params, update, setParam } = useContactsUrl();
   const [q] = useDebouncedValue(url.q.trim(), 200);
   const creating = params.get('new') === '1';
-  const request = useMemo(() => ({ q, filter: url.filter, sort: url.sort }), [q, url.filter, url.sort]);
-  const list = useContactList(request);
-  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);
-  const count = list.data?.pages[0]?.count;
-  const listKey = canonical(request);
-  const selection = useSelection(rows, listKey);
-  const [bulk, setBulk] = useState<BulkKind | null>(null);
-  const [editing, setEditing] = useState<Contact | null>(null);
-  const catalogue = useFilterFields();
-
   const attributes = useAttributes();
   const users = useUsers();
   const userById = useMemo(() => new Map((users.data ?? []).map((u) => [u.id, u])), [users.data]);
   const allColumns = useMemo(() => [...builtInColumns(t), ...attributeColumns(attributes.data ?? [])], [t, attributes.data]);
   const shownIds = url.cols ?? DEFAULT_COLUMNS;
   const columns = useMemo(() => shownIds.map((id) => allColumns.find((c) => c.id === id)).filter((c) => c !== undefined), [shownIds, allColumns]);
+  const request = useMemo(() => ({ q, filter: url.filter, sort: url.sort }), [q, url.filter, url.sort]);
+  const fields = useMemo(() => fieldsFor(columns), [columns]);
+  const list = useContactList(useMemo(() => ({ ...request, fields }), [request, fields]));
+  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);
+  const count = list.data?.pages[0]?.count;
+  const listKey = canonical(request);
+  const selection = useSelection(rows, listKey);
+  const [bulk, setBulk] = useState<BulkKind | null>(null);
+  const [editing, setEditing] = useState<TableContact | null>(null);
+  const catalogue = useFilterFields();
+
 
   const open = useCallback((patch: Partial<ContactsUrl>, replace?: boolean) => update(patch, { replace }), [update]);
   const sort = url.sort ?? (q ? '' : DEFAULT_SORT);

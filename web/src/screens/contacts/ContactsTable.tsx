@@ -3,16 +3,15 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
-import type { Contact } from '../../lib/api.ts';
 import { displayName, useFormat } from '../../lib/format.ts';
-import type { Column } from './columns.tsx';
+import type { Column, TableContact } from './columns.tsx';
 import type { User } from './workspace-data.ts';
 import './contacts.css';
 
 const ROW = 44;
 
 type Props = {
-  rows: Contact[];
+  rows: TableContact[];
   total: number;
   columns: Column[];
   users: Map<string, User>;
@@ -21,7 +20,7 @@ type Props = {
   selected: ReadonlySet<string>;
   onToggle(index: number, range: boolean): void;
   onToggleAll(): void;
-  onEdit(contact: Contact): void;
+  onEdit(contact: TableContact): void;
   hasMore: boolean;
   loadMore(): void;
   loading: boolean;

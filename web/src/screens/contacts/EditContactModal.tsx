@@ -7,13 +7,16 @@ import { displayName } from '../../lib/format.ts';
 import { useFieldErrorText } from '../../lib/useFieldError.ts';
 import { ContactIdentityInputs, IDENTITY_FIELDS, type IdentityValues } from './ContactIdentityInputs.tsx';
 
-const valuesOf = (c: Contact): IdentityValues => ({ firstName: c.firstName, lastName: c.lastName, email: c.email ?? '', phone: c.phone ?? '', company: c.company ?? '' });
+/** What the dialog edits, and the version it sends as If-Match: a light page's row carries these. */
+export type EditableContact = Pick<Contact, 'id' | 'firstName' | 'lastName' | 'email' | 'phone' | 'company' | 'version'>;
+
+const valuesOf = (c: EditableContact): IdentityValues => ({ firstName: c.firstName, lastName: c.lastName, email: c.email ?? '', phone: c.phone ?? '', company: c.company ?? '' });
 
 /**
  * Edit a contact from its row: only the changed fields are sent, with If-Match; the API's field
  * errors (`errors[].pointer`) show under their field and the typed value stays (ui.md §5.4, 422).
  */
-export function EditContactModal({ contact, onClose }: { contact: Contact; onClose(): void }) {
+export function EditContactModal({ contact, onClose }: { contact: EditableContact; onClose(): void }) {
   const { t } = useTranslation();
   const text = useFieldErrorText();
   const queryClient = useQueryClient();

@@ -1,11 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Contact } from '../../lib/api.ts';
 
 /**
  * Ticked rows by id, Shift for a range from the last one ticked, and "all that match the filter"
  * (then a bulk action carries the filter, not the loaded ids). Cleared when the list's query changes.
  */
-export function useSelection(rows: Contact[], listKey: string) {
+export function useSelection(rows: { id: string }[], listKey: string) {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [allMatching, setAllMatching] = useState(false);
   const anchor = useRef<number | null>(null);
