@@ -5,7 +5,9 @@
  * autocannon from this process at 1, 8 and 32 connections. Every request is a distinct, validly
  * signed WhatsApp message envelope (its own wamid, so each stores one event); the bare handler
  * (`GET /healthz`) is measured in the same run. At the end the stored events are counted against
- * the 2xx answers: an acknowledged event that is not stored is a loss.
+ * the 2xx answers: an acknowledged event that is not stored is a loss. Beside each figure, the
+ * server's CPU per request (its process group, from /proc): steadier than the ratio, whose
+ * reference (the bare handler) swings by 2× from run to run on a shared 2-core machine.
  *
  *   npx tsx bench/webhooks-outside.ts --backend pglite             # a fresh embedded data dir, removed after
  *   npx tsx bench/webhooks-outside.ts --backend postgres           # a fresh vixiees_bench_* database, dropped after
@@ -96,7 +98,8 @@ function signedMessage(): { body: string; headers: Record<string, string> } {
   return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(APP_SECRET, body) } };
 }
 
-type Row = { name: string; at: Record<number, Driven> };
+/** Per concurrency: the load generator's figures and the server's CPU milliseconds per request (its process group). */
+type Row = { name: string; at: Record<number, Driven & { cpuMs: number }> };
 
 async function main() {
   console.log(`B4 webhook ack from outside, ${opts.backend}, ${cpus().length} cores, node ${process.version}, load ${load()}`);
@@ -123,10 +126,12 @@ async function main() {
       for (const [name, req] of cases) {
         const row: Row = { name, at: {} };
         for (const c of CONNECTIONS) {
-          const d = await drive(server.base, undefined, req, c, n);
+          const cpu0 = server.cpuSeconds();
+          const driven = await drive(server.base, undefined, req, c, n);
+          const d = { ...driven, cpuMs: ((server.cpuSeconds() - cpu0) * 1000) / driven.sent };
           row.at[c] = d;
           if (req.each) answered += d.answered;
-          console.log(`  ${name} at ${c}: ${d.perSecond.toFixed(0)} req/s, p50 ${d.p50.toFixed(1)} / p99 ${d.p99.toFixed(1)} ms${d.errors ? `, ${d.errors} errors` : ''}`);
+          console.log(`  ${name} at ${c}: ${d.perSecond.toFixed(0)} req/s, p50 ${d.p50.toFixed(1)} / p99 ${d.p99.toFixed(1)} ms, server CPU ${d.cpuMs.toFixed(3)} ms a request${d.errors ? `, ${d.errors} errors` : ''}`);
         }
         rows.push(row);
       }
@@ -143,11 +148,12 @@ async function main() {
   const p99 = ack.at[32]!.p99;
   const errors = CONNECTIONS.reduce((s, c) => s + ack.at[c]!.errors, 0);
   const verdict = `ratio ${ratio >= 0.4 ? 'yes' : '**no**'} · p99 ${p99 <= 25 ? 'yes' : '**no**'} · lost ${stored >= answered ? 'none' : `**${answered - stored}**`}${errors ? ` · **${errors} errors**` : ''}`;
+  const cpu = (r: Row) => r.at[32]!.cpuMs.toFixed(3);
   const table = [
-    `| # | case (${opts.backend}) | 1 connection | 8 connections | 32 connections | × bare at 32 | target | verdict |`,
-    '|---|---|---|---|---|---|---|---|',
-    `| HTTP | ${bare.name} | ${cells(bare).join(' | ')} | 1 | | reference |`,
-    `| B4 | ${ack.name} | ${cells(ack).join(' | ')} | ${ratio.toFixed(3)} | ≥ 0.4× bare, p99 ≤ 25 ms at 32 | ${verdict} |`,
+    `| # | case (${opts.backend}) | 1 connection | 8 connections | 32 connections | × bare at 32 | server CPU ms a request at 32 | target | verdict |`,
+    '|---|---|---|---|---|---|---|---|---|',
+    `| HTTP | ${bare.name} | ${cells(bare).join(' | ')} | 1 | ${cpu(bare)} | | reference |`,
+    `| B4 | ${ack.name} | ${cells(ack).join(' | ')} | ${ratio.toFixed(3)} | ${cpu(ack)} | ≥ 0.4× bare, p99 ≤ 25 ms at 32 | ${verdict} |`,
   ].join('\n');
   console.log(`\n${table}\n\n${n} requests per case and concurrency (after a warm-up); ${answered} webhooks answered 2xx, ${stored} events stored${stored > answered ? ' (more stored than answered: requests that timed out on the client after their commit, which a sender retries and the inbox dedupes)' : ''}; load average at the end ${load()}`);
   mkdirSync('bench/results', { recursive: true });

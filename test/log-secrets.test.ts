@@ -107,6 +107,9 @@ describe('logs hold no secrets', () => {
     const records = lines.map((l) => JSON.parse(l) as { level: number; msg?: string; req?: { url: string }; err?: Record<string, string> });
     expect(records.filter((r) => r.msg === 'incoming request').length).toBeGreaterThanOrEqual(12);
     expect(records.some((r) => r.req?.url === '/v1/contacts?q=[redacted]')).toBe(true);
+    // The access line (written without the redaction pass) names its request and its answer.
+    const access = records.filter((r) => r.msg === 'incoming request') as unknown as { reqId?: string; res?: { statusCode?: number }; responseTime?: number }[];
+    expect(access.every((r) => /^[0-9a-f-]{36}$/.test(r.reqId ?? '') && typeof r.res?.statusCode === 'number' && typeof r.responseTime === 'number')).toBe(true);
     // The refusal is a security event in the log (R38), without the key it refused.
     expect(records.filter((r) => r.level === 40 && (r as { event?: string }).event === 'rate_limited')).toHaveLength(1);
     const failures = records.filter((r) => r.level === 50 && r.msg === 'request failed');

@@ -4,7 +4,8 @@ import { stats, type Stats } from '../measure.ts';
 /** `each`, when given, makes every request's own body and extra headers (e.g. a distinct signed webhook). */
 export type Request = { method: 'GET' | 'POST'; path: string; body?: unknown; each?: () => { body: string; headers: Record<string, string> } };
 /** `answered`: the 2xx answers of the warm-up and the run together (what a webhook bench checks against the rows stored). */
-export type Driven = Stats & { perSecond: number; errors: number; answered: number };
+/** `sent`: every request made, warm-up included (what a CPU reading around `drive` covers). */
+export type Driven = Stats & { perSecond: number; errors: number; answered: number; sent: number };
 
 /**
  * `amount` requests with `inFlight` connections from autocannon in this process (never the
@@ -38,5 +39,5 @@ export async function drive(base: string, apiKey: string | undefined, req: Reque
   const warm = await once(Math.max(50, Math.floor(amount / 10)));
   const run = await once(amount);
   const answered = warm.ms.length - warm.errors + run.ms.length - run.errors;
-  return { ...stats(run.ms), perSecond: run.ms.length / run.seconds, errors: run.errors, answered };
+  return { ...stats(run.ms), perSecond: run.ms.length / run.seconds, errors: run.errors, answered, sent: warm.ms.length + run.ms.length };
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export const freePort = () =>
@@ -9,7 +10,33 @@ export const freePort = () =>
     });
   });
 
-export type ServerProcess = { base: string; startSeconds: number; stop(): Promise<void> };
+/**
+ * CPU seconds (user + system) spent so far by the processes of a process group (Linux /proc;
+ * 0 elsewhere): npm and the node it started, and on the embedded database the database itself.
+ * The load generator's own CPU is not in it.
+ */
+export function groupCpuSeconds(group: number): number {
+  let ticks = 0;
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return 0;
+  }
+  for (const pid of entries) {
+    try {
+      // Fields after the command's closing parenthesis: state is field 3, pgrp 5, utime 14, stime 15.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[2]) === group) ticks += Number(rest[11]) + Number(rest[12]);
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux.
+}
+
+export type ServerProcess = { base: string; startSeconds: number; stop(): Promise<void>; cpuSeconds(): number };
 
 /**
  * The real server as a separate process (`npm start` unless told otherwise), in its own process
@@ -35,7 +62,7 @@ export async function startServer(command: string, env: Record<string, string>):
       throw new Error('no /readyz within 120 s');
     }
     const ok = await fetch(`${base}/readyz`).then((r) => r.status === 200, () => false);
-    if (ok) return { base, startSeconds: (performance.now() - t0) / 1000, stop };
+    if (ok) return { base, startSeconds: (performance.now() - t0) / 1000, stop, cpuSeconds: () => groupCpuSeconds(child.pid!) };
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -11,6 +11,8 @@ import { z } from 'zod';
 const Profile = z.object({ name: z.string().max(1000).optional() }).loose();
 export const WaContact = z.object({ profile: Profile.optional(), wa_id: z.string().max(64).optional(), user_id: z.string().max(200).optional() }).loose();
 export type WaContact = z.infer<typeof WaContact>;
+/** Built once, not per delivery (it was a measurable part of the acknowledgement). */
+const WaContacts = z.array(WaContact);
 
 const unixSeconds = z.string().regex(/^\d{1,12}$/, 'must be Unix seconds as a string');
 
@@ -83,7 +85,7 @@ export function splitWebhook(raw: Buffer): SplitEvent[] {
       }
       const metadata = (value.metadata ?? {}) as { phone_number_id?: unknown };
       const phoneNumberId = typeof metadata.phone_number_id === 'string' ? metadata.phone_number_id : null;
-      const contacts = z.array(WaContact).safeParse(value.contacts ?? []);
+      const contacts = WaContacts.safeParse(value.contacts ?? []);
       const known = contacts.success ? contacts.data : [];
       for (const [i, m] of (Array.isArray(value.messages) ? value.messages : []).entries()) {
         const parsed = WaMessage.safeParse(m);
