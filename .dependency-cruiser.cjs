@@ -42,6 +42,8 @@ const PUBLIC_FILES = [
   '^src/contacts/require-contact\\.ts$',
   // The one way a contact row becomes the API's Contact (list, board, attention queue).
   '^src/contacts/contacts\\.present\\.ts$',
+  // The one way a page of contacts (full or light) is written, for both list routes (GET and search).
+  '^src/contacts/contact-page-reply\\.ts$',
   // Email and phone normalisation: pure functions, shared by filters and identity.
   '^src/contacts/identifiers\\.ts$',
   // The attention and WhatsApp-window parts of a contact's row: pure schema and arithmetic.
