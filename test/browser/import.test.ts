@@ -114,7 +114,7 @@ describe('import wizard', { timeout: 90_000 }, () => {
 
     // Deshacer importación: previews what it does, then created contacts go, the updated one is restored.
     await page.getByRole('button', { name: 'Deshacer importación' }).click();
-    expect(await page.getByText(/Se enviarán a la papelera los 2 contactos creados/).count()).toBe(1);
+    await expect.poll(() => page.getByText(/Se enviarán a la papelera los 2 contactos creados/).count(), P).toBe(1);
     await page.getByRole('button', { name: 'Sí, deshacer' }).click();
     await expect.poll(async () => (await page.getByTestId('rollback-result').textContent()) ?? '', P).toContain('2 contactos a la papelera, 1 restaurados');
     expect(await live('lucia@importada.example')).toEqual([]);
