@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../src/api-keys/api-keys.service.ts';
 import { buildApp } from '../src/app.ts';
 import { makeDeps } from '../src/deps.ts';
+import { fixedClock } from '../src/lib/clock.ts';
 import { queryRows, type Database } from '../src/lib/db.ts';
 import { makeLogger } from '../src/lib/logger.ts';
 import { openTestDatabase, testConfig } from './harness.ts';
@@ -48,7 +49,9 @@ beforeAll(async () => {
   // 500 whose driver error carries the SQL, every parameter and a `detail` with the values.
   await database.raw(`ALTER TABLE contacts ADD CONSTRAINT log_secrets_reject CHECK (first_name <> 'Rejectina') NOT VALID`);
   await database.raw(`ALTER TABLE whatsapp_messages ADD CONSTRAINT log_secrets_reject CHECK (body IS NULL OR body NOT LIKE '%reject-me%') NOT VALID`);
-  const deps = await makeDeps(testConfig({ rateLimitPerMinute: 1000, authFailuresPerMinute: 2 }), database);
+  // A stopped clock: the failure budget's one-minute window cannot end between the wrong keys
+  // below (a boundary there once made the third a 401 instead of the 429).
+  const deps = await makeDeps(testConfig({ rateLimitPerMinute: 1000, authFailuresPerMinute: 2 }), database, fixedClock(new Date().toISOString()));
   app = await buildApp(deps, { logger: makeLogger('trace', sink) });
   apiKey = (await deps.services.workspaces.create({ name: 'Log secrets', ownerName: person.firstName, ownerEmail: person.email })).apiKey.secret;
 });
