@@ -59,8 +59,8 @@ const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 
 type Deps = Awaited<ReturnType<typeof makeDeps>>;
 type Case = { id: string; name: string; req: Request; target: 'list' | 'board' | 'get' | 'bare' | 'search'; sql?: (deps: Deps) => Promise<unknown> };
-/** `cpuMs`: the server's CPU per request at 8 in flight (its process group; on PGlite the database's work too). */
-type Result = { c: Case; one: Driven; eight: Driven; cpuMs: number; sql?: Stats };
+/** `eight.cpuMs`: the server's CPU per request at 8 in flight (its process group; on PGlite the database's work too). */
+type Result = { c: Case; one: Driven; eight: Driven; sql?: Stats };
 type Prepared = { url: string; dataDir?: string; world: World; sampleId?: string; drop?: () => Promise<void> };
 const embedded = opts.backend === 'pglite';
 
@@ -154,12 +154,10 @@ async function main() {
     for (const c of cases) {
       if (only && c.target !== 'bare' && !only.test(c.name)) continue;
       const one = await drive(server.base, world.apiKey, c.req, 1, n);
-      const cpu0 = server.cpuSeconds();
-      const eight = await drive(server.base, world.apiKey, c.req, 8, n);
-      const cpuMs = ((server.cpuSeconds() - cpu0) * 1000) / eight.sent;
+      const eight = await drive(server.base, world.apiKey, c.req, 8, n, server.cpuSeconds);
       const sql = c.sql && here ? pgbenchTimes(url, await recordSql(() => c.sql!(here.deps)), n, { role: APP_ROLE, workspaceId: world.workspaceId }) : undefined;
-      results.push({ c, one, eight, cpuMs, sql });
-      log(`  ${c.id} ${c.name}: p50 / p95 / p99 ${one.p50.toFixed(2)} / ${one.p95.toFixed(2)} / ${one.p99.toFixed(2)} ms, 8 in flight ${eight.perSecond.toFixed(0)}/s (p95 ${eight.p95.toFixed(2)} ms, server CPU ${cpuMs.toFixed(3)} ms a request)${sql ? `, SQL p50 / p95 ${sql.p50.toFixed(2)} / ${sql.p95.toFixed(2)} ms` : ''}${one.errors + eight.errors ? `, ${one.errors + eight.errors} errors` : ''}`);
+      results.push({ c, one, eight, sql });
+      log(`  ${c.id} ${c.name}: p50 / p95 / p99 ${one.p50.toFixed(2)} / ${one.p95.toFixed(2)} / ${one.p99.toFixed(2)} ms, 8 in flight ${eight.perSecond.toFixed(0)}/s (p95 ${eight.p95.toFixed(2)} ms, server CPU ${eight.cpuMs!.toFixed(3)} ms a request)${sql ? `, SQL p50 / p95 ${sql.p50.toFixed(2)} / ${sql.p95.toFixed(2)} ms` : ''}${one.errors + eight.errors ? `, ${one.errors + eight.errors} errors` : ''}`);
     }
   } finally {
     await server.stop();
@@ -176,7 +174,7 @@ async function main() {
   const lines = [
     `| # | case | 1 in flight p50 / p95 / p99 ms | 8 in flight req/s (× bare) | 8 in flight p95 ms | server CPU ms a request | ${embedded ? 'SQL (service call in process, PGlite)' : 'SQL (pgbench, prepared)'} p50 / p95 ms | ratio p95 / SQL p95 | target | verdict |`,
     '|---|---|---|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.c.id} | ${r.c.name} | ${f(r.one.p50)} / ${f(r.one.p95)} / ${f(r.one.p99)} | ${r.eight.perSecond.toFixed(0)} (${(r.eight.perSecond / bare8).toFixed(3)}) | ${f(r.eight.p95)} | ${r.cpuMs.toFixed(3)} | ${r.sql ? `${f(r.sql.p50)} / ${f(r.sql.p95)}` : ''} | ${r.sql ? f(r.one.p95 / r.sql.p95) : ''} | ${TARGET[r.c.target]} | ${verdict(r, bare8)}${r.one.errors + r.eight.errors ? ` (${r.one.errors + r.eight.errors} errors)` : ''} |`),
+    ...results.map((r) => `| ${r.c.id} | ${r.c.name} | ${f(r.one.p50)} / ${f(r.one.p95)} / ${f(r.one.p99)} | ${r.eight.perSecond.toFixed(0)} (${(r.eight.perSecond / bare8).toFixed(3)}) | ${f(r.eight.p95)} | ${r.eight.cpuMs!.toFixed(3)} | ${r.sql ? `${f(r.sql.p50)} / ${f(r.sql.p95)}` : ''} | ${r.sql ? f(r.one.p95 / r.sql.p95) : ''} | ${TARGET[r.c.target]} | ${verdict(r, bare8)}${r.one.errors + r.eight.errors ? ` (${r.one.errors + r.eight.errors} errors)` : ''} |`),
   ];
   const out = lines.join('\n');
   console.log(`\n${out}\n\n${n} requests per case and concurrency (after a warm-up), load average at the end ${load()}`);

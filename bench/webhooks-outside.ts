@@ -98,8 +98,7 @@ function signedMessage(): { body: string; headers: Record<string, string> } {
   return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(APP_SECRET, body) } };
 }
 
-/** Per concurrency: the load generator's figures and the server's CPU milliseconds per request (its process group). */
-type Row = { name: string; at: Record<number, Driven & { cpuMs: number }> };
+type Row = { name: string; at: Record<number, Driven> };
 
 async function main() {
   console.log(`B4 webhook ack from outside, ${opts.backend}, ${cpus().length} cores, node ${process.version}, load ${load()}`);
@@ -126,12 +125,10 @@ async function main() {
       for (const [name, req] of cases) {
         const row: Row = { name, at: {} };
         for (const c of CONNECTIONS) {
-          const cpu0 = server.cpuSeconds();
-          const driven = await drive(server.base, undefined, req, c, n);
-          const d = { ...driven, cpuMs: ((server.cpuSeconds() - cpu0) * 1000) / driven.sent };
+          const d = await drive(server.base, undefined, req, c, n, server.cpuSeconds);
           row.at[c] = d;
           if (req.each) answered += d.answered;
-          console.log(`  ${name} at ${c}: ${d.perSecond.toFixed(0)} req/s, p50 ${d.p50.toFixed(1)} / p99 ${d.p99.toFixed(1)} ms, server CPU ${d.cpuMs.toFixed(3)} ms a request${d.errors ? `, ${d.errors} errors` : ''}`);
+          console.log(`  ${name} at ${c}: ${d.perSecond.toFixed(0)} req/s, p50 ${d.p50.toFixed(1)} / p99 ${d.p99.toFixed(1)} ms, server CPU ${d.cpuMs!.toFixed(3)} ms a request${d.errors ? `, ${d.errors} errors` : ''}`);
         }
         rows.push(row);
       }
@@ -148,7 +145,7 @@ async function main() {
   const p99 = ack.at[32]!.p99;
   const errors = CONNECTIONS.reduce((s, c) => s + ack.at[c]!.errors, 0);
   const verdict = `ratio ${ratio >= 0.4 ? 'yes' : '**no**'} · p99 ${p99 <= 25 ? 'yes' : '**no**'} · lost ${stored >= answered ? 'none' : `**${answered - stored}**`}${errors ? ` · **${errors} errors**` : ''}`;
-  const cpu = (r: Row) => r.at[32]!.cpuMs.toFixed(3);
+  const cpu = (r: Row) => r.at[32]!.cpuMs!.toFixed(3);
   const table = [
     `| # | case (${opts.backend}) | 1 connection | 8 connections | 32 connections | × bare at 32 | server CPU ms a request at 32 | target | verdict |`,
     '|---|---|---|---|---|---|---|---|---|',

@@ -4,15 +4,16 @@ import { stats, type Stats } from '../measure.ts';
 /** `each`, when given, makes every request's own body and extra headers (e.g. a distinct signed webhook). */
 export type Request = { method: 'GET' | 'POST'; path: string; body?: unknown; each?: () => { body: string; headers: Record<string, string> } };
 /** `answered`: the 2xx answers of the warm-up and the run together (what a webhook bench checks against the rows stored). */
-/** `sent`: every request made, warm-up included (what a CPU reading around `drive` covers). */
-export type Driven = Stats & { perSecond: number; errors: number; answered: number; sent: number };
+/** `cpuMs`: with `cpuSeconds`, the server's CPU milliseconds per request over every request sent, warm-up included. */
+export type Driven = Stats & { perSecond: number; errors: number; answered: number; cpuMs?: number };
 
 /**
  * `amount` requests with `inFlight` connections from autocannon in this process (never the
  * server's), after a warm-up of its own. Percentiles come from every response's own time (the
- * 'response' event), not autocannon's summary, which has no p95.
+ * 'response' event), not autocannon's summary, which has no p95. `cpuSeconds` reads the server's
+ * CPU time (`ServerProcess.cpuSeconds`), around both.
  */
-export async function drive(base: string, apiKey: string | undefined, req: Request, inFlight: number, amount: number): Promise<Driven> {
+export async function drive(base: string, apiKey: string | undefined, req: Request, inFlight: number, amount: number, cpuSeconds?: () => number): Promise<Driven> {
   const opts = {
     url: `${base}${req.path}`,
     method: req.method,
@@ -36,8 +37,10 @@ export async function drive(base: string, apiKey: string | undefined, req: Reque
         if (status >= 400) errors++;
       });
     });
+  const cpu0 = cpuSeconds?.();
   const warm = await once(Math.max(50, Math.floor(amount / 10)));
   const run = await once(amount);
   const answered = warm.ms.length - warm.errors + run.ms.length - run.errors;
-  return { ...stats(run.ms), perSecond: run.ms.length / run.seconds, errors: run.errors, answered, sent: warm.ms.length + run.ms.length };
+  const cpuMs = cpuSeconds && cpu0 !== undefined ? ((cpuSeconds() - cpu0) * 1000) / (warm.ms.length + run.ms.length) : undefined;
+  return { ...stats(run.ms), perSecond: run.ms.length / run.seconds, errors: run.errors, answered, cpuMs };
 }
