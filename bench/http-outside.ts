@@ -72,11 +72,18 @@ async function loadEmbedded(): Promise<Prepared> {
   const world = await loadWorld(deps, Number(opts.size), log);
   const { rows: [sample] } = await database.raw(`SELECT id FROM contacts WHERE workspace_id = $1 ORDER BY id LIMIT 1 OFFSET 777`, [world.workspaceId]);
   await database.close();
-  return { url: '', dataDir, world, sampleId: String(sample!.id), drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  const sampleId = String(sample!.id);
+  if (opts.keep) {
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync('bench/results/outside-world.json', JSON.stringify({ url: '', dataDir, world, sampleId }));
+    log(`kept ${dataDir}; reuse with --reuse bench/results/outside-world.json (remove the folder when done)`);
+    return { url: '', dataDir, world, sampleId };
+  }
+  return { url: '', dataDir, world, sampleId, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
 }
 
 async function prepareWorld(): Promise<Prepared> {
-  if (opts.reuse) return JSON.parse(readFileSync(opts.reuse, 'utf8')) as { url: string; world: World };
+  if (opts.reuse) return JSON.parse(readFileSync(opts.reuse, 'utf8')) as Prepared;
   if (embedded) return loadEmbedded();
   const { url, drop } = await createScratchDatabase(opts.server!, 'vixiees_outside');
   const database = await openDatabase({ databaseUrl: url });
