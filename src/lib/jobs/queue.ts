@@ -46,6 +46,11 @@ export type Queue = {
   stop(): Promise<void>;
 };
 
+/** Whether a queue already has each of these settings (those not given are left as they are). */
+function hasSettings(queue: PgBoss.QueueResult, wanted: { retryLimit: number; retryDelay: number; retryBackoff: boolean; expireInSeconds?: number }): boolean {
+  return Object.entries(wanted).every(([key, value]) => queue[key as keyof typeof wanted] === value);
+}
+
 export async function startQueue(database: Database, opts: { databaseUrl?: string; logger: Logger }): Promise<Queue> {
   const boss = opts.databaseUrl
     ? new PgBoss({ connectionString: opts.databaseUrl, max: 4, schema: 'pgboss' })
@@ -55,15 +60,25 @@ export async function startQueue(database: Database, opts: { databaseUrl?: strin
   const declared = new Set<string>();
   const workers = new Map<string, JobWorker>();
   const active = new Set<string>();
+  // The queues as they stand, read once: a start declares each topic again, and pg-boss's
+  // create_queue (a function call taking a lock) cost 16 ms a topic on the embedded database,
+  // 146 ms of work queued in front of the first requests after the server listens.
+  const existing = new Map((await boss.getQueues()).map((q) => [q.name, q]));
 
   const declare = async (topic: string, qo: QueueOptions = {}) => {
     if (declared.has(topic)) return;
     const { retryLimit = 5, expireInSeconds } = qo;
     // Retries back off exponentially; after the limit the job stays in the failed state (dead letter).
     const options = { retryLimit, retryDelay: 2, retryBackoff: true, ...(expireInSeconds ? { expireInSeconds } : {}) };
-    await boss.createQueue(topic, { name: topic, ...options });
-    // createQueue leaves an existing queue as it was: bring its settings up to this version's.
-    if (expireInSeconds) await boss.updateQueue(topic, { name: topic, ...options });
+    const current = existing.get(topic);
+    if (!current) {
+      await boss.createQueue(topic, { name: topic, ...options });
+      // Another process may have created it first, with its settings: make them this version's.
+      if (expireInSeconds) await boss.updateQueue(topic, { name: topic, ...options });
+    } else if (!hasSettings(current, options)) {
+      // Created by an earlier version with other settings: bring them up to this version's.
+      await boss.updateQueue(topic, { name: topic, ...options });
+    }
     declared.add(topic);
   };
 

@@ -1,0 +1,61 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openTestDatabase } from '../../../test/harness.ts';
+import type { Database } from '../db.ts';
+import { uuidv7 } from '../ids.ts';
+import { startQueue, type Queue } from './queue.ts';
+
+const logger = pino({ level: 'silent' });
+let database: Database;
+const queues: Queue[] = [];
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(async () => {
+  for (const q of queues) await q.stop();
+  await database.close();
+});
+
+/** A queue as a (re)started process opens it: pg-boss on the run's database. */
+const start = async () => {
+  const q = await startQueue(database, { databaseUrl: inject('testDatabaseUrl'), logger });
+  queues.push(q);
+  return q;
+};
+const settingsOf = async (topic: string) =>
+  (await database.raw(`SELECT retry_limit, retry_delay, retry_backoff, expire_seconds FROM pgboss.queue WHERE name = $1`, [topic])).rows[0];
+
+describe('declaring queues at start', () => {
+  it('creates a missing queue with its settings and works its jobs', async () => {
+    const topic = `test.queue.${uuidv7()}`;
+    const q = await start();
+    const ran: unknown[] = [];
+    await q.register(topic, { run: async (payload) => void ran.push(payload) }, { expireInSeconds: 3600 });
+    expect(await settingsOf(topic)).toEqual({ retry_limit: 5, retry_delay: 2, retry_backoff: true, expire_seconds: 3600 });
+    const payload = { workspaceId: uuidv7(), n: 1 };
+    await q.send(topic, payload);
+    for (let i = 0; i < 100 && ran.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(ran).toEqual([payload]);
+  });
+
+  it('brings an existing queue with other settings (an earlier version) up to this version, and leaves a matching one alone', async () => {
+    const changed = `test.queue.${uuidv7()}`;
+    const same = `test.queue.${uuidv7()}`;
+    const first = await start();
+    await first.register(changed);
+    await first.register(same);
+    await first.stop();
+    queues.splice(queues.indexOf(first), 1);
+    // As an earlier version left them: other retry settings on one, a stamp to see whether the other is rewritten.
+    await database.raw(`UPDATE pgboss.queue SET retry_limit = 1, retry_backoff = false WHERE name = $1`, [changed]);
+    await database.raw(`UPDATE pgboss.queue SET updated_on = '2001-01-01T00:00:00Z' WHERE name = $1`, [same]);
+
+    const restarted = await start();
+    await restarted.register(changed);
+    await restarted.register(same);
+    expect(await settingsOf(changed)).toEqual({ retry_limit: 5, retry_delay: 2, retry_backoff: true, expire_seconds: null });
+    const stamp = (await database.raw(`SELECT updated_on FROM pgboss.queue WHERE name = $1`, [same])).rows[0]!.updated_on;
+    expect(new Date(String(stamp)).toISOString()).toBe('2001-01-01T00:00:00.000Z');
+  });
+});
