@@ -18,10 +18,14 @@ afterAll(async () => {
 });
 
 /** A queue as a (re)started process opens it: pg-boss on the run's database. */
-const start = async () => {
-  const q = await startQueue(database, { databaseUrl: inject('testDatabaseUrl'), logger });
+const start = async (pollingIntervalSeconds?: number) => {
+  const q = await startQueue(database, { databaseUrl: inject('testDatabaseUrl') ?? undefined, logger, pollingIntervalSeconds });
   queues.push(q);
   return q;
+};
+const waitFor = async (check: () => boolean, what: string) => {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!check()) throw new Error(`timed out waiting for ${what}`);
 };
 const settingsOf = async (topic: string) =>
   (await database.raw(`SELECT retry_limit, retry_delay, retry_backoff, expire_seconds FROM pgboss.queue WHERE name = $1`, [topic])).rows[0];
@@ -57,5 +61,36 @@ describe('declaring queues at start', () => {
     expect(await settingsOf(changed)).toEqual({ retry_limit: 5, retry_delay: 2, retry_backoff: true, expire_seconds: null });
     const stamp = (await database.raw(`SELECT updated_on FROM pgboss.queue WHERE name = $1`, [same])).rows[0]!.updated_on;
     expect(new Date(String(stamp)).toISOString()).toBe('2001-01-01T00:00:00.000Z');
+  });
+});
+
+describe('working jobs', () => {
+  // A polling interval far longer than the waits below: only being woken can meet them.
+  const slowPoll = 600;
+
+  it('works a backlog through without waiting a polling interval between jobs', async () => {
+    const topic = `test.queue.${uuidv7()}`;
+    const q = await start(slowPoll);
+    await q.register(topic);
+    const workspaceId = uuidv7();
+    await q.sendMany([1, 2, 3, 4, 5].map((n) => ({ topic, payload: { workspaceId, n }, id: uuidv7() })));
+    const other = await start(slowPoll);
+    const ran: number[] = [];
+    await other.register(topic, { run: async (payload) => void ran.push(Number(payload.n)) });
+    await waitFor(() => ran.length === 5, 'the backlog');
+    expect(ran.sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('wakes its idle worker when this process sends to its topic', async () => {
+    const topic = `test.queue.${uuidv7()}`;
+    const q = await start(slowPoll);
+    const ran: unknown[] = [];
+    await q.register(topic, { run: async (payload) => void ran.push(payload) });
+    // Its first fetch found nothing: it now sleeps for the interval.
+    await new Promise((r) => setTimeout(r, 500));
+    const payload = { workspaceId: uuidv7(), n: 1 };
+    await q.send(topic, payload);
+    await waitFor(() => ran.length === 1, 'the job sent');
+    expect(ran).toEqual([payload]);
   });
 });

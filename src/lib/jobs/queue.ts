@@ -51,7 +51,19 @@ function hasSettings(queue: PgBoss.QueueResult, wanted: { retryLimit: number; re
   return Object.entries(wanted).every(([key, value]) => queue[key as keyof typeof wanted] === value);
 }
 
-export async function startQueue(database: Database, opts: { databaseUrl?: string; logger: Logger }): Promise<Queue> {
+/**
+ * How often an idle worker asks for jobs. A worker is also woken when this process sends to its
+ * topic and fetches again at once after a batch, so the interval only bounds how late it sees jobs
+ * sent by other processes (PostgreSQL) and retries whose back-off ran out. The embedded database
+ * has no other process: it polls less, an idle server's queries being work on its one thread.
+ */
+const POLL_SECONDS = { postgres: 0.5, embedded: 2 };
+
+export async function startQueue(
+  database: Database,
+  opts: { databaseUrl?: string; logger: Logger; pollingIntervalSeconds?: number },
+): Promise<Queue> {
+  const pollingIntervalSeconds = opts.pollingIntervalSeconds ?? (opts.databaseUrl ? POLL_SECONDS.postgres : POLL_SECONDS.embedded);
   const boss = opts.databaseUrl
     ? new PgBoss({ connectionString: opts.databaseUrl, max: 4, schema: 'pgboss' })
     : new PgBoss({ db: { executeSql: (text: string, values?: unknown[]) => database.raw(text, values) }, schema: 'pgboss' });
@@ -59,6 +71,12 @@ export async function startQueue(database: Database, opts: { databaseUrl?: strin
   await boss.start();
   const declared = new Set<string>();
   const workers = new Map<string, JobWorker>();
+  /** pg-boss's worker id by topic, for the topics this process works: to wake them. */
+  const workerIds = new Map<string, string>();
+  const wake = (topic: string) => {
+    const id = workerIds.get(topic);
+    if (id) boss.notifyWorker(id);
+  };
   const active = new Set<string>();
   // The queues as they stand, read once: a start declares each topic again, and pg-boss's
   // create_queue (a function call taking a lock) cost 16 ms a topic on the embedded database,
@@ -97,7 +115,10 @@ export async function startQueue(database: Database, opts: { databaseUrl?: strin
       await declare(topic, ro);
       if (!worker) return;
       workers.set(topic, worker);
-      await boss.work<JobPayload>(topic, { pollingIntervalSeconds: 0.5, batchSize: 1, includeMetadata: true }, async (jobs) => {
+      const id = await boss.work<JobPayload>(topic, { pollingIntervalSeconds, batchSize: 1, includeMetadata: true }, async (jobs) => {
+        // pg-boss waits a polling interval after every batch, even a full one: fetch again at
+        // once instead, so a backlog is worked through, not one job per interval.
+        if (jobs.length) wake(topic);
         for (const job of jobs) {
           const lastAttempt = job.retryCount >= job.retryLimit;
           active.add(job.id);
@@ -111,15 +132,18 @@ export async function startQueue(database: Database, opts: { databaseUrl?: strin
           }
         }
       });
+      workerIds.set(topic, id);
     },
     async send(topic, payload, so) {
       await declare(topic);
       await boss.send(topic, payload, { id: so?.id, startAfter: so?.startAfterSeconds });
+      if (!so?.startAfterSeconds) wake(topic);
     },
     async sendMany(jobs) {
       for (const topic of new Set(jobs.map((j) => j.topic))) await declare(topic);
       // One INSERT for the batch; pg-boss skips ids it already holds (ON CONFLICT DO NOTHING).
       await boss.insert(jobs.map((j) => ({ name: j.topic, data: j.payload, id: j.id })));
+      for (const topic of new Set(jobs.map((j) => j.topic))) wake(topic);
     },
     activeJobIds: () => [...active],
     async requeueOrphans(jobs) {
