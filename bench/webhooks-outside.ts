@@ -15,6 +15,11 @@
  *
  * `--start` and `--cli` may name another checkout's entry point (`node --import tsx <dir>/src/main.ts serve`
  * and the same without `serve`), to measure two versions back to back.
+ *
+ * `--process` runs the server with its workers on instead and, after the last request, waits
+ * until every stored event is processed (the integration's event log has none `received`):
+ * processing end to end, through the outbox relay and pg-boss, from the first webhook to the last
+ * event processed. The ack figures of such a run share the CPU with that work.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,6 +41,7 @@ const { values: opts } = parseArgs({
     server: { type: 'string', default: process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     start: { type: 'string', default: 'npm start' },
     cli: { type: 'string', default: 'node bin/vixiees.js' },
+    process: { type: 'boolean', default: false },
   },
 });
 if (opts.backend !== 'pglite' && opts.backend !== 'postgres') throw new Error('--backend pglite|postgres');
@@ -103,7 +109,8 @@ type Row = { name: string; at: Record<number, Driven> };
 async function main() {
   console.log(`B4 webhook ack from outside, ${opts.backend}, ${cpus().length} cores, node ${process.version}, load ${load()}`);
   const db = await freshDatabase();
-  const env = { ...db.env, WORKERS: 'off', RATE_LIMIT_PER_MINUTE: '100000000' };
+  const env = { ...db.env, WORKERS: opts.process ? 'on' : 'off', RATE_LIMIT_PER_MINUTE: '100000000' };
+  let processing = '';
   const rows: Row[] = [];
   let stored = -1;
   let answered = 0;
@@ -111,8 +118,8 @@ async function main() {
     const made = JSON.parse(execFileSync(opts.cli!.split(' ')[0]!, [...opts.cli!.split(' ').slice(1), 'workspace', 'create', '--name', 'B4 bench', '--json'], { env: { ...process.env, ...env, LOG_LEVEL: 'error' }, encoding: 'utf8' })) as { apiKey: string };
     const server = await startServer(opts.start!, env);
     try {
-      console.log(`server up in ${server.startSeconds.toFixed(2)} s (${opts.start}, WORKERS=off)`);
-      const integration = await client(server.base, made.apiKey)<{ webhookUrl: string }>('POST', '/v1/integrations', {
+      console.log(`server up in ${server.startSeconds.toFixed(2)} s (${opts.start}, WORKERS=${env.WORKERS})`);
+      const integration = await client(server.base, made.apiKey)<{ id: string; webhookUrl: string }>('POST', '/v1/integrations', {
         provider: 'whatsapp',
         name: 'B4 bench',
         settings: { phoneNumberId: PHONE_NUMBER_ID, wabaId: WABA_ID, verifyToken: 'bench-verify-token' },
@@ -122,8 +129,10 @@ async function main() {
         ['bare handler (GET /healthz)', { method: 'GET', path: '/healthz' }],
         ['webhook ack (POST signed WhatsApp message)', { method: 'POST', path: integration.webhookUrl, each: signedMessage }],
       ];
+      let firstWebhookAt = 0;
       for (const [name, req] of cases) {
         const row: Row = { name, at: {} };
+        if (req.each) firstWebhookAt = performance.now();
         for (const c of CONNECTIONS) {
           const d = await drive(server.base, undefined, req, c, n, server.cpuSeconds);
           row.at[c] = d;
@@ -131,6 +140,15 @@ async function main() {
           console.log(`  ${name} at ${c}: ${d.perSecond.toFixed(0)} req/s, p50 ${d.p50.toFixed(1)} / p99 ${d.p99.toFixed(1)} ms, server CPU ${d.cpuMs!.toFixed(3)} ms a request${d.errors ? `, ${d.errors} errors` : ''}`);
         }
         rows.push(row);
+      }
+      if (opts.process) {
+        const lastAckAt = performance.now();
+        const api = client(server.base, made.apiKey);
+        const waiting = async () => (await api<{ data: unknown[] }>('GET', `/v1/integrations/${integration.id}/events?status=received&limit=1`)).data.length;
+        while ((await waiting()) > 0) await new Promise((r) => setTimeout(r, 50));
+        const done = performance.now();
+        processing = `processing (workers on): every event processed ${((done - lastAckAt) / 1000).toFixed(2)} s after the last ack; ${answered} events in ${((done - firstWebhookAt) / 1000).toFixed(2)} s from the first webhook → ${(answered / ((done - firstWebhookAt) / 1000)).toFixed(0)} events/s end to end`;
+        console.log(processing);
       }
     } finally {
       await server.stop();
@@ -152,7 +170,7 @@ async function main() {
     `| HTTP | ${bare.name} | ${cells(bare).join(' | ')} | 1 | ${cpu(bare)} | | reference |`,
     `| B4 | ${ack.name} | ${cells(ack).join(' | ')} | ${ratio.toFixed(3)} | ${cpu(ack)} | ≥ 0.4× bare, p99 ≤ 25 ms at 32 | ${verdict} |`,
   ].join('\n');
-  console.log(`\n${table}\n\n${n} requests per case and concurrency (after a warm-up); ${answered} webhooks answered 2xx, ${stored} events stored${stored > answered ? ' (more stored than answered: requests that timed out on the client after their commit, which a sender retries and the inbox dedupes)' : ''}; load average at the end ${load()}`);
+  console.log(`\n${table}\n\n${n} requests per case and concurrency (after a warm-up); ${answered} webhooks answered 2xx, ${stored} events stored${processing ? `; ${processing}` : ''}${stored > answered ? ' (more stored than answered: requests that timed out on the client after their commit, which a sender retries and the inbox dedupes)' : ''}; load average at the end ${load()}`);
   mkdirSync('bench/results', { recursive: true });
   const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}-webhooks-${opts.backend}.json`;
   writeFileSync(file, JSON.stringify({ command: `npx tsx bench/webhooks-outside.ts ${process.argv.slice(2).join(' ')}`, cores: cpus().length, node: process.version, loadavg: loadavg(), date: new Date().toISOString(), rows, answered, stored, table }, null, 2));
