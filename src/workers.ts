@@ -31,7 +31,11 @@ export function jobHandlers(deps: Deps): Record<string, JobWorker | undefined> {
     // DDL on the owner role, outside any transaction; a failed build is retried (rebuilt if left invalid).
     [ATTRIBUTE_INDEX_TOPIC]: { run: (p) => buildAttributeIndex(deps.database.systemDb, p) },
     // Webhook events stored by /v1/hooks/…: processed into contacts and messages, retried with back-off.
-    [INTEGRATION_EVENTS_TOPIC]: { run: (p) => deps.services.integrations.process(p), giveUp: (p) => deps.services.integrations.giveUp(p) },
+    [INTEGRATION_EVENTS_TOPIC]: {
+      run: (p) => deps.services.integrations.process(p),
+      runMany: (ps) => deps.services.integrations.processMany(ps),
+      giveUp: (p) => deps.services.integrations.giveUp(p),
+    },
   };
 }
 
@@ -40,6 +44,8 @@ const queueOptions: Record<string, QueueOptions> = {
   // A bulk job over a whole workspace can run for hours; a dead worker's is found by the heartbeat.
   [BULK_TOPIC]: { expireInSeconds: 23 * 3600 },
   [IMPORT_TOPIC]: { expireInSeconds: 23 * 3600 },
+  // One job per group commit of webhooks (1 to ~20 events): a backlog is applied 64 jobs at a time.
+  [INTEGRATION_EVENTS_TOPIC]: { batchSize: 64 },
 };
 
 /** Housekeeping across workspaces: expired idempotency keys, old published outbox rows, orphan files. */

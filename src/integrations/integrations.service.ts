@@ -143,6 +143,8 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
   }
 
   const { store } = makeEventStore({ db, clock });
+  /** Events of merged jobs applied in one `processJob` (one batch transaction) at most. */
+  const MAX_EVENTS_MERGED = 500;
 
   /**
    * The job: applies the pending events, first those the provider takes as a batch (one
@@ -344,6 +346,31 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
     /** The job (see `processJob`). */
     async process(payload: JobPayload): Promise<void> {
       await processJob(payload);
+    },
+
+    /**
+     * Several jobs of one workspace as one: their events merged per integration, so a backlog of
+     * small jobs (one per group commit of webhooks) is applied in large batches. A transient
+     * failure is rethrown after the other integrations ran.
+     */
+    async processMany(payloads: JobPayload[]): Promise<void> {
+      const merged = new Map<string, JobPayload>();
+      for (const p of payloads) {
+        const key = String(p.integrationId);
+        const eventIds = Array.isArray(p.eventIds) ? p.eventIds.map(String) : [];
+        const into = merged.get(key);
+        if (into) (into.eventIds as string[]).push(...eventIds);
+        else merged.set(key, { workspaceId: p.workspaceId, integrationId: key, eventIds: [...eventIds] });
+      }
+      let transient: unknown;
+      for (const { workspaceId, integrationId, eventIds } of merged.values()) {
+        const ids = eventIds as string[];
+        // A batch is one transaction: bounded, so it stays well inside the statement timeout.
+        for (let i = 0; i < ids.length; i += MAX_EVENTS_MERGED) {
+          await processJob({ workspaceId, integrationId, eventIds: ids.slice(i, i + MAX_EVENTS_MERGED) }).catch((err: unknown) => (transient ??= err));
+        }
+      }
+      if (transient) throw transient;
     },
 
     /** The job, answering how many events went which way (for tests and benchmarks). */

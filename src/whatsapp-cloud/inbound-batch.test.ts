@@ -231,3 +231,35 @@ describe('batched WhatsApp processing gives what the one-by-one path gives', () 
     expect(a.contacts).toHaveLength(2);
   });
 });
+
+describe('jobs merged by the worker (processMany) give what each job alone gives', () => {
+  it('applies the events of several jobs as one batch, in order, to the same state', async () => {
+    const alone = await side();
+    const merged = await side();
+    const n = (k: number) => wa(40 + k);
+    const bodies = [
+      envelope({ contacts: [{ profile: { name: 'Carla' }, wa_id: n(1) }], messages: [text(n(1), `wamid.G1${run}`, 'Hola', 50)] }),
+      envelope({ contacts: [{ profile: { name: 'Dani' }, wa_id: n(2) }], messages: [text(n(2), `wamid.G2${run}`, 'Buenas', 40)] }),
+      // Carla again, and the same message as the first job (a redelivery in another job).
+      envelope({ contacts: [{ profile: { name: 'Carla' }, wa_id: n(1) }], messages: [text(n(1), `wamid.G3${run}`, '¿Seguís ahí?', 30), text(n(1), `wamid.G1${run}`, 'Hola', 50)] }),
+      envelope({ contacts: [{ profile: { name: 'Eva' }, wa_id: n(3) }], messages: [text(n(3), `wamid.G4${run}`, 'Info, por favor', 20)] }),
+    ];
+    for (const body of bodies) await both(alone, merged, body);
+    await drain(alone, false);
+
+    const jobs = await queryRows<{ id: string; payload: JobPayload }>(
+      t.database.systemDb,
+      sql`SELECT id, payload FROM outbox WHERE topic = 'integration.events' AND workspace_id = ${merged.ws.id} ORDER BY id`,
+    );
+    expect(jobs.length).toBe(4);
+    await inWorkspace(merged.ws.id, () => t.deps.services.integrations.processMany(jobs.map((j) => j.payload)));
+
+    const a = await state(alone);
+    const b = await state(merged);
+    expect(b).toEqual(a);
+    expect(b.events.filter((e) => e.status !== 'processed')).toEqual([]);
+    expect(b.messages.filter((m) => String(m.provider_message_id).startsWith('wamid.G')).map((m) => m.provider_message_id).sort()).toEqual(
+      [`wamid.G1${run}`, `wamid.G2${run}`, `wamid.G3${run}`, `wamid.G4${run}`].sort(),
+    );
+  });
+});

@@ -81,6 +81,28 @@ describe('working jobs', () => {
     expect(ran.sort()).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('hands a worker that merges jobs each workspace\'s share of a fetched batch in one call', async () => {
+    const topic = `test.queue.${uuidv7()}`;
+    const q = await start(slowPoll);
+    await q.register(topic);
+    const [a, b] = [uuidv7(), uuidv7()];
+    const sent = [a, a, b, a, b].map((workspaceId, n) => ({ topic, payload: { workspaceId, n }, id: uuidv7() }));
+    await q.sendMany(sent);
+    const calls: { workspaceId: string; n: number }[][] = [];
+    const other = await start(slowPoll);
+    await other.register(
+      topic,
+      { run: async () => expect.fail('a merging worker gets its jobs through runMany'), runMany: async (payloads) => void calls.push(payloads.map((p) => ({ workspaceId: p.workspaceId, n: Number(p.n) }))) },
+      { batchSize: 10 },
+    );
+    await waitFor(() => calls.flat().length === 5, 'the batch');
+    expect(calls.map((c) => c.map((p) => p.n).sort())).toEqual(expect.arrayContaining([[0, 1, 3], [2, 4]]));
+    expect(calls.every((c) => new Set(c.map((p) => p.workspaceId)).size === 1)).toBe(true);
+    const completed = async () => Number((await database.raw(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [topic])).rows[0]!.n);
+    for (let i = 0; i < 100 && (await completed()) < 5; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await completed()).toBe(5);
+  });
+
   it('wakes its idle worker when this process sends to its topic', async () => {
     const topic = `test.queue.${uuidv7()}`;
     const q = await start(slowPoll);

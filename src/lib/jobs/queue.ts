@@ -10,7 +10,16 @@ export type JobHandler = (payload: JobPayload, job: { id: string; retryCount: nu
  * A job's work, and what to do when its retries are spent (the job then stays `failed` in
  * pg-boss, its dead letter): mark the business record failed so nobody waits on it forever.
  */
-export type JobWorker = { run: JobHandler; giveUp?: (payload: JobPayload, error: unknown) => Promise<void> };
+export type JobWorker = {
+  run: JobHandler;
+  giveUp?: (payload: JobPayload, error: unknown) => Promise<void>;
+  /**
+   * Several jobs of one workspace as one piece of work, for topics whose jobs merge (see
+   * `QueueOptions.batchSize`): done for all of them or, if it throws, failed and retried for all,
+   * so it must be idempotent per job, as every handler is.
+   */
+  runMany?: (payloads: JobPayload[]) => Promise<void>;
+};
 
 export type QueueOptions = {
   retryLimit?: number;
@@ -21,6 +30,8 @@ export type QueueOptions = {
    * would hand a live job to a second worker.
    */
   expireInSeconds?: number;
+  /** Jobs fetched at once (default 1); a worker with `runMany` gets each workspace's share in one call. */
+  batchSize?: number;
 };
 
 /**
@@ -109,16 +120,33 @@ export async function startQueue(
     );
   };
 
+  /** A fetched batch, each workspace's jobs in one call; on a failure every job of the batch fails (pg-boss retries them). */
+  const runMany = async (topic: string, run: NonNullable<JobWorker['runMany']>, jobs: PgBoss.JobWithMetadata<JobPayload>[]) => {
+    for (const job of jobs) active.add(job.id);
+    try {
+      for (const workspaceId of new Set(jobs.map((j) => j.data.workspaceId))) {
+        await inWorkspace(workspaceId, () => run(jobs.filter((j) => j.data.workspaceId === workspaceId).map((j) => j.data)));
+      }
+    } catch (err) {
+      for (const job of jobs) if (job.retryCount >= job.retryLimit) await giveUp(topic, job.data, err);
+      throw err;
+    } finally {
+      for (const job of jobs) active.delete(job.id);
+    }
+  };
+
   return {
     boss,
     async register(topic, worker, ro) {
       await declare(topic, ro);
       if (!worker) return;
       workers.set(topic, worker);
-      const id = await boss.work<JobPayload>(topic, { pollingIntervalSeconds, batchSize: 1, includeMetadata: true }, async (jobs) => {
+      const batchSize = worker.runMany ? (ro?.batchSize ?? 1) : 1;
+      const id = await boss.work<JobPayload>(topic, { pollingIntervalSeconds, batchSize, includeMetadata: true }, async (jobs) => {
         // pg-boss waits a polling interval after every batch, even a full one: fetch again at
         // once instead, so a backlog is worked through, not one job per interval.
         if (jobs.length) wake(topic);
+        if (worker.runMany && jobs.length > 1) return runMany(topic, worker.runMany, jobs);
         for (const job of jobs) {
           const lastAttempt = job.retryCount >= job.retryLimit;
           active.add(job.id);
