@@ -64,6 +64,14 @@ type Result = { c: Case; one: Driven; eight: Driven; sql?: Stats };
 type Prepared = { url: string; dataDir?: string; world: World; sampleId?: string; drop?: () => Promise<void> };
 const embedded = opts.backend === 'pglite';
 
+/** `--keep`: the loaded world stays, and its file lets a later run `--reuse` it. */
+function keep(prepared: Prepared, what: string): Prepared {
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/outside-world.json', JSON.stringify(prepared));
+  log(`kept ${what}; reuse with --reuse bench/results/outside-world.json`);
+  return prepared;
+}
+
 async function loadEmbedded(): Promise<Prepared> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vixiees-outside-'));
   const database = await openDatabase({ dataDir });
@@ -73,13 +81,9 @@ async function loadEmbedded(): Promise<Prepared> {
   const { rows: [sample] } = await database.raw(`SELECT id FROM contacts WHERE workspace_id = $1 ORDER BY id LIMIT 1 OFFSET 777`, [world.workspaceId]);
   await database.close();
   const sampleId = String(sample!.id);
-  if (opts.keep) {
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/outside-world.json', JSON.stringify({ url: '', dataDir, world, sampleId }));
-    log(`kept ${dataDir}; reuse with --reuse bench/results/outside-world.json (remove the folder when done)`);
-    return { url: '', dataDir, world, sampleId };
-  }
-  return { url: '', dataDir, world, sampleId, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  const prepared = { url: '', dataDir, world, sampleId };
+  if (opts.keep) return keep(prepared, `${dataDir} (remove the folder when done)`);
+  return { ...prepared, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
 }
 
 async function prepareWorld(): Promise<Prepared> {
@@ -91,12 +95,7 @@ async function prepareWorld(): Promise<Prepared> {
   const deps = await makeDeps({ ...loadConfig({}), databaseUrl: url, logLevel: 'silent', workers: false }, database);
   const world = await loadWorld(deps, Number(opts.size), log);
   await database.close();
-  if (opts.keep) {
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/outside-world.json', JSON.stringify({ url, world }));
-    log(`kept ${url}; reuse with --reuse bench/results/outside-world.json (drop it with DROP DATABASE when done)`);
-    return { url, world };
-  }
+  if (opts.keep) return keep({ url, world }, `${url} (drop it with DROP DATABASE when done)`);
   return { url, world, drop };
 }
 

@@ -349,22 +349,22 @@ export function makeIntegrationsService(deps: IntegrationsDeps) {
     },
 
     /**
-     * Several jobs of one workspace as one: their events merged per integration, so a backlog of
+     * Several jobs of one workspace (the queue groups them so) as one: their events merged per integration, so a backlog of
      * small jobs (one per group commit of webhooks) is applied in large batches. A transient
      * failure is rethrown after the other integrations ran.
      */
     async processMany(payloads: JobPayload[]): Promise<void> {
-      const merged = new Map<string, JobPayload>();
+      if (payloads.length === 0) return;
+      const { workspaceId } = payloads[0]!;
+      /** Event ids by integration, in the jobs' order. */
+      const merged = new Map<string, string[]>();
       for (const p of payloads) {
-        const key = String(p.integrationId);
-        const eventIds = Array.isArray(p.eventIds) ? p.eventIds.map(String) : [];
-        const into = merged.get(key);
-        if (into) (into.eventIds as string[]).push(...eventIds);
-        else merged.set(key, { workspaceId: p.workspaceId, integrationId: key, eventIds: [...eventIds] });
+        const ids = merged.get(String(p.integrationId)) ?? [];
+        if (Array.isArray(p.eventIds)) ids.push(...p.eventIds.map(String));
+        merged.set(String(p.integrationId), ids);
       }
       let transient: unknown;
-      for (const { workspaceId, integrationId, eventIds } of merged.values()) {
-        const ids = eventIds as string[];
+      for (const [integrationId, ids] of merged) {
         // A batch is one transaction: bounded, so it stays well inside the statement timeout.
         for (let i = 0; i < ids.length; i += MAX_EVENTS_MERGED) {
           await processJob({ workspaceId, integrationId, eventIds: ids.slice(i, i + MAX_EVENTS_MERGED) }).catch((err: unknown) => (transient ??= err));

@@ -23,9 +23,9 @@ const start = async (pollingIntervalSeconds?: number) => {
   queues.push(q);
   return q;
 };
-const waitFor = async (check: () => boolean, what: string) => {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!check()) throw new Error(`timed out waiting for ${what}`);
+const waitFor = async (check: () => boolean | Promise<boolean>, what: string) => {
+  for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!(await check())) throw new Error(`timed out waiting for ${what}`);
 };
 const settingsOf = async (topic: string) =>
   (await database.raw(`SELECT retry_limit, retry_delay, retry_backoff, expire_seconds FROM pgboss.queue WHERE name = $1`, [topic])).rows[0];
@@ -39,7 +39,7 @@ describe('declaring queues at start', () => {
     expect(await settingsOf(topic)).toEqual({ retry_limit: 5, retry_delay: 2, retry_backoff: true, expire_seconds: 3600 });
     const payload = { workspaceId: uuidv7(), n: 1 };
     await q.send(topic, payload);
-    for (let i = 0; i < 100 && ran.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => ran.length > 0, 'the job sent');
     expect(ran).toEqual([payload]);
   });
 
@@ -99,7 +99,7 @@ describe('working jobs', () => {
     expect(calls.map((c) => c.map((p) => p.n).sort())).toEqual(expect.arrayContaining([[0, 1, 3], [2, 4]]));
     expect(calls.every((c) => new Set(c.map((p) => p.workspaceId)).size === 1)).toBe(true);
     const completed = async () => Number((await database.raw(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [topic])).rows[0]!.n);
-    for (let i = 0; i < 100 && (await completed()) < 5; i++) await new Promise((r) => setTimeout(r, 100));
+    await waitFor(async () => (await completed()) >= 5, 'the jobs completed');
     expect(await completed()).toBe(5);
   });
 

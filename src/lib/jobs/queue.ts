@@ -168,10 +168,11 @@ export async function startQueue(
       if (!so?.startAfterSeconds) wake(topic);
     },
     async sendMany(jobs) {
-      for (const topic of new Set(jobs.map((j) => j.topic))) await declare(topic);
+      const topics = new Set(jobs.map((j) => j.topic));
+      for (const topic of topics) await declare(topic);
       // One INSERT for the batch; pg-boss skips ids it already holds (ON CONFLICT DO NOTHING).
       await boss.insert(jobs.map((j) => ({ name: j.topic, data: j.payload, id: j.id })));
-      for (const topic of new Set(jobs.map((j) => j.topic))) wake(topic);
+      for (const topic of topics) wake(topic);
     },
     activeJobIds: () => [...active],
     async requeueOrphans(jobs) {
